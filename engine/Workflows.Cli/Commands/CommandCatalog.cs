@@ -7,6 +7,15 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return ValidateCommand.Create();
+        yield return PlanCommand.Create();
+        yield return RunCommand.Create();
+        yield return ResumeCommand.Create();
+        yield return RunsCommand.Create();
+        yield return ShowCommand.Create();
+        yield return GraphCommand.Create();
+        yield return StepsCommand.Create();
+        yield return SchemaCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

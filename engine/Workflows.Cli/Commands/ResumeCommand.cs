@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Workflows.Engine.Planning;
+using Workflows.Engine.Runs;
+using Workflows.Engine.Storage;
+
+namespace Workflows.Cli.Commands;
+
+/// <summary><c>wf resume RUN</c>: continue a failed or cancelled run with the workflow text, params and
+/// selection it started with; finished steps come from the cache.</summary>
+internal static class ResumeCommand
+{
+    public static Command Create()
+    {
+        var run = new Argument<string>("run") { Description = "Run id (or a unique prefix, or 'latest')" };
+        var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of the live view" };
+        var command = new Command("resume", "Continue a failed or cancelled run without redoing finished steps") { run, plain };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var layout = new ProjectLayout(Directory.GetCurrentDirectory());
+            var records = new RunRecordStore(layout);
+            var record = records.Find(result.GetValue(run)!);
+            if (record is null)
+            {
+                Console.Error.WriteLine($"no run '{result.GetValue(run)}' under {layout.Runs}; `wf runs` lists them (run wf from the project root)");
+                return 1;
+            }
+            if (record.Status == RunStatus.Succeeded)
+            {
+                Console.WriteLine($"run {record.Id} already succeeded; nothing to resume");
+                return 0;
+            }
+            var snapshot = Path.Combine(records.DirectoryOf(record.Id), RunRecordStore.WorkflowSnapshotFile);
+            var text = File.Exists(snapshot) ? File.ReadAllText(snapshot) : null;
+            var selection = new StepSelection
+            {
+                Only = record.OnlyStep,
+                From = record.FromStep,
+                Force = record.ForcedSteps.ToHashSet(),
+                Completed = record.Steps.Where(s => s.State is StepState.Succeeded or StepState.Cached).Select(s => s.Name).ToHashSet(),
+            };
+            return await RunExecution.ExecuteAsync(Path.Combine(layout.Root, record.WorkflowFile), record.ParamOverrides, selection, record,
+                result.GetValue(plain), cancellationToken, text);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,50 @@
+using Spectre.Console;
+using Workflows.Cli.Output;
+using Workflows.Engine.Execution;
+using Workflows.Engine.Planning;
+using Workflows.Engine.Runs;
+
+namespace Workflows.Cli.Commands;
+
+/// <summary>The part of <c>run</c> and <c>resume</c> that loads, plans, executes and reports.</summary>
+internal static class RunExecution
+{
+    public static async Task<int> ExecuteAsync(string file, Dictionary<string, string> overrides, StepSelection selection,
+        RunRecord? resume, bool plain, CancellationToken cancellationToken, string? workflowText = null)
+    {
+        var loaded = WorkflowHost.Loader().Load(file, overrides, workflowText);
+        if (!loaded.IsValid)
+        {
+            DiagnosticPrinter.Print(loaded.Diagnostics, Console.Error);
+            return 1;
+        }
+        var plan = new Planner(loaded.Layout).Plan(loaded.Workflow!, selection);
+        if (plan.Errors.Count > 0)
+        {
+            foreach (var error in plan.Errors) Console.Error.WriteLine(error);
+            return 1;
+        }
+        var request = new RunRequest
+        {
+            Tracker = WorkflowHost.Tracker(loaded.Layout.Root, loaded.Workflow!.Definition.TrackingEnabled),
+            ParamOverrides = overrides,
+            Source = WorkflowHost.Source(loaded.Layout.Root),
+            Resume = resume,
+            WorkflowText = loaded.Text,
+        };
+        var executor = new WorkflowExecutor(loaded.Layout);
+        RunRecord record;
+        if (plain || Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+        {
+            record = await executor.RunAsync(plan, request with { Observer = new PlainObserver(Console.Out) }, cancellationToken);
+        }
+        else
+        {
+            record = await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(ctx => executor.RunAsync(plan, request with { Observer = new LiveObserver(ctx) }, cancellationToken));
+            Console.WriteLine(RunSummary.Line(record));
+        }
+        return record.Status switch { RunStatus.Succeeded => 0, RunStatus.Cancelled => 130, _ => 1 };
+    }
+}

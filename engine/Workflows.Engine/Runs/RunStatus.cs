@@ -1,0 +1,3 @@
+namespace Workflows.Engine.Runs;
+
+public enum RunStatus { Running, Succeeded, Failed, Cancelled }

@@ -1,0 +1,29 @@
+namespace Workflows.Engine.Storage;
+
+/// <summary>Where a project keeps its state: <c>.wf/store</c> (artifacts), <c>.wf/cache</c> (fingerprint →
+/// outputs), <c>.wf/state</c> (last options per step, for plan explanations), <c>.wf/runs</c>.</summary>
+public sealed class ProjectLayout(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+    public string StateRoot => Path.Combine(Root, ".wf");
+    public string Store => Path.Combine(StateRoot, "store");
+    public string Cache => Path.Combine(StateRoot, "cache");
+    public string StepStates => Path.Combine(StateRoot, "state");
+    public string Runs => Path.Combine(StateRoot, "runs");
+    public string Temp => Path.Combine(StateRoot, "tmp");
+    public string Checkpoints => Path.Combine(StateRoot, "checkpoints");
+
+    /// <summary>The project root for a workflow file: the nearest folder above it holding <c>.wf</c>,
+    /// <c>wf.config.yaml</c> or <c>.git</c>; else the workflow's own folder.</summary>
+    public static ProjectLayout ForWorkflow(string workflowPath)
+    {
+        var start = Path.GetDirectoryName(Path.GetFullPath(workflowPath))!;
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, ".wf")) || File.Exists(Path.Combine(dir.FullName, "wf.config.yaml"))
+                || Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git")))
+                return new ProjectLayout(dir.FullName);
+        }
+        return new ProjectLayout(start);
+    }
+}
