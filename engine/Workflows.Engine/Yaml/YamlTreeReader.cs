@@ -35,6 +35,14 @@ public static class YamlTreeReader
             diagnostics.Add(MarkOf(e.Start, file), null, $"YAML syntax error: {message}", "fix the YAML syntax (indentation, quotes, colons)");
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this for some unterminated flow collections; the last event it
+            // produced is the nearest position we can name.
+            var mark = parser.Current is { } last ? MarkOf(last.End, file) : new SourceMark(file, 1, 1);
+            diagnostics.Add(mark, null, "YAML syntax error: an unterminated '[' or '{' or quote", "close the bracket or quote that starts near here");
+            return null;
+        }
     }
 
     private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, DiagnosticList diagnostics)
