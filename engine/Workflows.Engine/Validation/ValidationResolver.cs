@@ -7,7 +7,7 @@ using Workflows.Engine.Yaml;
 namespace Workflows.Engine.Validation;
 
 /// <summary>Checks references while binding: the step and output exist, kinds agree, files exist.</summary>
-internal sealed class ValidationResolver(WorkflowDefinition workflow, StepRegistry registry, string projectRoot, string currentStep) : IReferenceResolver
+internal sealed class ValidationResolver(WorkflowDefinition workflow, IReadOnlyDictionary<string, StepDefinition> stepsByName, StepRegistry registry, string projectRoot, string currentStep) : IReferenceResolver
 {
     public YamlNode? Param(string name) => workflow.Params.GetValueOrDefault(name);
 
@@ -17,7 +17,7 @@ internal sealed class ValidationResolver(WorkflowDefinition workflow, StepRegist
     {
         if (input.Reference is { } reference)
         {
-            var producer = workflow.Steps.FirstOrDefault(s => s.Name == reference.Step);
+            var producer = stepsByName.GetValueOrDefault(reference.Step);
             if (producer is null)
             {
                 report($"unknown step '{reference.Step}' in '{reference}'", Diagnostics.Suggestions.Hint(reference.Step, workflow.Steps.Select(s => s.Name).ToList()));

@@ -13,6 +13,7 @@ public static class WorkflowValidator
     {
         var steps = new List<ValidatedStep>();
         var names = workflow.Steps.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var stepsByName = workflow.Steps.DistinctBy(s => s.Name).ToDictionary(s => s.Name, StringComparer.Ordinal);
         foreach (var step in workflow.Steps)
         {
             var needs = CheckNeeds(step, names, diagnostics);
@@ -23,7 +24,7 @@ public static class WorkflowValidator
                     diagnostics.Add(step.UsesMark, step.Name, $"unknown step type '{step.Uses}'", UnknownTypeHint(step.Uses, registry));
                 continue;
             }
-            var binder = new OptionsBinder(new ValidationResolver(workflow, registry, projectRoot, step.Name), diagnostics, step.Name);
+            var binder = new OptionsBinder(new ValidationResolver(workflow, stepsByName, registry, projectRoot, step.Name), diagnostics, step.Name);
             binder.Bind(type.OptionsType, step.With, step.Mark);
 
             var dependsOn = binder.Inputs.Where(i => i.Reference is not null).Select(i => i.Reference!.Step).ToHashSet(StringComparer.Ordinal);
@@ -62,20 +63,26 @@ public static class WorkflowValidator
     /// left over they sit on or behind a cycle; one cycle is named so the user can break it.</summary>
     private static List<ValidatedStep>? TopologicalOrder(List<ValidatedStep> steps, DiagnosticList diagnostics)
     {
-        var byName = steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        var remaining = steps.ToDictionary(s => s.Name, s => s.DependsOn.Count(byName.ContainsKey), StringComparer.Ordinal);
-        var order = new List<ValidatedStep>();
-        while (true)
+        var index = steps.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var waitingOn = steps.Select(s => s.DependsOn.Count(index.ContainsKey)).ToArray();
+        var dependents = steps.Select(_ => new List<int>()).ToArray();
+        foreach (var (step, i) in steps.Select((s, i) => (s, i)))
+            foreach (var dependency in step.DependsOn.Where(index.ContainsKey))
+                dependents[index[dependency]].Add(i);
+        var ready = new SortedSet<int>(Enumerable.Range(0, steps.Count).Where(i => waitingOn[i] == 0));
+        var order = new List<ValidatedStep>(steps.Count);
+        while (ready.Count > 0)
         {
-            var ready = steps.FirstOrDefault(s => remaining.TryGetValue(s.Name, out var n) && n == 0);
-            if (ready is null) break;
-            remaining.Remove(ready.Name);
-            order.Add(ready);
-            foreach (var s in steps.Where(s => remaining.ContainsKey(s.Name) && s.DependsOn.Contains(ready.Name)))
-                remaining[s.Name]--;
+            var next = ready.Min;
+            ready.Remove(next);
+            order.Add(steps[next]);
+            foreach (var dependent in dependents[next])
+                if (--waitingOn[dependent] == 0) ready.Add(dependent);
         }
-        if (remaining.Count == 0) return order;
-        var cycle = FindCycle(byName, remaining.Keys.ToHashSet(StringComparer.Ordinal));
+        if (order.Count == steps.Count) return order;
+        var byName = steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var stuck = steps.Where((_, i) => waitingOn[i] > 0).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var cycle = FindCycle(byName, stuck);
         var first = byName[cycle[0]];
         diagnostics.Add(first.Definition.Mark, first.Name, $"the steps form a cycle: {string.Join(" → ", cycle)}", "remove one reference or 'needs' entry so the graph has no loop");
         return null;
