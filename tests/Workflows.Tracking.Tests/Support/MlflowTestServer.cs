@@ -38,18 +38,21 @@ internal sealed class MlflowTestServer : IDisposable
     /// <summary>While true every connection is dropped without an answer, like a server that died.</summary>
     public bool Dead { get; set; }
 
-    /// <summary>The next <paramref name="count"/> API calls get HTTP <paramref name="status"/>.</summary>
-    public void FailNext(int count, int status)
+    /// <summary>The next <paramref name="count"/> API calls get HTTP <paramref name="status"/> with an
+    /// MLflow error body carrying <paramref name="errorCode"/>.</summary>
+    public void FailNext(int count, int status, string errorCode = "INTERNAL_ERROR")
     {
         for (var i = 0; i < count; i++)
         {
             _faults.Enqueue(async context =>
             {
-                await WriteAsync(context.Response, status, "{\"error_code\": \"INTERNAL_ERROR\", \"message\": \"injected\"}");
+                await WriteAsync(context.Response, status, $"{{\"error_code\": \"{errorCode}\", \"message\": \"injected\"}}");
                 return true;
             });
         }
     }
+
+    public IEnumerable<string> Paths(string method) => Requests.Where(r => r.Method == method).Select(r => r.Path.Split('?')[0]);
 
     /// <summary>The next <paramref name="count"/> API calls wait <paramref name="delay"/> before being answered.</summary>
     public void DelayNext(int count, TimeSpan delay)
