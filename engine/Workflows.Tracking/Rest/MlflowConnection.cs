@@ -86,7 +86,7 @@ internal sealed class MlflowConnection : IDisposable
         {
             throw ToMlflowException(operation, error);
         }
-        catch (Exception error) when (error is HttpRequestException or TimeoutRejectedException or IOException)
+        catch (Exception error) when (error is ApiRequestException or HttpRequestException or TimeoutRejectedException or IOException)
         {
             throw new MlflowUnavailableException($"{operation}: {error.Message}", error);
         }
@@ -126,6 +126,9 @@ internal sealed class MlflowConnection : IDisposable
             builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder()
+                    // Refit wraps failures before any answer (connection refused or reset, an attempt's
+                    // timeout cancelling the call) in ApiRequestException.
+                    .Handle<ApiRequestException>()
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
                     .Handle<IOException>()

@@ -13,6 +13,7 @@ internal sealed class MlflowTestServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<Func<HttpListenerContext, Task<bool>>> _faults = new();
+    private readonly ConcurrentQueue<TimeSpan> _slowAnswers = new();
     private readonly CancellationTokenSource _stop = new();
 
     public MlflowTestServer()
@@ -35,8 +36,27 @@ internal sealed class MlflowTestServer : IDisposable
     /// <summary>Hosts the Host header may name (MLflow allows localhost and private addresses).</summary>
     public HashSet<string> AllowedHosts { get; } = ["localhost", "127.0.0.1"];
 
-    /// <summary>While true every connection is dropped without an answer, like a server that died.</summary>
-    public bool Dead { get; set; }
+    /// <summary>While true nothing listens on the port (connections are refused), like a server that
+    /// died; set back to false, it listens again on the same port with the same state.</summary>
+    public bool Dead
+    {
+        get => !_listener.IsListening;
+        set
+        {
+            lock (_listener)
+            {
+                if (value && _listener.IsListening)
+                {
+                    _listener.Stop();
+                }
+                else if (!value && !_listener.IsListening)
+                {
+                    _listener.Start();
+                    _ = Task.Run(AcceptLoopAsync);
+                }
+            }
+        }
+    }
 
     /// <summary>The next <paramref name="count"/> API calls get HTTP <paramref name="status"/> with an
     /// MLflow error body carrying <paramref name="errorCode"/>.</summary>
@@ -54,16 +74,13 @@ internal sealed class MlflowTestServer : IDisposable
 
     public IEnumerable<string> Paths(string method) => Requests.Where(r => r.Method == method).Select(r => r.Path.Split('?')[0]);
 
-    /// <summary>The next <paramref name="count"/> API calls wait <paramref name="delay"/> before being answered.</summary>
-    public void DelayNext(int count, TimeSpan delay)
+    /// <summary>The next <paramref name="count"/> API calls are carried out, but their answer comes only
+    /// after <paramref name="delay"/>: a client that times out meanwhile does not know they happened.</summary>
+    public void DelayAnswerOfNext(int count, TimeSpan delay)
     {
         for (var i = 0; i < count; i++)
         {
-            _faults.Enqueue(async _ =>
-            {
-                await Task.Delay(delay);
-                return false;
-            });
+            _slowAnswers.Enqueue(delay);
         }
     }
 
@@ -93,8 +110,9 @@ internal sealed class MlflowTestServer : IDisposable
             {
                 return;
             }
-            catch (HttpListenerException)
+            catch (Exception error) when (error is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
+                // Stopped (Dead): a new loop starts when it comes back.
                 return;
             }
 
@@ -111,12 +129,6 @@ internal sealed class MlflowTestServer : IDisposable
         Requests.Enqueue((request.HttpMethod, request.Url!.PathAndQuery, request.ContentType, request.Headers["Authorization"], Encoding.UTF8.GetString(raw)));
         try
         {
-            if (Dead)
-            {
-                context.Response.Abort();
-                return;
-            }
-
             if (_faults.TryDequeue(out var fault) && await fault(context))
             {
                 return;
@@ -143,6 +155,11 @@ internal sealed class MlflowTestServer : IDisposable
 
             var body = request.HttpMethod == "POST" ? JsonNode.Parse(raw)?.AsObject() : null;
             var (status, answer) = Backend.Handle(request.HttpMethod, request.Url.AbsolutePath, query, body, raw);
+            if (_slowAnswers.TryDequeue(out var delay))
+            {
+                await Task.Delay(delay);
+            }
+
             await WriteAsync(context.Response, Math.Abs(status), answer, status < 0 ? "text/html" : "application/json");
         }
         catch (Exception error) when (error is HttpListenerException or IOException or ObjectDisposedException)
