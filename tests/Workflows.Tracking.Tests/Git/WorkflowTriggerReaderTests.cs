@@ -1,0 +1,42 @@
+using Workflows.Tracking.Git;
+using Workflows.Tracking.Tests.Support;
+
+namespace Workflows.Tracking.Tests.Git;
+
+public sealed class WorkflowTriggerReaderTests
+{
+    [Test]
+    public void ReadDirectory_MixedWorkflows_ReadsEveryPushTriggerForm()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("sft.yaml"), "name: sft\non:\n  push: { branches: [main], paths: [data/**, workflows/sft.yaml] }\nsteps: {}\n");
+        File.WriteAllText(temp.Combine("plain.yml"), "name: plain\non: push\n");
+        File.WriteAllText(temp.Combine("list.yaml"), "name: list\non: [push]\n");
+        File.WriteAllText(temp.Combine("single.yaml"), "name: single\non:\n  push:\n    paths: eval/**\n");
+        File.WriteAllText(temp.Combine("manual.yaml"), "name: manual\nsteps: {}\n");
+
+        var (triggers, errors) = WorkflowTriggerReader.ReadDirectory(temp.Path);
+
+        Assert.That(errors, Is.Empty);
+        Assert.That(triggers.Select(t => Path.GetFileName(t.WorkflowPath)), Is.EqualTo(new[] { "list.yaml", "plain.yml", "sft.yaml", "single.yaml" }));
+        var sft = triggers.Single(t => t.WorkflowPath.EndsWith("sft.yaml", StringComparison.Ordinal));
+        Assert.That(sft.Branches, Is.EqualTo(new[] { "main" }));
+        Assert.That(sft.Paths, Is.EqualTo(new[] { "data/**", "workflows/sft.yaml" }));
+        Assert.That(triggers.Single(t => t.WorkflowPath.EndsWith("single.yaml", StringComparison.Ordinal)).Paths, Is.EqualTo(new[] { "eval/**" }));
+    }
+
+    [Test]
+    public void ReadDirectory_BrokenFiles_ReportsEachWithLineAndColumn()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("bad.yaml"), "name: [unclosed\n");
+        File.WriteAllText(temp.Combine("wrong.yaml"), "on:\n  push:\n    branches: { main: true }\n");
+
+        var (triggers, errors) = WorkflowTriggerReader.ReadDirectory(temp.Path);
+
+        Assert.That(triggers, Is.Empty);
+        Assert.That(errors, Has.Count.EqualTo(2));
+        Assert.That(errors[0], Does.StartWith(temp.Combine("bad.yaml") + ":"));
+        Assert.That(errors[1], Is.EqualTo($"{temp.Combine("wrong.yaml")}:3:15 on.push.branches must be a list of globs"));
+    }
+}
