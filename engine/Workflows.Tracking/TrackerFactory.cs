@@ -21,16 +21,9 @@ public static class TrackerFactory
         var user = options.GetVariable("MLFLOW_TRACKING_USER_ID") ?? Environment.UserName;
         if (RestUri(uri) is { } server)
         {
-            return CreateRest(new MlflowRestOptions
+            return CreateRest(RestOptionsFromEnvironment(server, options) with
             {
-                TrackingUri = server,
-                Token = options.GetVariable("MLFLOW_TRACKING_TOKEN"),
-                Username = options.GetVariable("MLFLOW_TRACKING_USERNAME"),
-                Password = options.GetVariable("MLFLOW_TRACKING_PASSWORD"),
-                UserName = user,
-                SourceName = options.SourceName,
                 SpoolDirectory = Path.Combine(options.WorkingDirectory, options.SpoolDirectory),
-                Resilience = options.Resilience,
             });
         }
 
@@ -40,6 +33,23 @@ public static class TrackerFactory
             UserName = user,
             SourceName = options.SourceName,
         });
+    }
+
+    /// <summary>Options for <paramref name="server"/> with the credentials and user from the environment
+    /// (no spool: set <see cref="MlflowRestOptions.SpoolDirectory"/> to get one).</summary>
+    public static MlflowRestOptions RestOptionsFromEnvironment(Uri server, TrackerFactoryOptions? options = null)
+    {
+        options ??= new TrackerFactoryOptions();
+        return new MlflowRestOptions
+        {
+            TrackingUri = server,
+            Token = options.GetVariable("MLFLOW_TRACKING_TOKEN"),
+            Username = options.GetVariable("MLFLOW_TRACKING_USERNAME"),
+            Password = options.GetVariable("MLFLOW_TRACKING_PASSWORD"),
+            UserName = options.GetVariable("MLFLOW_TRACKING_USER_ID") ?? Environment.UserName,
+            SourceName = options.SourceName,
+            Resilience = options.Resilience,
+        };
     }
 
     /// <summary>A tracker writing an MLflow file store.</summary>

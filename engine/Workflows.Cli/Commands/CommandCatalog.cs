@@ -7,6 +7,8 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return TrackingCommand.Create();
+        yield return TriggerCommand.Create();
+        yield return HooksCommand.Create();
     }
 }

@@ -47,7 +47,7 @@ public static class TrackingPusher
         }
         catch (MlflowUnavailableException error)
         {
-            throw new MlflowException("UNAVAILABLE", $"{error.Message}; pushed so far: {replayer.Result}; run the push again when the server is back", null, error);
+            throw new MlflowException("UNAVAILABLE", $"{error.Message} (after {replayer.Result.EventsApplied} events were pushed); run the push again when the server is back", null, error);
         }
 
         return replayer.Result;
