@@ -82,8 +82,9 @@ public static class TrackerFactory
         }
 
         var colon = value.IndexOf(':');
-        // "C:\…" is a Windows path, not a scheme.
-        if (colon > 1 && value[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'))
+        // "C:\…" is a Windows path, not a scheme; bare "databricks" is MLflow's name for the hosted backend.
+        if (value is "databricks" or "databricks-uc"
+            || (colon > 1 && value[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.')))
         {
             throw new MlflowException("INVALID_TRACKING_URI",
                 $"{TrackingUriVariable}='{value}' is not supported: use an http(s) MLflow server URI, or leave it unset for the local ./mlruns store");

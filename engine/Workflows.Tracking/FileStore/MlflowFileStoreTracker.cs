@@ -147,13 +147,22 @@ internal sealed class MlflowFileStoreTracker : ITracker
         return Task.CompletedTask;
     }
 
-    /// <summary>The file store has no model registry that <c>mlflow ui</c> reads from ./mlruns reliably;
-    /// registration happens when the store is pushed to a server.</summary>
+    /// <summary>The file store has no model registry a server would read back, so the request is kept as
+    /// a <c>wf.register_model/&lt;name&gt;</c> tag holding the artifact path; <c>wf tracking push --store</c>
+    /// registers the version on the server. Returns null: there is no version number yet.</summary>
     public Task<string?> RegisterModelAsync(string runId, string modelName, string artifactPath, CancellationToken cancellationToken)
     {
-        _ = FindRun(runId);
+        var runDirectory = FindRun(runId);
+        lock (Locks.GetOrAdd(runDirectory, _ => new object()))
+        {
+            WriteTags(runDirectory, new Dictionary<string, string> { [RegisterModelTagPrefix + modelName] = artifactPath });
+        }
+
         return Task.FromResult<string?>(null);
     }
+
+    /// <summary>Tag-key prefix of pending model registrations.</summary>
+    internal const string RegisterModelTagPrefix = "wf.register_model/";
 
     internal static long RunStatusCode(TrackingRunStatus status) => status switch
     {

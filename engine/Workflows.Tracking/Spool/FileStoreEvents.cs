@@ -101,6 +101,19 @@ internal static class FileStoreEvents
             }
         }
 
+        foreach (var (key, artifactPath) in tags.Where(tag => tag.Key.StartsWith(MlflowFileStoreTracker.RegisterModelTagPrefix, StringComparison.Ordinal)))
+        {
+            var model = key[MlflowFileStoreTracker.RegisterModelTagPrefix.Length..];
+            yield return new SpoolEvent
+            {
+                Id = Id($"register:{model}:{artifactPath}"),
+                Kind = SpoolEventKind.Register,
+                ClientRunId = runId,
+                ModelName = model,
+                ArtifactPath = artifactPath,
+            };
+        }
+
         var status = meta.GetValueOrDefault("status") switch
         {
             "3" => "FINISHED",

@@ -167,6 +167,7 @@ public sealed class TrackingPusherTests
         File.WriteAllText(_temp.Combine("adapter.bin"), "weights");
         await local.LogArtifactAsync(train, _temp.Combine("adapter.bin"), "adapter", CancellationToken.None);
         await local.EndRunAsync(train, TrackingRunStatus.Finished, CancellationToken.None);
+        var localVersion = await local.RegisterModelAsync(train, "persona-adapter", "adapter", CancellationToken.None);
 
         var first = await TrackingPusher.PushFileStoreAsync(store, TestOptions.Rest(_server.Uri), CancellationToken.None);
         await local.LogMetricsAsync(workflow, [new MetricPoint("duration_s", 12.5, 0, Start)], CancellationToken.None);
@@ -186,5 +187,7 @@ public sealed class TrackingPusherTests
         Assert.That(serverWorkflow.Metrics, Has.Count.EqualTo(1));
         Assert.That(_server.Backend.Runs, Has.Count.EqualTo(2));
         Assert.That((first.RunsCreated, second.RunsCreated, second.MetricsSent), Is.EqualTo((2, 0, 1)));
+        Assert.That(localVersion, Is.Null);
+        Assert.That(_server.Backend.ModelVersions, Does.ContainKey("persona-adapter").WithValue(1));
     }
 }
