@@ -44,9 +44,12 @@ public static class ParameterFlattener
                 result[KeyOrValue(key)] = value.GetValue<string>();
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
-                result[KeyOrValue(key)] = value.TryGetValue<double>(out var number)
-                    ? number.ToString("R", CultureInfo.InvariantCulture)
-                    : value.ToJsonString();
+                // Integers first: a long read as double would lose digits past 2^53.
+                result[KeyOrValue(key)] = value.TryGetValue<long>(out var integer)
+                    ? integer.ToString(CultureInfo.InvariantCulture)
+                    : value.TryGetValue<double>(out var number)
+                        ? number.ToString("R", CultureInfo.InvariantCulture)
+                        : value.ToJsonString();
                 break;
             case null:
                 result[KeyOrValue(key)] = "null";

@@ -209,6 +209,9 @@ internal sealed class MlflowFileStoreTracker : ITracker
         {
             lock (Locks.GetOrAdd(_layout.Root, _ => new object()))
             {
+                // The in-process lock orders our threads; the lock file orders processes sharing the store
+                // (two `wf run`s starting at once must not give one name two experiment ids).
+                using var processLock = StoreLock.Acquire(_layout.Root);
                 return new FileStoreExperiments(_layout, _options.TimeProvider).GetOrCreate(name);
             }
         });

@@ -39,7 +39,7 @@ internal interface IMlflowApi
         [AliasAs("page_token")] string? pageToken,
         CancellationToken cancellationToken);
 
-    /// <param name="path"><c>&lt;experiment_id&gt;/&lt;run_id&gt;/artifacts/&lt;artifact path&gt;</c>.</param>
+    /// <remarks>The path is <c>&lt;experiment_id&gt;/&lt;run_id&gt;/artifacts/&lt;artifact path&gt;</c>; the body is the raw file.</remarks>
     [Put("/api/2.0/mlflow-artifacts/artifacts/{**path}")]
     Task UploadArtifactAsync(string path, [Body] HttpContent content, CancellationToken cancellationToken);
 

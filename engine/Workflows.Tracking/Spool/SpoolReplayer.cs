@@ -14,7 +14,8 @@ internal sealed class SpoolReplayer(MlflowOperations operations, PushState state
 
     public TrackingPushResult Result => new(_applied, _skipped, _created, _found, _metricsSent, _metricsSkipped);
 
-    /// <param name="baseDirectory">Relative artifact paths in events resolve against it.</param>
+    /// <summary>Applies one event unless an earlier push did; relative artifact paths resolve against
+    /// <paramref name="baseDirectory"/>.</summary>
     public async Task ApplyAsync(SpoolEvent spoolEvent, string baseDirectory, CancellationToken cancellationToken)
     {
         if (state.Applied.Contains(spoolEvent.Id))
