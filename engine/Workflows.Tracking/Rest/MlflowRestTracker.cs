@@ -43,9 +43,9 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
                 _runs[info.RunId] = new RunState(clientRunId) { ServerRunId = info.RunId, Info = info };
                 return info.RunId;
             }
-            catch (MlflowUnavailableException error) when (_spool is not null)
+            catch (MlflowUnavailableException) when (_spool is not null)
             {
-                _ = error; // The run is created by the push instead.
+                // Falls through: the push creates the run instead.
             }
             catch (MlflowUnavailableException error)
             {
@@ -168,9 +168,8 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
             {
                 await send(state, cancellationToken);
             }
-            catch (MlflowUnavailableException error) when (_spool is not null)
+            catch (MlflowUnavailableException) when (_spool is not null)
             {
-                _ = error;
                 // From now on this run's events keep their order by all going through the spool.
                 state.Spooling = true;
                 spool(state);

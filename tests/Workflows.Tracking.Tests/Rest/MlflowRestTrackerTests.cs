@@ -209,4 +209,32 @@ public sealed class MlflowRestTrackerTests
 
         Assert.That(_server.Requests.Select(r => r.Authorization), Is.All.EqualTo("Basic Ym9iOnB3"));
     }
+
+    [Test]
+    public async Task StartRunAsync_150Tags_CreatesWithAtMost100IncludingTheClientIdAndSendsTheRest()
+    {
+        using var tracker = NewTracker();
+        var tags = Enumerable.Range(0, 150).ToDictionary(i => $"t{i:000}", i => "v");
+
+        var runId = await tracker.StartRunAsync(new TrackingRunStart("persona", "a", null, tags), CancellationToken.None);
+
+        var create = Bodies("/api/2.0/mlflow/runs/create").Single()["tags"]!.AsArray();
+        Assert.That(create, Has.Count.EqualTo(100));
+        Assert.That((string?)create[0]!["key"], Is.EqualTo(MlflowTags.ClientRunId));
+        Assert.That(_server.Backend.Runs[runId].Tags.Keys.Count(k => k.StartsWith('t')), Is.EqualTo(150));
+    }
+
+    [Test]
+    public async Task LogMetricsAsync_ConcurrentStepRuns_DeliversEveryValue()
+    {
+        using var tracker = NewTracker();
+        var parent = await tracker.StartRunAsync(Run("sft-lora"), CancellationToken.None);
+        var steps = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => tracker.StartRunAsync(Run($"step-{i}", parent), CancellationToken.None)));
+
+        await Task.WhenAll(steps.SelectMany(step => Enumerable.Range(0, 25).Select(i =>
+            tracker.LogMetricsAsync(step, [new MetricPoint("loss", i, i, Start)], CancellationToken.None))));
+
+        Assert.That(steps.Select(step => _server.Backend.Runs[step].Metrics.Count), Is.All.EqualTo(25));
+        Assert.That(_server.Backend.Experiments, Has.Count.EqualTo(1));
+    }
 }

@@ -190,4 +190,23 @@ public sealed class TrackingPusherTests
         Assert.That(localVersion, Is.Null);
         Assert.That(_server.Backend.ModelVersions, Does.ContainKey("persona-adapter").WithValue(1));
     }
+
+    [Test]
+    public async Task PushSpoolAsync_RegistrationSpooledDuringOutage_RegistersTheVersionOnce()
+    {
+        using (var tracker = NewTracker())
+        {
+            var run = await tracker.StartRunAsync(Run("package"), CancellationToken.None);
+            _server.Dead = true;
+            var version = await tracker.RegisterModelAsync(run, "persona-model", "model", CancellationToken.None);
+            Assert.That(version, Is.Null);
+        }
+
+        _server.Dead = false;
+
+        await TrackingPusher.PushSpoolAsync(SpoolDirectory, TestOptions.Rest(_server.Uri), CancellationToken.None);
+        await TrackingPusher.PushSpoolAsync(SpoolDirectory, TestOptions.Rest(_server.Uri), CancellationToken.None);
+
+        Assert.That(_server.Backend.ModelVersions, Does.ContainKey("persona-model").WithValue(1));
+    }
 }
