@@ -19,8 +19,6 @@ internal sealed class PathGlob
             .Select(pattern => pattern.StartsWith('!') ? (ToRegex(pattern[1..]), false) : (ToRegex(pattern), true))
             .ToList();
 
-    public bool IsEmpty => _patterns.Count == 0;
-
     public bool IsMatch(string path)
     {
         var matched = false;

@@ -44,7 +44,7 @@ public static class TriggerMatcher
 
             var ownFile = RepositoryPath(root, workflow.WorkflowPath);
             var globs = new PathGlob(workflow.Paths);
-            var hits = changed.Where(path => path == ownFile || globs.IsEmpty || globs.IsMatch(path)).ToList();
+            var hits = changed.Where(path => path == ownFile || globs.IsMatch(path)).ToList();
             if (hits.Count > 0)
             {
                 matches.Add(new TriggerMatch(workflow.WorkflowPath, hits));

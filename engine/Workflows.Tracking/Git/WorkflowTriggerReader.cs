@@ -4,8 +4,8 @@ using YamlDotNet.RepresentationModel;
 namespace Workflows.Tracking.Git;
 
 /// <summary>Reads just the <c>on.push</c> block of workflow files, for <c>wf trigger</c> until the engine's
-/// loader exposes it. Accepts <c>on: push</c>, <c>on: [push]</c> and
-/// <c>on: { push: { branches: [...], paths: [...] } }</c>.</summary>
+/// loader is merged in. Same rules as the engine's parser: <c>on</c> must be a mapping, and only
+/// <c>on: { push: { branches: [...], paths: [...] } }</c> (a mapping under <c>push</c>) is a trigger.</summary>
 public static class WorkflowTriggerReader
 {
     /// <summary>Every <c>*.yaml</c>/<c>*.yml</c> under <paramref name="directory"/> that has an
@@ -59,26 +59,14 @@ public static class WorkflowTriggerReader
             return (null, null);
         }
 
-        YamlNode? push = on switch
+        if (on is not YamlMappingNode events)
         {
-            YamlScalarNode { Value: "push" } => new YamlMappingNode(),
-            YamlSequenceNode events when events.Children.OfType<YamlScalarNode>().Any(e => e.Value == "push") => new YamlMappingNode(),
-            YamlMappingNode events when events.Children.TryGetValue(new YamlScalarNode("push"), out var value) => value,
-            _ => null,
-        };
-        if (push is null)
+            return (null, $"{file}:{on.Start.Line}:{on.Start.Column} 'on' must be a mapping, e.g. on: {{ push: {{ branches: [main], paths: [data/**] }} }}");
+        }
+
+        if (!events.Children.TryGetValue(new YamlScalarNode("push"), out var push) || push is not YamlMappingNode settings)
         {
             return (null, null);
-        }
-
-        if (push is YamlScalarNode { Value: null or "" or "~" or "null" })
-        {
-            push = new YamlMappingNode();
-        }
-
-        if (push is not YamlMappingNode settings)
-        {
-            return (null, $"{file}:{push.Start.Line}:{push.Start.Column} on.push must be a mapping with branches and paths");
         }
 
         var branches = List(file, settings, "branches", out var branchError);

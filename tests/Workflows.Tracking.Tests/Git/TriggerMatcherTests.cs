@@ -34,14 +34,17 @@ public sealed class TriggerMatcherTests
     }
 
     [Test]
-    public void Match_NoPathsDeclared_AnyChangeTriggers()
+    public void Match_NoPathsDeclared_OnlyTheWorkflowFileTriggers()
     {
         using var repo = Seeded();
-        repo.Commit("docs", ("README.md", "bye"));
+        repo.Commit("docs", ("README.md", "bye"), ("data/train.jsonl", "x"));
+        var unaffected = TriggerMatcher.Match(repo.Root, [Any]);
+        repo.Commit("edit", ("workflows/any.yaml", "name: any\nversion: 2"));
 
-        var result = TriggerMatcher.Match(repo.Root, [Sft, Any]);
+        var affected = TriggerMatcher.Match(repo.Root, [Any]);
 
-        Assert.That(result.Value!.Select(m => m.WorkflowPath), Is.EqualTo(new[] { "workflows/any.yaml" }));
+        Assert.That(unaffected.Value, Is.Empty);
+        Assert.That(affected.Value!.Single().ChangedPaths, Is.EqualTo(new[] { "workflows/any.yaml" }));
     }
 
     [Test]
