@@ -24,6 +24,7 @@ public static class TrackerFactory
             return CreateRest(RestOptionsFromEnvironment(server, options) with
             {
                 SpoolDirectory = Path.Combine(options.WorkingDirectory, options.SpoolDirectory),
+                Warn = options.Warn,
             });
         }
 

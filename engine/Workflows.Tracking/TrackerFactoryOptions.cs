@@ -17,6 +17,9 @@ public sealed record TrackerFactoryOptions
     /// <summary>Recorded as <c>mlflow.source.name</c>. Default <c>wf</c>.</summary>
     public string SourceName { get; init; } = "wf";
 
+    /// <summary>Receives the REST tracker's notices that events were spooled. Default: nobody.</summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>Retry settings of the REST tracker. Default: <see cref="MlflowResilienceOptions"/>'s defaults.</summary>
     public MlflowResilienceOptions Resilience { get; init; } = new();
 }

@@ -26,6 +26,10 @@ public sealed record MlflowRestOptions
     /// <c>wf tracking push</c>. Null (the default) means such failures throw instead.</summary>
     public string? SpoolDirectory { get; init; }
 
+    /// <summary>Told, once per run, when that run's events start going to the spool, so the user learns to
+    /// run <c>wf tracking push</c>. Default: nobody.</summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>Retry and timeout settings. Default: <see cref="MlflowResilienceOptions"/>'s defaults.</summary>
     public MlflowResilienceOptions Resilience { get; init; } = new();
 

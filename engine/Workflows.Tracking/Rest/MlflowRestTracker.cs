@@ -43,9 +43,10 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
                 _runs[info.RunId] = new RunState(clientRunId) { ServerRunId = info.RunId, Info = info };
                 return info.RunId;
             }
-            catch (MlflowUnavailableException) when (_spool is not null)
+            catch (MlflowUnavailableException error) when (_spool is not null)
             {
                 // Falls through: the push creates the run instead.
+                NotifySpooling(start.RunName, error);
             }
             catch (MlflowUnavailableException error)
             {
@@ -168,10 +169,11 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
             {
                 await send(state, cancellationToken);
             }
-            catch (MlflowUnavailableException) when (_spool is not null)
+            catch (MlflowUnavailableException error) when (_spool is not null)
             {
                 // From now on this run's events keep their order by all going through the spool.
                 state.Spooling = true;
+                NotifySpooling(runId, error);
                 spool(state);
             }
             catch (MlflowUnavailableException error)
@@ -197,6 +199,10 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
             ClientRunId = state.ClientRunId,
             ServerRunId = state.ServerRunId,
         }));
+
+    private void NotifySpooling(string run, MlflowUnavailableException error) =>
+        _options.Warn?.Invoke(
+            $"tracking: {error.Message}; run '{run}' is recorded in {_spool!.Directory} instead — send it with 'wf tracking push' when the server is back");
 
     private static MlflowException Unavailable(MlflowUnavailableException error) =>
         new("UNAVAILABLE", error.Message, null, error);

@@ -89,11 +89,14 @@ public sealed class MlflowRestTrackerFaultTests
     {
         using var spool = new TempDirectory();
         var nowhere = new Uri($"http://127.0.0.1:{MlflowTestServer.FreePort()}");
-        using var tracker = new MlflowRestTracker(TestOptions.Rest(nowhere, spool.Path, retries: 1));
+        var warnings = new List<string>();
+        using var tracker = new MlflowRestTracker(TestOptions.Rest(nowhere, spool.Path, retries: 1) with { Warn = warnings.Add });
 
         var runId = await tracker.StartRunAsync(Run("train"), CancellationToken.None);
         await tracker.EndRunAsync(runId, TrackingRunStatus.Finished, CancellationToken.None);
 
+        Assert.That(warnings, Has.Count.EqualTo(1));
+        Assert.That(warnings[0], Does.Contain("'train'").And.Contain("wf tracking push"));
         Assert.That(runId, Does.Match("^[0-9a-f]{32}$"));
         var lines = Directory.EnumerateFiles(spool.Path, "events-*.jsonl").SelectMany(File.ReadLines).ToList();
         Assert.That(lines, Has.Count.EqualTo(2));
