@@ -56,9 +56,9 @@ public sealed class MlflowRestTrackerFaultTests
     [Test]
     public async Task StartRunAsync_CreateAnswerTimesOut_FindsTheCreatedRunInsteadOfDuplicating()
     {
-        using var tracker = new MlflowRestTracker(TestOptions.Rest(_server.Uri, retries: 3, attemptTimeoutMs: 300));
+        using var tracker = new MlflowRestTracker(TestOptions.Rest(_server.Uri, retries: 3, attemptTimeoutMs: 1000));
         await tracker.StartRunAsync(Run("warm-up"), CancellationToken.None);
-        _server.DelayAnswerOfNext(1, TimeSpan.FromMilliseconds(1500));
+        _server.DelayAnswerOfNext(1, TimeSpan.FromSeconds(4));
 
         var runId = await tracker.StartRunAsync(Run("train"), CancellationToken.None);
 
