@@ -15,10 +15,10 @@ internal sealed class PushState
     public HashSet<string> Applied { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>One state file per server, so pushing the same spool to two servers works.</summary>
-    public static string PathFor(string folder, Uri server)
+    public static string PathFor(string folder, Uri server, string prefix = "")
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(server.GetLeftPart(UriPartial.Path).TrimEnd('/'))))[..16];
-        return Path.Combine(folder, $"push-state-{hash}.json");
+        return Path.Combine(folder, $"{prefix}push-state-{hash}.json");
     }
 
     public static PushState Load(string path) =>

@@ -28,8 +28,9 @@ public static class TrackingPusher
             throw new MlflowException("RESOURCE_DOES_NOT_EXIST", $"no MLflow file store at {root}");
         }
 
-        // Kept beside the store (MLflow ignores files in the store root), so it travels with it.
-        return await ReplayAsync(server, PushState.PathFor(Path.Combine(root, ".wf-push"), server.TrackingUri),
+        // A dot-file in the store root travels with the store; MLflow reads only folders there (a folder
+        // would be reported as a malformed experiment).
+        return await ReplayAsync(server, PushState.PathFor(root, server.TrackingUri, ".wf-"),
             FileStoreEvents.Read(root), root, cancellationToken);
     }
 

@@ -187,6 +187,7 @@ public sealed class TrackingPusherTests
         Assert.That(serverWorkflow.Metrics, Has.Count.EqualTo(1));
         Assert.That(_server.Backend.Runs, Has.Count.EqualTo(2));
         Assert.That((first.RunsCreated, second.RunsCreated, second.MetricsSent), Is.EqualTo((2, 0, 1)));
+        Assert.That(Directory.GetDirectories(store).Select(Path.GetFileName), Is.EquivalentTo(new[] { "0", "1", ".trash" }));
         Assert.That(localVersion, Is.Null);
         Assert.That(_server.Backend.ModelVersions, Does.ContainKey("persona-adapter").WithValue(1));
     }
