@@ -23,9 +23,6 @@ internal interface IMlflowApi
     [Post("/api/2.0/mlflow/runs/log-batch")]
     Task LogBatchAsync([Body(buffered: true)] LogBatchRequest request, CancellationToken cancellationToken);
 
-    [Post("/api/2.0/mlflow/runs/set-tag")]
-    Task SetTagAsync([Body(buffered: true)] SetTagRequest request, CancellationToken cancellationToken);
-
     [Post("/api/2.0/mlflow/runs/update")]
     Task UpdateRunAsync([Body(buffered: true)] UpdateRunRequest request, CancellationToken cancellationToken);
 

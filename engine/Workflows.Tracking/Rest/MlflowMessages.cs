@@ -30,8 +30,6 @@ internal sealed record LogBatchRequest(string RunId, IReadOnlyList<MlflowMetric>
 
 internal sealed record UpdateRunRequest(string RunId, string Status, long? EndTime);
 
-internal sealed record SetTagRequest(string RunId, string Key, string Value);
-
 internal sealed record SearchRunsRequest(IReadOnlyList<string> ExperimentIds, string Filter, int MaxResults);
 
 internal sealed record SearchRunsResponse(IReadOnlyList<MlflowRun>? Runs, string? NextPageToken);
