@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Workflows.Engine.Tracking;
 
 namespace Workflows.Tracking.Rest;
@@ -160,8 +159,6 @@ internal sealed class MlflowOperations(MlflowConnection connection)
     };
 
     public static MlflowMetric ToMetric(string key, double value, long step, long timestamp) => new(key, value, timestamp, step);
-
-    public static string Millis(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string ProxiedArtifactPrefix(MlflowRunInfo run)
     {
