@@ -17,5 +17,8 @@ internal static class CommandCatalog
         yield return StepsCommand.Create();
         yield return SchemaCommand.Create();
         yield return BenchCommand.Create();
+        yield return TrackingCommand.Create();
+        yield return TriggerCommand.Create();
+        yield return HooksCommand.Create();
     }
 }

@@ -3,6 +3,8 @@ using Workflows.Cli.Output;
 using Workflows.Engine.Execution;
 using Workflows.Engine.Planning;
 using Workflows.Engine.Runs;
+using Workflows.Engine.Tracking;
+using Workflows.Tracking;
 
 namespace Workflows.Cli.Commands;
 
@@ -24,9 +26,20 @@ internal static class RunExecution
             foreach (var error in plan.Errors) Console.Error.WriteLine(error);
             return 1;
         }
+        ITracker tracker;
+        try
+        {
+            tracker = WorkflowHost.Tracker(loaded.Layout.Root, loaded.Workflow!.Definition.TrackingEnabled);
+        }
+        catch (MlflowException e)
+        {
+            Console.Error.WriteLine($"tracking: {e.Message}");
+            return 2;
+        }
+        using var disposeTracker = tracker as IDisposable;
         var request = new RunRequest
         {
-            Tracker = WorkflowHost.Tracker(loaded.Layout.Root, loaded.Workflow!.Definition.TrackingEnabled),
+            Tracker = tracker,
             ParamOverrides = overrides,
             Source = WorkflowHost.Source(loaded.Layout.Root),
             Resume = resume,

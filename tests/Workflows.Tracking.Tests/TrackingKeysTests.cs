@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+
+namespace Workflows.Tracking.Tests;
+
+public sealed class TrackingKeysTests
+{
+    [TestCase("lora.rank", "lora.rank")]
+    [TestCase("eval/ppl", "eval/ppl")]
+    [TestCase("../../etc/passwd", "__/__/etc/passwd")]
+    [TestCase("/abs//key/", "abs/key")]
+    [TestCase("a:b*c?", "a_b_c_")]
+    [TestCase("./x", "x")]
+    [TestCase("", "_")]
+    public void Sanitize_Key_KeepsMlflowSafeCharactersAndNoDotDotParts(string key, string expected) =>
+        Assert.That(TrackingKeys.Sanitize(key), Is.EqualTo(expected));
+
+    [Test]
+    public void Clean_KeysCollideAfterSanitising_KeepsBothWithSuffix()
+    {
+        var cleaned = TrackingKeys.Clean(new Dictionary<string, string> { ["a:b"] = "1", ["a*b"] = "2" }, TrackingKeys.TruncateParam);
+
+        Assert.That(cleaned, Is.EquivalentTo(new Dictionary<string, string> { ["a_b"] = "2", ["a_b_2"] = "1" }));
+    }
+
+    [Test]
+    public void TruncateTag_Over8000_EndsWithMarkerAtExactlyTheLimit()
+    {
+        var tag = TrackingKeys.TruncateTag(new string('t', 8001));
+
+        Assert.That(tag, Has.Length.EqualTo(8000).And.EndsWith("...[truncated, 8001 chars]"));
+        Assert.That(TrackingKeys.TruncateTag("short"), Is.EqualTo("short"));
+    }
+
+    [Test]
+    public void Flatten_NestedOptions_GivesDottedKeysAndKeepsListsWhole()
+    {
+        var node = JsonNode.Parse("""{"lora":{"rank":8,"alpha":16.5,"target_modules":["q_proj","v_proj"]},"method":"lora","seed":null,"extra":{}}""");
+
+        var flat = ParameterFlattener.Flatten(node);
+
+        Assert.That(flat, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["lora.rank"] = "8",
+            ["lora.alpha"] = "16.5",
+            ["lora.target_modules"] = "[\"q_proj\",\"v_proj\"]",
+            ["method"] = "lora",
+            ["seed"] = "null",
+            ["extra"] = "{}",
+        }));
+    }
+
+    [Test]
+    public void Flatten_OptionsRecord_UsesSnakeCaseNames()
+    {
+        var flat = ParameterFlattener.Flatten(new { LearningRate = 2e-4, WarmupSteps = 10 }, "train");
+
+        Assert.That(flat, Is.EquivalentTo(new Dictionary<string, string> { ["train.learning_rate"] = "0.0002", ["train.warmup_steps"] = "10" }));
+    }
+}
