@@ -76,6 +76,10 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
 
         if (outcome.State == StepState.Succeeded)
             outcome = Commit(stepPlan, step, context, fingerprint, outcome);
+        // Reports are small and are what people browse; models and datasets stay in the store
+        // (steps that publish them, like package, log them themselves).
+        foreach (var (name, digest) in step.Outputs.Where(o => stepType.Output(o.Key)?.Kind == ArtifactKind.Report))
+            await tracker.LogArtifactAsync(trackingRun, _store.PathOf(digest), name, CancellationToken.None);
         step.State = outcome.State;
         step.Error = outcome.Error;
         step.Ended = DateTimeOffset.UtcNow;
