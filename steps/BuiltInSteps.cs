@@ -1,4 +1,5 @@
 using Workflows.Engine.Steps;
+using Workflows.Steps.Ingest;
 
 namespace Workflows.Steps;
 
@@ -7,5 +8,6 @@ public sealed class BuiltInSteps : IStepLibrary
 {
     public void Register(IStepRegistry registry)
     {
+        registry.Add<IngestStep, IngestOptions>();
     }
 }
