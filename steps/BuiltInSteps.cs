@@ -1,4 +1,5 @@
 using Workflows.Engine.Steps;
+using Workflows.Steps.Augment;
 using Workflows.Steps.Ingest;
 
 namespace Workflows.Steps;
@@ -9,5 +10,6 @@ public sealed class BuiltInSteps : IStepLibrary
     public void Register(IStepRegistry registry)
     {
         registry.Add<IngestStep, IngestOptions>();
+        registry.Add<AugmentStep, AugmentOptions>();
     }
 }
