@@ -14,7 +14,8 @@ public sealed class DatasetWriter : IAsyncDisposable
 
     private readonly Stream _stream;
     private readonly ParquetWriter _writer;
-    private readonly List<DatasetRow> _pending = new(RowGroupSize);
+    private List<DatasetRow> _pending = new(RowGroupSize);
+    private Task _flushing = Task.CompletedTask;
 
     private DatasetWriter(Stream stream, ParquetWriter writer)
     {
@@ -28,7 +29,15 @@ public sealed class DatasetWriter : IAsyncDisposable
     internal static async Task<DatasetWriter> CreateAsync(string path, CancellationToken ct)
     {
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        var options = new ParquetOptions
+        {
+            CompressionMethod = CompressionMethod.Snappy,
+            // Decide dictionary encoding from a small sample: unique text columns skip a costly full scan.
+            DictionaryEncodingSampleSize = 1000,
+            // Parquet.Net pools its buffers without limit unless told otherwise.
+            MaximumSmallPoolFreeBytes = 16 << 20,
+            MaximumLargePoolFreeBytes = 64 << 20,
+        };
         var writer = await ParquetWriter.CreateAsync(DatasetSchema.Schema, stream, options, append: false, ct);
         return new DatasetWriter(stream, writer);
     }
@@ -37,7 +46,13 @@ public sealed class DatasetWriter : IAsyncDisposable
     {
         _pending.Add(row);
         Count++;
-        if (_pending.Count == RowGroupSize) await FlushAsync(ct);
+        if (_pending.Count < RowGroupSize) return;
+        // Encode the full row group on another core while the caller produces the next one; one flush
+        // in flight at a time keeps row groups in order and memory at two row groups.
+        await _flushing;
+        var batch = _pending;
+        _pending = new List<DatasetRow>(RowGroupSize);
+        _flushing = Task.Run(() => FlushAsync(batch, ct), ct);
     }
 
     public async ValueTask WriteAllAsync(IEnumerable<DatasetRow> rows, CancellationToken ct = default)
@@ -47,36 +62,36 @@ public sealed class DatasetWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _flushing;
         // An empty file still gets one empty row group, so readers see the schema and zero rows.
-        if (_pending.Count > 0 || Count == 0) await FlushAsync(CancellationToken.None);
+        if (_pending.Count > 0 || Count == 0) await FlushAsync(_pending, CancellationToken.None);
         await _writer.DisposeAsync();
         await _stream.DisposeAsync();
     }
 
-    private async Task FlushAsync(CancellationToken ct)
+    private async Task FlushAsync(List<DatasetRow> batch, CancellationToken ct)
     {
         using (var group = _writer.CreateRowGroup())
         {
-            await group.WriteAsync(DatasetSchema.Id, Strings(r => r.Id));
-            await group.WriteAsync(DatasetSchema.SourceId, Strings(r => r.SourceId));
-            await group.WriteAsync(DatasetSchema.SourceFile, Strings(r => r.SourceFile));
+            await group.WriteAsync(DatasetSchema.Id, Strings(batch, r => r.Id));
+            await group.WriteAsync(DatasetSchema.SourceId, Strings(batch, r => r.SourceId));
+            await group.WriteAsync(DatasetSchema.SourceFile, Strings(batch, r => r.SourceFile));
             await group.WriteAsync(DatasetSchema.SourceLine,
-                (ReadOnlyMemory<long>)_pending.Select(r => r.SourceLine).ToArray(), null, null, ct);
-            await group.WriteAsync(DatasetSchema.Kind, Strings(r => DatasetSchema.KindName(r.Kind)));
-            await group.WriteAsync(DatasetSchema.System, Strings(r => r.System));
-            await group.WriteAsync(DatasetSchema.Instruction, Strings(r => r.Instruction));
-            await group.WriteAsync(DatasetSchema.Input, Strings(r => r.Input));
-            await group.WriteAsync(DatasetSchema.Output, Strings(r => r.Output));
+                (ReadOnlyMemory<long>)batch.Select(r => r.SourceLine).ToArray(), null, null, ct);
+            await group.WriteAsync(DatasetSchema.Kind, Strings(batch, r => DatasetSchema.KindName(r.Kind)));
+            await group.WriteAsync(DatasetSchema.System, Strings(batch, r => r.System));
+            await group.WriteAsync(DatasetSchema.Instruction, Strings(batch, r => r.Instruction));
+            await group.WriteAsync(DatasetSchema.Input, Strings(batch, r => r.Input));
+            await group.WriteAsync(DatasetSchema.Output, Strings(batch, r => r.Output));
             await group.WriteAsync(DatasetSchema.Messages,
-                Strings(r => r.Messages is null ? null : DatasetSchema.MessagesToJson(r.Messages)));
-            await group.WriteAsync(DatasetSchema.Text, Strings(r => r.Text));
-            await group.WriteAsync(DatasetSchema.Label, Strings(r => r.Label));
-            await group.WriteAsync(DatasetSchema.Chosen, Strings(r => r.Chosen));
-            await group.WriteAsync(DatasetSchema.Rejected, Strings(r => r.Rejected));
+                Strings(batch, r => r.Messages is null ? null : DatasetSchema.MessagesToJson(r.Messages)));
+            await group.WriteAsync(DatasetSchema.Text, Strings(batch, r => r.Text));
+            await group.WriteAsync(DatasetSchema.Label, Strings(batch, r => r.Label));
+            await group.WriteAsync(DatasetSchema.Chosen, Strings(batch, r => r.Chosen));
+            await group.WriteAsync(DatasetSchema.Rejected, Strings(batch, r => r.Rejected));
             group.CompleteValidate();
         }
-        _pending.Clear();
     }
 
-    private string?[] Strings(Func<DatasetRow, string?> column) => _pending.Select(column).ToArray();
+    private static string?[] Strings(List<DatasetRow> batch, Func<DatasetRow, string?> column) => batch.Select(column).ToArray();
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,29 +12,34 @@ namespace Workflows.Steps.Datasets;
 /// Changing this layout changes every id: bump the version of every step that writes rows.</remarks>
 public static class RowId
 {
+    // One buffer per thread: hashing millions of rows should not allocate per field.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _buffer;
+
     public static string Of(DatasetRow row)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Append(hash, row.Kind.ToString());
-        Append(hash, row.System);
-        Append(hash, row.Instruction);
-        Append(hash, row.Input);
-        Append(hash, row.Output);
-        Append(hash, row.Messages is null ? null : DatasetSchema.MessagesToJson(row.Messages));
-        Append(hash, row.Text);
-        Append(hash, row.Label);
-        Append(hash, row.Chosen);
-        Append(hash, row.Rejected);
+        var buffer = _buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        Append(buffer, row.Kind.ToString());
+        Append(buffer, row.System);
+        Append(buffer, row.Instruction);
+        Append(buffer, row.Input);
+        Append(buffer, row.Output);
+        Append(buffer, row.Messages is null ? null : DatasetSchema.MessagesToJson(row.Messages));
+        Append(buffer, row.Text);
+        Append(buffer, row.Label);
+        Append(buffer, row.Chosen);
+        Append(buffer, row.Rejected);
         Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
+        SHA256.HashData(buffer.WrittenSpan, digest);
         return Convert.ToHexStringLower(digest[..16]);
     }
 
-    private static void Append(IncrementalHash hash, string? value)
+    private static void Append(ArrayBufferWriter<byte> buffer, string? value)
     {
-        Span<byte> length = stackalloc byte[8];
-        BitConverter.TryWriteBytes(length, value is null ? -1L : Encoding.UTF8.GetByteCount(value));
-        hash.AppendData(length);
-        if (value is not null) hash.AppendData(Encoding.UTF8.GetBytes(value));
+        var length = value is null ? -1L : Encoding.UTF8.GetByteCount(value);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(8), length);
+        buffer.Advance(8);
+        if (value is null) return;
+        buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan((int)length)));
     }
 }

@@ -24,6 +24,7 @@ public static class IngestBenchmark
 
         GC.Collect();
         var resetPeak = ResetPeakMemory();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var result = await new IngestStep().RunAsync(new IngestOptions { Path = input }, context, ct);
         clock.Stop();
@@ -31,8 +32,9 @@ public static class IngestBenchmark
 
         using var process = Process.GetCurrentProcess();
         process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         return new IngestBenchmarkResult((long)result.Metrics["rows_kept"], new FileInfo(input).Length,
-            new FileInfo(DatasetFile.PathOf(context.Output)).Length, clock.Elapsed.TotalSeconds, process.PeakWorkingSet64, resetPeak);
+            new FileInfo(DatasetFile.PathOf(context.Output)).Length, clock.Elapsed.TotalSeconds, cpu, process.PeakWorkingSet64, resetPeak);
     }
 
     /// <summary>Deterministic rows of 5–40 word instructions and answers, ~250 bytes each.</summary>

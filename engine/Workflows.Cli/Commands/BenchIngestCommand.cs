@@ -22,8 +22,8 @@ internal static class BenchIngestCommand
             var figures = await IngestBenchmark.RunAsync(result.GetValue(rows), result.GetValue(workDir)!, ct);
             Console.WriteLine($"rows            {figures.Rows:N0}");
             Console.WriteLine($"input           {figures.InputBytes / 1e6:N1} MB JSONL -> {figures.OutputBytes / 1e6:N1} MB Parquet");
-            Console.WriteLine($"time            {figures.Seconds:N2} s");
-            Console.WriteLine($"throughput      {figures.RowsPerSecond:N0} rows/s ({figures.MegabytesPerSecond:N1} MB/s)");
+            Console.WriteLine($"time            {figures.Seconds:N2} s wall, {figures.CpuSeconds:N2} s CPU");
+            Console.WriteLine($"throughput      {figures.RowsPerSecond:N0} rows/s ({figures.MegabytesPerSecond:N1} MB/s), {figures.RowsPerCpuSecond:N0} rows per CPU-second");
             Console.WriteLine($"peak memory     {figures.PeakWorkingSetBytes / 1048576.0:N0} MiB{(figures.PeakIsIngestOnly ? "" : " (process lifetime)")}");
             return 0;
         });
