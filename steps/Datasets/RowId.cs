@@ -19,7 +19,7 @@ public static class RowId
     {
         var buffer = _buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        Append(buffer, row.Kind.ToString());
+        Append(buffer, DatasetSchema.KindName(row.Kind));
         Append(buffer, row.System);
         Append(buffer, row.Instruction);
         Append(buffer, row.Input);
