@@ -55,4 +55,16 @@ public sealed class SharedDatasetsTests
         Assert.That(context.Metrics["rows_quarantined"], Is.EqualTo(quarantined));
         Assert.That(File.ReadLines(Path.Combine(context.Outputs["dataset"], "quarantine.jsonl")).Count(), Is.EqualTo(quarantined));
     }
+
+    [Test]
+    public void Datasets_EveryDataFileInSharedData_IsCovered()
+    {
+        var dataFiles = Directory.EnumerateFiles(RepoPaths.SharedData, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith("LICENSE") && !f.EndsWith(".md"))
+            .Select(f => "../shared/data/" + Path.GetRelativePath(RepoPaths.SharedData, f).Replace('\\', '/'));
+
+        var covered = Datasets().Select(c => ((IngestOptions)c.Arguments[0]!).Path);
+
+        Assert.That(covered, Is.EquivalentTo(dataFiles));
+    }
 }
