@@ -60,9 +60,12 @@ public sealed class MinHasher
         }
     }
 
-    /// <summary>Indices pairs (i &lt; j) whose signatures share a band and whose estimated similarity is
+    /// <summary>Index pairs (i &lt; j) whose signatures share a band and whose estimated similarity is
     /// at least <paramref name="threshold"/>, in ascending order.</summary>
-    public IReadOnlyList<(int First, int Second)> NearPairs(IReadOnlyList<ulong[]> signatures, double threshold)
+    /// <param name="isCandidate">Optional filter applied before comparing signatures (e.g. "in different
+    /// splits"); pairs it rejects are never compared, which keeps large duplicate clusters cheap.</param>
+    public IReadOnlyList<(int First, int Second)> NearPairs(IReadOnlyList<ulong[]> signatures, double threshold,
+        Func<int, int, bool>? isCandidate = null)
     {
         var buckets = new Dictionary<ulong, List<int>>();
         for (var i = 0; i < signatures.Count; i++)
@@ -73,14 +76,19 @@ public sealed class MinHasher
                 members.Add(i);
             }
         }
-        var pairs = new SortedSet<(int, int)>();
+        var seen = new HashSet<(int, int)>();
+        var pairs = new List<(int, int)>();
         foreach (var members in buckets.Values)
             for (var a = 0; a < members.Count; a++)
                 for (var b = a + 1; b < members.Count; b++)
-                    if (!pairs.Contains((members[a], members[b])) &&
-                        Similarity(signatures[members[a]], signatures[members[b]]) >= threshold)
-                        pairs.Add((members[a], members[b]));
-        return pairs.ToList();
+                {
+                    var pair = (members[a], members[b]);
+                    if ((isCandidate is null || isCandidate(pair.Item1, pair.Item2)) && seen.Add(pair) &&
+                        Similarity(signatures[pair.Item1], signatures[pair.Item2]) >= threshold)
+                        pairs.Add(pair);
+                }
+        pairs.Sort();
+        return pairs;
     }
 
     private IEnumerable<ulong> Shingles(string text)

@@ -39,9 +39,9 @@ internal sealed class LeakageReport
         var hasher = new MinHasher(options.ShingleSize);
         var signatures = rows.Select(r => hasher.Signature(r.ContentText())).ToList();
         long near = 0;
-        foreach (var (a, b) in hasher.NearPairs(signatures, options.NearDuplicateThreshold))
+        foreach (var (a, b) in hasher.NearPairs(signatures, options.NearDuplicateThreshold,
+                     (a, b) => parts[a] != parts[b] && rows[a].Id != rows[b].Id))
         {
-            if (parts[a] == parts[b] || rows[a].Id == rows[b].Id) continue;
             near++;
             if (examples.Count < Examples)
                 examples.Add(Describe(a, b, $"near duplicate (similarity {MinHasher.Similarity(signatures[a], signatures[b]):0.00})"));
