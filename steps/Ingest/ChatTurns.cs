@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Workflows.Steps.Datasets;
@@ -19,9 +20,12 @@ internal static partial class ChatTurns
         ["function_call"] = ChatMessage.ToolRole, ["ipython"] = ChatMessage.ToolRole,
     };
 
-    /// <summary>A list of turns; null (with the error recorded) when any turn is unusable.</summary>
+    /// <summary>A list of turns — or a string holding one as JSON, as CSV and canonical Parquet files
+    /// store it; null (with the error recorded) when any turn is unusable.</summary>
     public static List<ChatMessage>? FromList(JsonNode? node, string field, RecordFields fields)
     {
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().TrimStart().StartsWith('['))
+            node = ParseOrNull(value.GetValue<string>());
         if (node is not JsonArray turns) return Fail(fields, $"field '{field}' must be a list of chat turns");
         var messages = new List<ChatMessage>(turns.Count);
         for (var i = 0; i < turns.Count; i++)
@@ -37,12 +41,12 @@ internal static partial class ChatTurns
     public static ChatMessage? FromTurn(JsonNode? node, string where, RecordFields fields)
     {
         if (node is not JsonObject turn) return FailOne(fields, $"{where} must be an object with role/content or from/value");
-        var roleName = fields.AsText(turn["role"] ?? turn["from"], $"{where}.role");
+        var roleName = fields.AsText(RecordFields.Get(turn, "role") ?? RecordFields.Get(turn, "from"), $"{where}.role");
         if (roleName is null) return FailOne(fields, $"{where} has no 'role' or 'from'");
         if (!Roles.TryGetValue(roleName, out var role)) return FailOne(fields, $"{where} has unknown role '{roleName}'");
-        var content = turn["content"] ?? turn["value"];
+        var content = RecordFields.Get(turn, "content") ?? RecordFields.Get(turn, "value");
         var text = content is JsonArray parts
-            ? string.Concat(parts.Select(p => p is JsonObject part ? fields.AsText(part["text"], $"{where}.content") : null))
+            ? string.Concat(parts.Select(p => p is JsonObject part ? fields.AsText(RecordFields.Get(part, "text"), $"{where}.content") : null))
             : fields.AsText(content, $"{where}.content");
         if (string.IsNullOrWhiteSpace(text)) return FailOne(fields, $"empty text in {where}");
         return new ChatMessage(role, text);
@@ -62,6 +66,18 @@ internal static partial class ChatTurns
             messages.Add(new ChatMessage(role, text[start..end].Trim()));
         }
         return messages;
+    }
+
+    private static JsonNode? ParseOrNull(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     [GeneratedRegex(@"(?:^|\n\n)(Human|Assistant):[ ]?")]

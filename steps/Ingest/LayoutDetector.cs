@@ -12,7 +12,9 @@ internal static class LayoutDetector
         var fields = new RecordFields(record, mapping);
         if (fields.Has(FieldRole.Chosen) && fields.Has(FieldRole.Rejected)) return IngestFormat.Preference;
         if (fields.Node(FieldRole.Messages) is JsonArray messages)
-            return messages.FirstOrDefault() is JsonObject turn && turn.ContainsKey("from") ? IngestFormat.Sharegpt : IngestFormat.Openai;
+            return messages.FirstOrDefault() is JsonObject turn && RecordFields.Get(turn, "from") is not null ? IngestFormat.Sharegpt : IngestFormat.Openai;
+        if (fields.Has(FieldRole.Messages) && fields.AsText(fields.Node(FieldRole.Messages), "messages")?.TrimStart().StartsWith('[') == true)
+            return IngestFormat.Openai;
         if (fields.Has(FieldRole.Instruction) && fields.Has(FieldRole.Output)) return IngestFormat.Alpaca;
         if (fields.Has(FieldRole.Prompt) && fields.Has(FieldRole.Completion)) return IngestFormat.PromptCompletion;
         if (fields.Has(FieldRole.Text) && fields.Has(FieldRole.Label)) return IngestFormat.Classification;

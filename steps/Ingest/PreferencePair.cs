@@ -14,8 +14,10 @@ internal static class PreferencePair
     {
         var prompt = Prompt(fields);
         if (fields.Error is not null) return null;
-        var chosen = Answer(fields.Node(FieldRole.Chosen), fields.NameOf(FieldRole.Chosen) ?? "chosen", fields);
-        var rejected = Answer(fields.Node(FieldRole.Rejected), fields.NameOf(FieldRole.Rejected) ?? "rejected", fields);
+        // With a separate prompt an answer string is taken verbatim, even if it begins with "Human:".
+        var transcripts = prompt is null;
+        var chosen = Answer(fields.Node(FieldRole.Chosen), fields.NameOf(FieldRole.Chosen) ?? "chosen", transcripts, fields);
+        var rejected = Answer(fields.Node(FieldRole.Rejected), fields.NameOf(FieldRole.Rejected) ?? "rejected", transcripts, fields);
         if (chosen is null || rejected is null) return null;
         return (prompt ?? chosen.Value.Before, chosen.Value.Answer, rejected.Value.Answer);
     }
@@ -23,7 +25,11 @@ internal static class PreferencePair
     private static List<ChatMessage>? Prompt(RecordFields fields)
     {
         if (fields.Node(FieldRole.Messages) is { } messages)
+        {
+            // An empty prompt is legitimate here (canonical preference rows store "[]" when the prompt is unknown).
+            if (messages is JsonArray { Count: 0 } || messages is JsonValue value && value.ToJsonString() == "\"[]\"") return [];
             return ChatTurns.FromList(messages, fields.NameOf(FieldRole.Messages)!, fields);
+        }
         if (fields.Optional(FieldRole.Prompt) is { } prompt) return [new(ChatMessage.UserRole, prompt)];
         if (fields.Optional(FieldRole.Instruction) is { } instruction)
         {
@@ -33,13 +39,15 @@ internal static class PreferencePair
         return null;
     }
 
-    private static (List<ChatMessage> Before, string Answer)? Answer(JsonNode? node, string field, RecordFields fields)
+    private static (List<ChatMessage> Before, string Answer)? Answer(JsonNode? node, string field, bool transcripts, RecordFields fields)
     {
         List<ChatMessage>? turns = node switch
         {
             JsonArray => ChatTurns.FromList(node, field, fields),
             JsonObject => ChatTurns.FromTurn(node, field, fields) is { } turn ? [turn] : null,
-            _ => fields.AsText(node, field) is { } text ? ChatTurns.FromTranscript(text) ?? [new(ChatMessage.AssistantRole, text)] : null,
+            _ => fields.AsText(node, field) is { } text
+                ? (transcripts ? ChatTurns.FromTranscript(text) : null) ?? [new(ChatMessage.AssistantRole, text)]
+                : null,
         };
         if (turns is null) return null;
         var answer = turns[^1];

@@ -59,6 +59,15 @@ internal sealed class RecordFields(JsonObject record, ColumnMapping mapping)
         _ => Fail($"field '{field}' must be a string, got {node.GetValueKind().ToString().ToLowerInvariant()}"),
     };
 
+    /// <summary>A property by name, ignoring case when there is no exact match.</summary>
+    public static JsonNode? Get(JsonObject value, string name)
+    {
+        if (value.TryGetPropertyValue(name, out var exact)) return exact;
+        foreach (var (key, node) in value)
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) return node;
+        return null;
+    }
+
     public string? Fail(string error)
     {
         Error ??= error;

@@ -34,6 +34,8 @@ public sealed class IngestLayoutTests
             {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": [{"type": "text", "text": "hel"}, {"type": "text", "text": "lo"}]}]}
             """,
             "conversation|||||user:hi;assistant:hello||||");
+        yield return Case("MessagesAsJsonInCsv", "m.csv", "messages\n\"[{\"\"role\"\": \"\"user\"\", \"\"content\"\": \"\"hi\"\"}]\"\n",
+            "conversation|||||user:hi||||");
         yield return Case("PromptCompletionCsv", "p.csv", "prompt,completion\n\"Say \"\"hi\"\", twice\",\"hi\nhi\"\nQ2,A2\n",
             "instruction||Say \"hi\", twice||hi\nhi|||||", "instruction||Q2||A2|||||");
         yield return Case("QuestionAnswerJsonl", "q.jsonl", """{"question": "1+1?", "answer": "2"}""",
@@ -111,6 +113,33 @@ public sealed class IngestLayoutTests
         var rows = await DatasetFile.ReadAllAsync(context.Outputs["dataset"]);
         Assert.That(rows.Select(RowText.Of), Is.EqualTo(new[] { "classification||||||fine|1||", "classification||||||bad|0||" }));
         Assert.That(rows.Select(r => r.SourceLine), Is.EqualTo(new long[] { 1, 2 }));
+    }
+
+    public sealed class Turn
+    {
+        public string? Role { get; set; }
+        public string? Content { get; set; }
+    }
+
+    public sealed class Chat
+    {
+        public List<Turn>? Messages { get; set; }
+    }
+
+    [Test]
+    public async Task RunAsync_ParquetWithNestedMessages_ReadsConversations()
+    {
+        using var context = new TestStepContext();
+        using var buffer = new MemoryStream();
+        var chat = new Chat { Messages = [new Turn { Role = "user", Content = "hi" }, new Turn { Role = "assistant", Content = "hello" }] };
+        await ParquetSerializer.SerializeAsync(new[] { chat }, buffer);
+        var path = context.WriteFile("chat.parquet", buffer.ToArray());
+
+        var result = await new IngestStep().RunAsync(new IngestOptions { Path = path }, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        var rows = await DatasetFile.ReadAllAsync(context.Outputs["dataset"]);
+        Assert.That(rows.Select(RowText.Of), Is.EqualTo(new[] { "conversation|||||user:hi;assistant:hello||||" }));
     }
 
     [Test]

@@ -67,4 +67,23 @@ public sealed class SharedDatasetsTests
 
         Assert.That(covered, Is.EquivalentTo(dataFiles));
     }
+
+    [TestCase("alpaca_en_demo/alpaca_en_demo.json")]
+    [TestCase("llamafactory_demo/dpo_en_demo.json")]
+    [TestCase("hh-rlhf-harmless/harmless-base-test.jsonl.gz")]
+    [TestCase("sst2/test.tsv")]
+    public async Task RunAsync_CanonicalParquetOfADataset_ReingestsToTheSameRows(string path)
+    {
+        using var first = new TestStepContext();
+        using var second = new TestStepContext();
+        await new IngestStep().RunAsync(new IngestOptions { Path = $"../shared/data/{path}", MaxBadFraction = 0.01 }, first, CancellationToken.None);
+
+        var result = await new IngestStep().RunAsync(new IngestOptions { Path = DatasetFile.PathOf(first.Outputs["dataset"]) }, second, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        var original = await DatasetFile.ReadAllAsync(first.Outputs["dataset"]);
+        var reingested = await DatasetFile.ReadAllAsync(second.Outputs["dataset"]);
+        Assert.That(reingested.Select(r => r.Id), Is.EqualTo(original.Select(r => r.Id)));
+        Assert.That(reingested.Select(RowText.Of), Is.EqualTo(original.Select(RowText.Of)));
+    }
 }
