@@ -27,7 +27,7 @@ internal static class IngestPass
                 break;
             }
             tally.RowsRead++;
-            if (tally.RowsRead % ProgressEvery == 0) context.ReportProgress(0, $"{tally.RowsRead:N0} rows read");
+            if (tally.RowsRead % ProgressEvery == 0) context.ReportProgress(source.Progress, $"{tally.RowsRead:N0} rows read");
             if (record.Fields is null)
             {
                 quarantine.Add(sourceFile, record.Line, record.Error!, record.Raw);

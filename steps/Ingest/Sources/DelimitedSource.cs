@@ -8,11 +8,15 @@ namespace Workflows.Steps.Ingest.Sources;
 /// header row naming the fields. A record whose field count differs from the header's is quarantined.</summary>
 internal sealed class DelimitedSource(char delimiter, int maxRowBytes) : IRecordSource
 {
+    private FileStream? _file;
+
+    public double Progress => SourceStreams.Fraction(_file);
+
     private bool Quoted => delimiter == ',';
 
     public async IAsyncEnumerable<SourceRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var stream = SourceStreams.Open(path);
+        await using var stream = SourceStreams.Open(path, out _file);
         string[]? header = null;
         var pending = new StringBuilder();
         long start = 0, bytes = 0;

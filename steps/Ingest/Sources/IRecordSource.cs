@@ -5,4 +5,7 @@ namespace Workflows.Steps.Ingest.Sources;
 internal interface IRecordSource
 {
     IAsyncEnumerable<SourceRecord> ReadAsync(string path, CancellationToken ct);
+
+    /// <summary>How far the read has got, 0 to 1 (bytes of the file on disk, compressed or not).</summary>
+    double Progress { get; }
 }

@@ -7,9 +7,13 @@ namespace Workflows.Steps.Ingest.Sources;
 /// element is quarantined with the line it starts on; the file is never held in memory whole.</summary>
 internal sealed class JsonArraySource(int maxRowBytes) : IRecordSource
 {
+    private FileStream? _file;
+
+    public double Progress => SourceStreams.Fraction(_file);
+
     public async IAsyncEnumerable<SourceRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var stream = SourceStreams.Open(path);
+        await using var stream = SourceStreams.Open(path, out _file);
         var buffer = new byte[1 << 16];
         var element = new MemoryStream();
         long line = 1, elementLine = 0, elementBytes = 0;

@@ -7,9 +7,13 @@ namespace Workflows.Steps.Ingest.Sources;
 /// <summary>JSON Lines: one object a line; blank lines are skipped.</summary>
 internal sealed class JsonLinesSource(int maxRowBytes) : IRecordSource
 {
+    private FileStream? _file;
+
+    public double Progress => SourceStreams.Fraction(_file);
+
     public async IAsyncEnumerable<SourceRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var stream = SourceStreams.Open(path);
+        await using var stream = SourceStreams.Open(path, out _file);
         await foreach (var line in Utf8LineReader.ReadAsync(stream, maxRowBytes, ct))
         {
             if (line.TooLong) yield return SourceRecord.Bad(line.Number, $"row is {line.Length} bytes, over max_row_bytes ({maxRowBytes})");

@@ -11,6 +11,10 @@ namespace Workflows.Steps.Ingest.Sources;
 /// to the step's temp folder, because Parquet needs random access.</summary>
 internal sealed class ParquetSource(string tempDirectory) : IRecordSource
 {
+    private double _progress;
+
+    public double Progress => _progress;
+
     public async IAsyncEnumerable<SourceRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
         var file = SourceStreams.IsGzip(path) ? await UnpackAsync(path, ct) : path;
@@ -30,6 +34,7 @@ internal sealed class ParquetSource(string tempDirectory) : IRecordSource
                     ? SourceRecord.Ok(row, fields)
                     : SourceRecord.Bad(row, "row could not be converted to fields");
             }
+            _progress = (g + 1.0) / groups;
         }
     }
 

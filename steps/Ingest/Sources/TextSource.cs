@@ -8,9 +8,13 @@ namespace Workflows.Steps.Ingest.Sources;
 /// separator lines are (blank lines at a document's edges dropped). Records have one field, <c>text</c>.</summary>
 internal sealed class TextSource(int maxRowBytes, string? separator) : IRecordSource
 {
+    private FileStream? _file;
+
+    public double Progress => SourceStreams.Fraction(_file);
+
     public async IAsyncEnumerable<SourceRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var stream = SourceStreams.Open(path);
+        await using var stream = SourceStreams.Open(path, out _file);
         var document = new StringBuilder();
         long start = 0, bytes = 0;
         string? problem = null;
