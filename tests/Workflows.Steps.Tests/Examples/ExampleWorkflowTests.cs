@@ -50,6 +50,8 @@ public sealed class ExampleWorkflowTests
         try
         {
             Assert.That(runs.Select(r => r.Value.Result.Error), Is.All.Null);
+            foreach (var (name, run) in runs)
+                TestContext.Out.WriteLine($"{name}: {string.Join(", ", run.Context.Metrics.Select(m => $"{m.Key}={m.Value:G4}"))}");
             var split = runs["split"].Context.Outputs;
             var train = await DatasetFile.ReadAllAsync(split["train"]);
             var held = (await DatasetFile.ReadAllAsync(split["validation"])).Concat(await DatasetFile.ReadAllAsync(split["test"])).ToList();
