@@ -62,6 +62,8 @@ public sealed class MinHasher
 
     /// <summary>Index pairs (i &lt; j) whose signatures share a band and whose estimated similarity is
     /// at least <paramref name="threshold"/>, in ascending order.</summary>
+    /// <param name="signatures">One signature per text, from <see cref="Signature"/>.</param>
+    /// <param name="threshold">Smallest estimated similarity reported, 0 to 1.</param>
     /// <param name="isCandidate">Optional filter applied before comparing signatures (e.g. "in different
     /// splits"); pairs it rejects are never compared, which keeps large duplicate clusters cheap.</param>
     public IReadOnlyList<(int First, int Second)> NearPairs(IReadOnlyList<ulong[]> signatures, double threshold,

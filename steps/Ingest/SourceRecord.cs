@@ -4,6 +4,8 @@ namespace Workflows.Steps.Ingest;
 
 /// <summary>One record read from a source file: its fields, or why it could not be read.</summary>
 /// <param name="Line">1-based line where the record starts (row number for Parquet).</param>
+/// <param name="Fields">The record's fields; null when it could not be read.</param>
+/// <param name="Error">Why the record could not be read or used.</param>
 /// <param name="Raw">The record's text, cut short, for the quarantine file.</param>
 /// <param name="Fatal">The file itself is unreadable past this point; ingest stops and fails.</param>
 internal readonly record struct SourceRecord(long Line, JsonObject? Fields, string? Error, string? Raw, bool Fatal = false)
