@@ -69,14 +69,24 @@ public sealed class IngestLayoutTests
         Assert.That(rows.Select(RowText.Of), Is.EqualTo(expected));
     }
 
-    [Test]
-    public async Task RunAsync_GzippedJsonl_ReadsLikeThePlainFile()
+    private static IEnumerable<TestCaseData> Gzipped()
+    {
+        TestCaseData Case(string file, string content) => new TestCaseData(file, content).SetName($"RunAsync_Gzipped_{file}_ReadsLikeThePlainFile");
+        yield return Case("t.jsonl.gz", "{\"text\": \"one\"}\n{\"text\": \"two\"}\n");
+        yield return Case("t.json.gz", "[{\"text\": \"one\"}, {\"text\": \"two\"}]");
+        yield return Case("t.csv.gz", "text\none\n\"two\"\n");
+        yield return Case("t.tsv.gz", "text\none\ntwo\n");
+        yield return Case("t.txt.gz", "one\ntwo\n");
+    }
+
+    [TestCaseSource(nameof(Gzipped))]
+    public async Task RunAsync_Gzipped_ReadsLikeThePlainFile(string file, string content)
     {
         using var context = new TestStepContext();
         using var packed = new MemoryStream();
         using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
-            gzip.Write(Encoding.UTF8.GetBytes("{\"text\": \"one\"}\n{\"text\": \"two\"}\n"));
-        var path = context.WriteFile("t.jsonl.gz", packed.ToArray());
+            gzip.Write(Encoding.UTF8.GetBytes(content));
+        var path = context.WriteFile(file, packed.ToArray());
 
         var result = await new IngestStep().RunAsync(new IngestOptions { Path = path }, context, CancellationToken.None);
 
