@@ -62,11 +62,17 @@ public sealed class DatasetWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _flushing;
-        // An empty file still gets one empty row group, so readers see the schema and zero rows.
-        if (_pending.Count > 0 || Count == 0) await FlushAsync(_pending, CancellationToken.None);
-        await _writer.DisposeAsync();
-        await _stream.DisposeAsync();
+        try
+        {
+            await _flushing;
+            // An empty file still gets one empty row group, so readers see the schema and zero rows.
+            if (_pending.Count > 0 || Count == 0) await FlushAsync(_pending, CancellationToken.None);
+        }
+        finally
+        {
+            await _writer.DisposeAsync();
+            await _stream.DisposeAsync();
+        }
     }
 
     private async Task FlushAsync(List<DatasetRow> batch, CancellationToken ct)
