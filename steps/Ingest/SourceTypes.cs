@@ -31,7 +31,7 @@ internal static class SourceTypes
         SourceFileType.Json => new JsonArraySource(options.MaxRowBytes),
         SourceFileType.Csv => new DelimitedSource(',', options.MaxRowBytes),
         SourceFileType.Tsv => new DelimitedSource('\t', options.MaxRowBytes),
-        SourceFileType.Parquet => new ParquetSource(tempDirectory),
+        SourceFileType.Parquet => new ParquetSource(tempDirectory, options.MaxRowBytes),
         SourceFileType.Txt => new TextSource(options.MaxRowBytes, options.TextSeparator),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };

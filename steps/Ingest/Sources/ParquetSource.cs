@@ -9,7 +9,7 @@ namespace Workflows.Steps.Ingest.Sources;
 /// <summary>Apache Parquet, one row group in memory at a time; nested columns (lists, structs, such as
 /// a <c>messages</c> list of structs) become JSON arrays and objects. A gzipped file is first unpacked
 /// to the step's temp folder, because Parquet needs random access.</summary>
-internal sealed class ParquetSource(string tempDirectory) : IRecordSource
+internal sealed class ParquetSource(string tempDirectory, int maxRowBytes) : IRecordSource
 {
     private double _progress;
 
@@ -30,9 +30,10 @@ internal sealed class ParquetSource(string tempDirectory) : IRecordSource
             foreach (var values in result.Data)
             {
                 row++;
-                yield return JsonSerializer.SerializeToNode(values) is JsonObject fields
-                    ? SourceRecord.Ok(row, fields)
-                    : SourceRecord.Bad(row, "row could not be converted to fields");
+                var json = JsonSerializer.SerializeToUtf8Bytes(values);
+                yield return json.Length > maxRowBytes
+                    ? SourceRecord.Bad(row, $"row is {json.Length} bytes, over max_row_bytes ({maxRowBytes})")
+                    : JsonLinesSource.Parse(row, json);
             }
             _progress = (g + 1.0) / groups;
         }

@@ -153,6 +153,21 @@ public sealed class IngestLayoutTests
     }
 
     [Test]
+    public async Task RunAsync_ParquetRowOverSizeLimit_IsQuarantined()
+    {
+        using var context = new TestStepContext();
+        using var buffer = new MemoryStream();
+        await ParquetSerializer.SerializeAsync(new[] { new LabelledText { Sentence = "short", Label = 1 }, new LabelledText { Sentence = new string('x', 500), Label = 0 } }, buffer);
+        var path = context.WriteFile("big.parquet", buffer.ToArray());
+
+        var result = await new IngestStep().RunAsync(new IngestOptions { Path = path, MaxRowBytes = 256, MaxBadFraction = 0.5 }, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        Assert.That(result.Metrics["rows_quarantined"], Is.EqualTo(1));
+        Assert.That(File.ReadAllText(Path.Combine(context.Outputs["dataset"], "quarantine.jsonl")), Does.Contain("over max_row_bytes (256)"));
+    }
+
+    [Test]
     public async Task RunAsync_TextSeparator_SplitsDocumentsOnSeparatorLines()
     {
         using var context = new TestStepContext();
