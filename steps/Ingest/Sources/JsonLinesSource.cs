@@ -7,6 +7,9 @@ namespace Workflows.Steps.Ingest.Sources;
 /// <summary>JSON Lines: one object a line; blank lines are skipped.</summary>
 internal sealed class JsonLinesSource(int maxRowBytes) : IRecordSource
 {
+    // Duplicate keys are rejected while parsing; JsonObject would otherwise throw later, on first lookup.
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     private FileStream? _file;
 
     public double Progress => SourceStreams.Fraction(_file);
@@ -29,7 +32,7 @@ internal sealed class JsonLinesSource(int maxRowBytes) : IRecordSource
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json);
+            node = JsonNode.Parse(json, documentOptions: Strict);
         }
         catch (JsonException e)
         {

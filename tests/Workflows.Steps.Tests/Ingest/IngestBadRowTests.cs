@@ -17,6 +17,7 @@ public sealed class IngestBadRowTests
             new TestCaseData(file, content, line, reason).SetName($"RunAsync_{name}_QuarantinesLineWithReason");
         byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
         yield return Case("MalformedJson", "a.jsonl", Utf8($"{Good}\n{{\"instruction\": \"a\", \n"), 2, "malformed JSON");
+        yield return Case("DuplicateKey", "a.jsonl", Utf8($"{Good}\n{{\"instruction\": \"a\", \"output\": \"b\", \"output\": \"c\"}}\n"), 2, "malformed JSON");
         yield return Case("NotAnObject", "a.jsonl", Utf8($"{Good}\n[1, 2]\n"), 2, "expected a JSON object, got array");
         yield return Case("MissingField", "a.jsonl", Utf8($"{Good}\n{{\"instruction\": \"a\"}}\n"), 2, "missing required field 'output'");
         yield return Case("EmptyText", "a.jsonl", Utf8($"{Good}\n{{\"instruction\": \"a\", \"output\": \"  \"}}\n"), 2, "empty text in field 'output'");
