@@ -1,4 +1,7 @@
 using Workflows.Engine.Steps;
+using Workflows.Steps.Augment;
+using Workflows.Steps.Ingest;
+using Workflows.Steps.Split;
 
 namespace Workflows.Steps;
 
@@ -7,5 +10,8 @@ public sealed class BuiltInSteps : IStepLibrary
 {
     public void Register(IStepRegistry registry)
     {
+        registry.Add<IngestStep, IngestOptions>();
+        registry.Add<AugmentStep, AugmentOptions>();
+        registry.Add<SplitStep, SplitOptions>();
     }
 }
