@@ -17,10 +17,11 @@ public sealed class WorkflowLoader(IReadOnlyList<IStepLibrary> builtInLibraries)
     /// <param name="path">The workflow file.</param>
     /// <param name="paramOverrides"><c>--set</c> values by param name.</param>
     /// <param name="text">The workflow text to use instead of the file's (a run's snapshot, on resume).</param>
-    public LoadedWorkflow Load(string path, IReadOnlyDictionary<string, string>? paramOverrides = null, string? text = null)
+    /// <param name="layout">Where the project and its state are; found from the file's location when null.</param>
+    public LoadedWorkflow Load(string path, IReadOnlyDictionary<string, string>? paramOverrides = null, string? text = null, ProjectLayout? layout = null)
     {
         var diagnostics = new DiagnosticList();
-        var layout = ProjectLayout.ForWorkflow(path);
+        layout ??= ProjectLayout.ForWorkflow(path);
         var registry = new StepRegistry();
         foreach (var library in builtInLibraries) registry.AddLibrary(library);
 

@@ -41,13 +41,30 @@ public static class OptionsSchema
             if (value is not null && !property.IsDefined(typeof(RequiredMemberAttribute)))
                 schema["default"] = JsonSerializer.SerializeToNode(value, property.PropertyType, EngineJson.Compact);
             properties[name] = property.PropertyType.IsClass && property.PropertyType != typeof(string) || schema.ContainsKey("enum") || IsNumberOrBool(property.PropertyType)
-                ? new JsonObject { ["anyOf"] = new JsonArray(schema, Expression()) }
+                ? WithExpression(schema)
                 : schema;
             if (property.IsDefined(typeof(RequiredMemberAttribute))) required.Add(name);
         }
         var result = new JsonObject { ["type"] = "object", ["additionalProperties"] = false, ["properties"] = properties };
         if (required.Count > 0) result["required"] = required;
         return result;
+    }
+
+    /// <summary>Allows a <c>${{ }}</c> expression in place of a typed value; description and default
+    /// stay on the outer schema, where editors look for them.</summary>
+    private static JsonObject WithExpression(JsonObject schema)
+    {
+        var outer = new JsonObject();
+        foreach (var key in new[] { "description", "default" })
+        {
+            if (schema[key] is { } value)
+            {
+                schema.Remove(key);
+                outer[key] = value;
+            }
+        }
+        outer["anyOf"] = new JsonArray(schema, Expression());
+        return outer;
     }
 
     private static bool IsNumberOrBool(Type type)

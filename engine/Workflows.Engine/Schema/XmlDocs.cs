@@ -34,7 +34,9 @@ internal static partial class XmlDocs
         foreach (var reference in summary.Descendants().Where(e => e.Name == "see" || e.Name == "paramref" || e.Name == "typeparamref").ToList())
         {
             var target = reference.Attribute("cref")?.Value ?? reference.Attribute("name")?.Value ?? reference.Attribute("langword")?.Value ?? "";
-            reference.ReplaceWith(target.Contains(':') ? target[(target.LastIndexOf('.') + 1)..] : target);
+            var shortName = target.Contains(':') ? target[(target.LastIndexOf('.') + 1)..] : target;
+            // Properties are options: show them as users write them in YAML.
+            reference.ReplaceWith(target.StartsWith("P:", StringComparison.Ordinal) ? Binding.OptionNames.Of(shortName) : shortName);
         }
         return Whitespace().Replace(string.Concat(summary.Nodes().Select(n => n is XElement e ? e.Value : n.ToString())), " ").Trim()
             .Replace("&lt;", "<").Replace("&gt;", ">").Replace("&amp;", "&");

@@ -5,7 +5,8 @@ namespace Workflows.Engine.Storage;
 public sealed class ProjectLayout(string root)
 {
     public string Root { get; } = Path.GetFullPath(root);
-    public string StateRoot => Path.Combine(Root, ".wf");
+    /// <summary>Where <c>.wf</c> state lives; the project root's <c>.wf</c> unless set (tests, benchmarks).</summary>
+    public string StateRoot { get; init; } = Path.Combine(Path.GetFullPath(root), ".wf");
     public string Store => Path.Combine(StateRoot, "store");
     public string Cache => Path.Combine(StateRoot, "cache");
     public string StepStates => Path.Combine(StateRoot, "state");
