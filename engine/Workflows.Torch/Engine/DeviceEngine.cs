@@ -64,7 +64,7 @@ public sealed class DeviceEngine
             throw new ArgumentException($"quantisation '{options.Quantisation}' is not supported yet; use none");
         }
 
-        var fullPath = System.IO.Path.GetFullPath(path);
+        var fullPath = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
         if (!File.Exists(fullPath) && !Directory.Exists(fullPath))
         {
             throw new ModelLoadException($"{path}: model path not found; give a Hugging Face model folder or a llama2.c .bin file");

@@ -30,7 +30,7 @@ public static class LanguageModelLoss
     /// </summary>
     public static LossSummary Evaluate(LlamaForCausalLM model, TextTokenizer tokenizer, IEnumerable<string> texts)
     {
-        var device = model.model.embed_tokens.weight.device;
+        var device = model.Device;
         var window = model.Config.MaxPositionEmbeddings;
         var total = 0.0;
         long count = 0;

@@ -30,7 +30,7 @@ public static class TextGenerator
             throw new ArgumentException($"the prompt has {promptTokens.Count} tokens; the model's context is {capacity}");
         }
 
-        var device = model.model.embed_tokens.weight.device;
+        var device = model.Device;
         var sampler = new TokenSampler(options);
         var tokens = new List<int>(promptTokens);
         var generated = new List<int>();
@@ -38,7 +38,7 @@ public static class TextGenerator
         var completion = string.Empty;
         var reason = StopReason.MaxTokens;
         using var cache = options.UseKvCache
-            ? new KvCache(model.Config, 1, capacity, device, model.model.embed_tokens.weight.dtype)
+            ? new KvCache(model.Config, 1, capacity, device, model.Dtype)
             : null;
         using var noGrad = no_grad();
         while (generated.Count < options.MaxTokens)

@@ -236,6 +236,12 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     /// <summary>The architecture this model was built from.</summary>
     public LlamaConfig Config { get; }
 
+    /// <summary>Where the weights are.</summary>
+    public Device Device => model.embed_tokens.weight!.device;
+
+    /// <summary>The dtype of the weights.</summary>
+    public ScalarType Dtype => model.embed_tokens.weight!.dtype;
+
     /// <summary>Logits (B, T, vocab) for token ids (B, T), no cache.</summary>
     public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
 
@@ -248,7 +254,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = model.forward(inputIds, cache);                                                   // (B, T, C)
         var logits = lm_head is null
-            ? nn.functional.linear(h, model.embed_tokens.weight)
+            ? nn.functional.linear(h, model.embed_tokens.weight!)
             : lm_head.forward(h);                                                                 // (B, T, vocab)
         return scope.MoveToOuter(logits);
     }
