@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Workflows.Torch;
 using Workflows.Torch.Benchmarks;
+using Workflows.Torch.Devices;
 
 namespace Workflows.Cli.Commands;
 
@@ -38,6 +39,10 @@ internal static class BenchModelCommand
             };
             try
             {
+                // Throughput on a shared machine depends on what else runs; the load average says how busy it was.
+                var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+                Console.Out.WriteLine($"machine: {Environment.ProcessorCount} cores, {(DeviceSelector.IsCudaAvailable ? "CUDA" : "no GPU")}, 1-minute load average before the run {load}");
+                Console.Out.WriteLine();
                 Console.Out.WriteLine("| model | threads | parameters | forward tokens/s | generation tokens/s | peak working set (MiB) | managed heap (MiB) |");
                 Console.Out.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
                 ModelBenchmark.Run(options, row => Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

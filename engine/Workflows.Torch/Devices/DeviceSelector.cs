@@ -49,5 +49,8 @@ public static class DeviceSelector
         throw new DeviceUnavailableException($"device '{device}' is not valid: use auto, cpu, cuda or cuda:N");
     }
 
+    /// <summary>Whether this libtorch build has CUDA and sees at least one GPU.</summary>
+    public static bool IsCudaAvailable => CudaDeviceCount() > 0;
+
     private static int CudaDeviceCount() => torch.cuda.is_available() ? torch.cuda.device_count() : 0;
 }

@@ -9,14 +9,15 @@ public static class TokenizerLoader
     /// <summary>
     /// Loads the tokenizer of the model at <paramref name="modelPath"/>: for a folder,
     /// <c>tokenizer.model</c> (SentencePiece) else <c>tokenizer.json</c> (byte-level BPE); for a
-    /// llama2.c <c>.bin</c>, <c>tokenizer.model</c> or <c>tok{vocab}.model</c> beside it. BOS/EOS come
+    /// llama2.c <c>.bin</c>, <c>tokenizer.model</c> or <c>tok{vocab}.model</c> beside it, else the
+    /// llama2.c tokenizer export <c>tokenizer.bin</c> or <c>tok{vocab}.bin</c>. BOS/EOS come
     /// from <paramref name="config"/>.
     /// </summary>
     /// <exception cref="ModelLoadException">No tokenizer found, unreadable, or more ids than the model's vocabulary.</exception>
     public static TextTokenizer ForModel(string modelPath, LlamaConfig config)
     {
         var folder = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
-        var candidates = new[] { "tokenizer.model", $"tok{config.VocabSize}.model", "tokenizer.json" }
+        var candidates = new[] { "tokenizer.model", $"tok{config.VocabSize}.model", "tokenizer.json", "tokenizer.bin", $"tok{config.VocabSize}.bin" }
             .Select(name => Path.Combine(folder, name))
             .ToList();
         var found = candidates.FirstOrDefault(File.Exists)
@@ -24,7 +25,10 @@ public static class TokenizerLoader
         return Load(found, config);
     }
 
-    /// <summary>Loads <paramref name="path"/> (<c>.model</c> SentencePiece or <c>tokenizer.json</c>) and checks it against <paramref name="config"/>.</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> (<c>.model</c> SentencePiece, <c>tokenizer.json</c> byte-level
+    /// BPE, or a llama2.c <c>.bin</c> tokenizer export) and checks it against <paramref name="config"/>.
+    /// </summary>
     public static TextTokenizer Load(string path, LlamaConfig config)
     {
         var tokenizer = Load(path, config.BosTokenId, config.EosTokenIds);
@@ -52,7 +56,9 @@ public static class TokenizerLoader
                 return new TextTokenizer(bpe, size, bosId, eosIds, path);
             }
 
-            using var stream = File.OpenRead(path);
+            using Stream stream = path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
+                ? new MemoryStream(Llama2cTokenizerConverter.ToSentencePieceModel(path))
+                : File.OpenRead(path);
             var sentencePiece = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false);
             return new TextTokenizer(sentencePiece, sentencePiece.Vocabulary.Count, bosId, eosIds, path);
         }

@@ -40,6 +40,27 @@ public class TokenizerLoaderTests
         Assert.That(Path.GetFileName(tokenizer.Source), Is.EqualTo("tok512.model"));
     }
 
+    [TestCase("llama2c/tok512.bin", "llama2c/tok512.model")]
+    [TestCase("../../tokenizers/llama2-32k/tokenizer.bin", "../../tokenizers/llama2-32k/tokenizer.model")]
+    public void Load_Llama2cTokenizerBin_EncodesLikeSentencePieceModel(string binPath, string modelPath)
+    {
+        var fromBin = TokenizerLoader.Load(Path.Combine(SharedAssets.Stories260K, binPath), 1, [2]);
+        var fromModel = TokenizerLoader.Load(Path.Combine(SharedAssets.Stories260K, modelPath), 1, [2]);
+        var stories = File.ReadLines(Path.Combine(SharedAssets.Shared, "data", "tinystories", "TinyStories-valid.txt")).Take(5).ToList();
+        Assert.That(fromBin.VocabularySize, Is.EqualTo(fromModel.VocabularySize));
+        Assert.That(stories.Select(s => fromBin.Encode(s)), Is.EqualTo(stories.Select(s => fromModel.Encode(s))));
+        Assert.That(fromBin.Decode(fromBin.Encode(stories[0])), Is.EqualTo(stories[0]));
+    }
+
+    [Test]
+    public void Load_TruncatedLlama2cTokenizerBin_ReportsTruncated()
+    {
+        using var folder = new TemporaryFolder();
+        File.WriteAllBytes(folder.File("tok512.bin"), File.ReadAllBytes(Path.Combine(SharedAssets.Stories260K, "llama2c", "tok512.bin")).AsSpan(0, 3001).ToArray());
+        var error = Assert.Throws<ModelLoadException>(() => TokenizerLoader.Load(folder.File("tok512.bin"), 1, [2]));
+        Assert.That(error!.Message, Does.Contain("tok512.bin").And.Contain("truncated"));
+    }
+
     [Test]
     public void Load_TokenizerBiggerThanModelVocab_NamesBothSizes()
     {
