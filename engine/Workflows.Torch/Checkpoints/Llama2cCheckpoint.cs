@@ -76,6 +76,8 @@ public sealed class Llama2cCheckpoint : ITensorSource
             RmsNormEps = 1e-5,
             RopeTheta = 10000.0,
             TieWordEmbeddings = shared,
+            BosTokenId = 1,
+            EosTokenIdValue = System.Text.Json.JsonSerializer.SerializeToElement(2),
         }.Validate(path);
 
         var headSize = dim / heads;

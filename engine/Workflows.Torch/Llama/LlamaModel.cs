@@ -222,7 +222,7 @@ public sealed class LlamaModel : nn.Module
 public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 {
     public LlamaModel model;
-    public Linear? lm_head;
+    public nn.Module<Tensor, Tensor>? lm_head;
 
     public LlamaForCausalLM(LlamaConfig config)
         : base(nameof(LlamaForCausalLM))

@@ -76,6 +76,19 @@ public class LlamaLoaderTests
         Assert.That(a.lm_head, Is.Not.Null, "untied config has its own head");
     }
 
+    [Test]
+    public void Save_ThenLoad_GivesSameWeightsAndConfig()
+    {
+        using var folder = new TemporaryFolder();
+        var original = LlamaLoader.Load(SharedAssets.Stories260KBin);
+        LlamaSaver.Save(original, folder.Path);
+
+        var reloaded = LlamaLoader.Load(folder.Path);
+        Assert.That(reloaded.Config with { EosTokenIdValue = null }, Is.EqualTo(original.Config with { EosTokenIdValue = null }));
+        Assert.That(reloaded.Config.EosTokenIds, Is.EqualTo(new[] { 2 }));
+        Assert.That(File.ReadAllBytes(folder.File("model.safetensors")), Is.EqualTo(File.ReadAllBytes(Path.Combine(SharedAssets.Stories260K, "model.safetensors"))));
+    }
+
     private static bool SameShape(LlamaConfig a, LlamaConfig b) =>
         (a.HiddenSize, a.IntermediateSize, a.NumHiddenLayers, a.NumAttentionHeads, a.KeyValueHeads, a.VocabSize, a.MaxPositionEmbeddings, a.TieWordEmbeddings)
         == (b.HiddenSize, b.IntermediateSize, b.NumHiddenLayers, b.NumAttentionHeads, b.KeyValueHeads, b.VocabSize, b.MaxPositionEmbeddings, b.TieWordEmbeddings);
