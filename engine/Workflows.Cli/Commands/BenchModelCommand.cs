@@ -49,7 +49,7 @@ internal static class BenchModelCommand
                     $"| {row.Model} | {row.Threads} | {row.Parameters:N0} | {row.ForwardTokensPerSecond:F0} | {row.GenerationTokensPerSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {row.ManagedHeapBytes / 1048576.0:F1} |")));
                 return Task.FromResult(0);
             }
-            catch (ModelLoadException e)
+            catch (Exception e) when (e is ModelLoadException or ArgumentException or IOException or InvalidOperationException)
             {
                 Console.Error.WriteLine($"wf bench-model: {e.Message}");
                 return Task.FromResult(1);

@@ -59,6 +59,12 @@ internal static class GenerateCommand
                 Console.Error.WriteLine("wf generate: cancelled");
                 return 130;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
+            {
+                // libtorch and file-system failures: still one line, never a stack trace.
+                Console.Error.WriteLine($"wf generate: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                return 1;
+            }
         }
     }
 }

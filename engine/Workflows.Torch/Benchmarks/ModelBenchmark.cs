@@ -68,7 +68,8 @@ public static class ModelBenchmark
     {
         using var noGrad = no_grad();
         var length = Math.Min(options.ForwardTokens, model.Config.MaxPositionEmbeddings);
-        using var ids = randint(0, model.Config.VocabSize, [1, length], generator: new Generator(1));   // (1, T)
+        using var cpuIds = randint(0, model.Config.VocabSize, [1, length], generator: new Generator(1));
+        using var ids = cpuIds.to(model.Device);                                                        // (1, T)
         ForwardOnce(model, ids);                                                                        // warm-up
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < options.ForwardIterations; i++)
