@@ -15,10 +15,11 @@ internal static class BenchModelCommand
         var threads = new Option<int[]>("--threads") { Description = "Torch thread counts to measure (default 1 2)", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
         var forwardTokens = new Option<int>("--forward-tokens") { Description = "Tokens per forward pass (default 256)", DefaultValueFactory = _ => 256 };
         var iterations = new Option<int>("--iterations") { Description = "Timed forward passes (default 5)", DefaultValueFactory = _ => 5 };
+        var repeats = new Option<int>("--repeats") { Description = "Repeat each measurement, keep the fastest (default 3)", DefaultValueFactory = _ => 3 };
         var generated = new Option<int>("--generate-tokens") { Description = "Tokens decoded with the KV cache (default 128)", DefaultValueFactory = _ => 128 };
         var command = new Command("bench-model", "Measure forward and generation speed and peak memory of stories260K and a stories15M-shaped Llama")
         {
-            stories, threads, forwardTokens, iterations, generated,
+            stories, threads, forwardTokens, iterations, generated, repeats,
         };
         command.SetAction((ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -36,6 +37,7 @@ internal static class BenchModelCommand
                 ForwardTokens = result.GetValue(forwardTokens),
                 ForwardIterations = result.GetValue(iterations),
                 GeneratedTokens = result.GetValue(generated),
+                Repeats = result.GetValue(repeats),
             };
             try
             {

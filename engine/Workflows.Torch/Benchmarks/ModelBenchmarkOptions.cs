@@ -18,6 +18,12 @@ public sealed record ModelBenchmarkOptions
     /// <summary>Timed forward passes after one warm-up pass. Default 5.</summary>
     public int ForwardIterations { get; init; } = 5;
 
+    /// <summary>
+    /// Each measurement is repeated this many times and the fastest kept, so a burst of other work
+    /// on a shared machine does not set the number. Default 3.
+    /// </summary>
+    public int Repeats { get; init; } = 3;
+
     /// <summary>Tokens decoded one by one with the KV cache, after a one-token prompt. Default 128.</summary>
     public int GeneratedTokens { get; init; } = 128;
 }

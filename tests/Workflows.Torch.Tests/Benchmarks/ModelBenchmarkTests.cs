@@ -18,6 +18,7 @@ public class ModelBenchmarkTests
             ForwardTokens = 32,
             ForwardIterations = 1,
             GeneratedTokens = 8,
+            Repeats = 1,
         };
 
         var results = ModelBenchmark.Run(options);
