@@ -237,10 +237,24 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     public LlamaConfig Config { get; }
 
     /// <summary>Where the weights are.</summary>
-    public Device Device => model.embed_tokens.weight!.device;
+    public Device Device
+    {
+        get
+        {
+            using var weight = model.embed_tokens.weight!;   // a fresh handle on every read; release it now
+            return weight.device;
+        }
+    }
 
     /// <summary>The dtype of the weights.</summary>
-    public ScalarType Dtype => model.embed_tokens.weight!.dtype;
+    public ScalarType Dtype
+    {
+        get
+        {
+            using var weight = model.embed_tokens.weight!;
+            return weight.dtype;
+        }
+    }
 
     /// <summary>Logits (B, T, vocab) for token ids (B, T), no cache.</summary>
     public override Tensor forward(Tensor inputIds) => forward(inputIds, null);

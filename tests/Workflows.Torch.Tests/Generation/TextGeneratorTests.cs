@@ -88,6 +88,18 @@ public class TextGeneratorTests
     }
 
     [Test]
+    public void Generate_Repeated_LeavesNoLiveTensorsBehind()
+    {
+        var (model, tokenizer) = Hf.Value;
+        var options = new GenerationOptions { MaxTokens = 10, Temperature = 0.7, TopP = 0.9, Seed = 2 };
+        TextGenerator.Generate(model, tokenizer, Prompt, options);
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        TextGenerator.Generate(model, tokenizer, Prompt, options);
+        TextGenerator.Generate(model, tokenizer, Prompt, options with { UseKvCache = false });
+        Assert.That(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(before));
+    }
+
+    [Test]
     public void Validate_BadOptions_ListsEveryProblem()
     {
         var options = new GenerationOptions { MaxTokens = 0, Temperature = -1, TopP = 0 };

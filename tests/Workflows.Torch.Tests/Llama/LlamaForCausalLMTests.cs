@@ -59,6 +59,28 @@ public class LlamaForCausalLMTests
     }
 
     [Test]
+    public void Forward_Repeated_LeavesNoLiveTensorsBehind()
+    {
+        var model = Model.Value;
+        using var ids = tensor(new long[] { 1, 403, 407, 261 }, [1, 4]);
+        using (model.forward(ids))
+        {
+        }
+
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (var i = 0; i < 20; i++)
+        {
+            using var cache = new KvCache(model.Config, 1, 8, CPU, ScalarType.Float32);
+            using var prefill = model.forward(ids, cache);
+            using var next = ids.narrow(1, 0, 1);
+            using var step = model.forward(next, cache);
+            using var full = model.forward(ids);
+        }
+
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(before));
+    }
+
+    [Test]
     public void Forward_Bfloat16_StaysCloseToFloat32()
     {
         var bf16 = LlamaLoader.Load(SharedAssets.Stories260K, dtype: ScalarType.BFloat16);
