@@ -81,6 +81,46 @@ public class LlamaForCausalLMTests
     }
 
     [Test]
+    public void Forward_Batch_EqualsEachSequenceAlone()
+    {
+        var model = Model.Value;
+        using var batch = tensor(new long[] { 1, 403, 407, 261, 1, 378, 432, 383 }, [2, 4]);      // (B, T)
+        using var together = model.forward(batch);
+        using var firstIds = batch.narrow(0, 0, 1);
+        using var secondIds = batch.narrow(0, 1, 1);
+        using var first = model.forward(firstIds);
+        using var second = model.forward(secondIds);
+        using var alone = cat([first, second], 0);
+        Assert.That((together - alone).abs().max().item<float>(), Is.LessThan(1e-5f));
+    }
+
+    [Test]
+    public void Backward_AdamWSteps_LowerLossAndReachTiedEmbedding()
+    {
+        var model = LlamaLoader.Load(SharedAssets.Stories260K);
+        model.train();
+        using var ids = tensor(new long[] { 1, 77, 300, 12, 451, 9, 230, 88, 140, 500 }, [1, 10]);   // unlikely text: high loss to lower
+        using var inputs = ids.narrow(1, 0, 9);
+        using var targets = ids.narrow(1, 1, 9);
+        var optimizer = optim.AdamW(model.parameters(), lr: 3e-3);
+        var losses = new List<float>();
+        for (var step = 0; step < 5; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = Workflows.Torch.Evaluation.LanguageModelLoss.CrossEntropy(model.forward(inputs), targets);
+            loss.backward();
+            optimizer.step();
+            losses.Add(loss.item<float>());
+        }
+
+        using var embedding = model.model.embed_tokens.weight!;
+        Assert.That(embedding.grad, Is.Not.Null, "the tied head must send gradient into the embedding");
+        Assert.That(losses[^1], Is.LessThan(losses[0] * 0.8f), string.Join(", ", losses));
+        TestContext.Out.WriteLine(string.Join(", ", losses));
+    }
+
+    [Test]
     public void Forward_Bfloat16_StaysCloseToFloat32()
     {
         var bf16 = LlamaLoader.Load(SharedAssets.Stories260K, dtype: ScalarType.BFloat16);
