@@ -26,7 +26,10 @@ public static class ModelBenchmark
         TieWordEmbeddings = true,
     };
 
-    /// <summary>Runs every model at every thread count, smallest model first, and restores the thread count.</summary>
+    /// <summary>
+    /// Runs every model at every thread count, smallest model first, and restores the thread count.
+    /// The thread count is process-wide: run nothing else on the device meanwhile.
+    /// </summary>
     public static IReadOnlyList<ModelBenchmarkResult> Run(ModelBenchmarkOptions options, Action<ModelBenchmarkResult>? progress = null)
     {
         var models = new List<(string Name, Func<LlamaForCausalLM> Create)>();

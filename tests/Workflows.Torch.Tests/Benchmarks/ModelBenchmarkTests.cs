@@ -4,6 +4,8 @@ using static TorchSharp.torch;
 
 namespace Workflows.Torch.Tests.Benchmarks;
 
+// The benchmark changes libtorch's process-wide thread count while it runs, so nothing else may run beside it.
+[NonParallelizable]
 public class ModelBenchmarkTests
 {
     [Test]

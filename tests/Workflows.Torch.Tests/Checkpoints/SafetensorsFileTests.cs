@@ -67,8 +67,8 @@ public class SafetensorsFileTests
     [Test]
     public void Open_MissingFile_NamesThePath()
     {
-        var error = Assert.Throws<ModelLoadException>(() => SafetensorsFile.Open("/nonexistent/model.safetensors"));
-        Assert.That(error!.Message, Does.StartWith("/nonexistent/model.safetensors: ").And.Contain("not found"));
+        var error = Expect.Failure<ModelLoadException>(() => SafetensorsFile.Open("/nonexistent/model.safetensors"));
+        Assert.That(error.Message, Does.StartWith("/nonexistent/model.safetensors: ").And.Contain("not found"));
     }
 
     [Test]
@@ -76,8 +76,8 @@ public class SafetensorsFileTests
     {
         using var folder = new TemporaryFolder();
         File.WriteAllBytes(folder.File("short.safetensors"), [1, 2, 3]);
-        var error = Assert.Throws<ModelLoadException>(() => SafetensorsFile.Open(folder.File("short.safetensors")));
-        Assert.That(error!.Message, Does.Contain("short.safetensors").And.Contain("truncated"));
+        var error = Expect.Failure<ModelLoadException>(() => SafetensorsFile.Open(folder.File("short.safetensors")));
+        Assert.That(error.Message, Does.Contain("short.safetensors").And.Contain("truncated"));
     }
 
     [Test]
@@ -86,8 +86,8 @@ public class SafetensorsFileTests
         using var folder = new TemporaryFolder();
         var bytes = File.ReadAllBytes(RealModel).AsSpan(0, 1000).ToArray();
         File.WriteAllBytes(folder.File("cut.safetensors"), bytes);
-        var error = Assert.Throws<ModelLoadException>(() => SafetensorsFile.Open(folder.File("cut.safetensors")));
-        Assert.That(error!.Message, Does.Contain("cut.safetensors").And.Contain("truncated safetensors header"));
+        var error = Expect.Failure<ModelLoadException>(() => SafetensorsFile.Open(folder.File("cut.safetensors")));
+        Assert.That(error.Message, Does.Contain("cut.safetensors").And.Contain("truncated safetensors header"));
     }
 
     [Test]
@@ -96,8 +96,8 @@ public class SafetensorsFileTests
         using var folder = new TemporaryFolder();
         var bytes = File.ReadAllBytes(RealModel);
         File.WriteAllBytes(folder.File("cut.safetensors"), bytes.AsSpan(0, bytes.Length - 100).ToArray());
-        var error = Assert.Throws<ModelLoadException>(() => SafetensorsFile.Open(folder.File("cut.safetensors")));
-        Assert.That(error!.Message, Does.Contain("data_offsets lie outside"));
+        var error = Expect.Failure<ModelLoadException>(() => SafetensorsFile.Open(folder.File("cut.safetensors")));
+        Assert.That(error.Message, Does.Contain("data_offsets lie outside"));
     }
 
     [Test]
@@ -105,8 +105,8 @@ public class SafetensorsFileTests
     {
         using var folder = new TemporaryFolder();
         WriteRaw(folder.File("bad.safetensors"), "{\"x\": {\"dtype\": ", []);
-        var error = Assert.Throws<ModelLoadException>(() => SafetensorsFile.Open(folder.File("bad.safetensors")));
-        Assert.That(error!.Message, Does.Contain("bad.safetensors").And.Contain("corrupt safetensors header"));
+        var error = Expect.Failure<ModelLoadException>(() => SafetensorsFile.Open(folder.File("bad.safetensors")));
+        Assert.That(error.Message, Does.Contain("bad.safetensors").And.Contain("corrupt safetensors header"));
     }
 
     [Test]
@@ -114,8 +114,8 @@ public class SafetensorsFileTests
     {
         using var folder = new TemporaryFolder();
         WriteRaw(folder.File("fp8.safetensors"), "{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", [0, 0]);
-        var error = Assert.Throws<ModelLoadException>(() => SafetensorsFile.Open(folder.File("fp8.safetensors")));
-        Assert.That(error!.Message, Does.Contain("'w'").And.Contain("unsupported dtype 'F8_E4M3'"));
+        var error = Expect.Failure<ModelLoadException>(() => SafetensorsFile.Open(folder.File("fp8.safetensors")));
+        Assert.That(error.Message, Does.Contain("'w'").And.Contain("unsupported dtype 'F8_E4M3'"));
     }
 
     [Test]
@@ -123,8 +123,8 @@ public class SafetensorsFileTests
     {
         using var folder = new TemporaryFolder();
         WriteRaw(folder.File("odd.safetensors"), "{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new byte[8]);
-        var error = Assert.Throws<ModelLoadException>(() => SafetensorsFile.Open(folder.File("odd.safetensors")));
-        Assert.That(error!.Message, Does.Contain("'w' spans 8 bytes"));
+        var error = Expect.Failure<ModelLoadException>(() => SafetensorsFile.Open(folder.File("odd.safetensors")));
+        Assert.That(error.Message, Does.Contain("'w' spans 8 bytes"));
     }
 
     private static void WriteRaw(string path, string header, byte[] data)

@@ -51,8 +51,8 @@ public class DeviceEngineTests
     [Test]
     public void Load_MissingModel_ThrowsOneLine()
     {
-        var error = Assert.Throws<ModelLoadException>(() => new DeviceEngine().Load("/nonexistent/stories"));
-        Assert.That(error!.Message, Does.StartWith("/nonexistent/stories: model path not found"));
+        var error = Expect.Failure<ModelLoadException>(() => new DeviceEngine().Load("/nonexistent/stories"));
+        Assert.That(error.Message, Does.StartWith("/nonexistent/stories: model path not found"));
     }
 
     [Test]

@@ -37,15 +37,15 @@ public class LlamaLoaderTests
         using var folder = new TemporaryFolder();
         File.Copy(Path.Combine(SharedAssets.Stories260K, "model.safetensors"), folder.File("model.safetensors"));
         File.WriteAllText(folder.File("config.json"), File.ReadAllText(Path.Combine(SharedAssets.Stories260K, "config.json")).Replace("\"intermediate_size\": 172", "\"intermediate_size\": 128"));
-        var error = Assert.Throws<ModelLoadException>(() => LlamaLoader.Load(folder.Path));
-        Assert.That(error!.Message, Does.Contain("model.safetensors").And.Contain("'model.layers.0.mlp.gate_proj.weight' has shape [172, 64]").And.Contain("config.json implies [128, 64]"));
+        var error = Expect.Failure<ModelLoadException>(() => LlamaLoader.Load(folder.Path));
+        Assert.That(error.Message, Does.Contain("model.safetensors").And.Contain("'model.layers.0.mlp.gate_proj.weight' has shape [172, 64]").And.Contain("config.json implies [128, 64]"));
     }
 
     [Test]
     public void Load_MissingPath_SaysWhatToGive()
     {
-        var error = Assert.Throws<ModelLoadException>(() => LlamaLoader.Load("/nonexistent/model"));
-        Assert.That(error!.Message, Does.StartWith("/nonexistent/model: model path not found"));
+        var error = Expect.Failure<ModelLoadException>(() => LlamaLoader.Load("/nonexistent/model"));
+        Assert.That(error.Message, Does.StartWith("/nonexistent/model: model path not found"));
     }
 
     [Test]
@@ -53,8 +53,8 @@ public class LlamaLoaderTests
     {
         using var folder = new TemporaryFolder();
         File.Copy(Path.Combine(SharedAssets.Stories260K, "config.json"), folder.File("config.json"));
-        var error = Assert.Throws<ModelLoadException>(() => LlamaLoader.Load(folder.Path));
-        Assert.That(error!.Message, Does.Contain("no model.safetensors"));
+        var error = Expect.Failure<ModelLoadException>(() => LlamaLoader.Load(folder.Path));
+        Assert.That(error.Message, Does.Contain("no model.safetensors"));
     }
 
     [Test]
@@ -62,8 +62,8 @@ public class LlamaLoaderTests
     {
         using var folder = new TemporaryFolder();
         File.WriteAllBytes(folder.File("cut.bin"), File.ReadAllBytes(SharedAssets.Stories260KBin).AsSpan(0, 5000).ToArray());
-        var error = Assert.Throws<ModelLoadException>(() => LlamaLoader.Load(folder.File("cut.bin")));
-        Assert.That(error!.Message, Does.Contain("cut.bin").And.Contain("truncated"));
+        var error = Expect.Failure<ModelLoadException>(() => LlamaLoader.Load(folder.File("cut.bin")));
+        Assert.That(error.Message, Does.Contain("cut.bin").And.Contain("truncated"));
     }
 
     [Test]

@@ -57,16 +57,16 @@ public class TokenizerLoaderTests
     {
         using var folder = new TemporaryFolder();
         File.WriteAllBytes(folder.File("tok512.bin"), File.ReadAllBytes(Path.Combine(SharedAssets.Stories260K, "llama2c", "tok512.bin")).AsSpan(0, 3001).ToArray());
-        var error = Assert.Throws<ModelLoadException>(() => TokenizerLoader.Load(folder.File("tok512.bin"), 1, [2]));
-        Assert.That(error!.Message, Does.Contain("tok512.bin").And.Contain("truncated"));
+        var error = Expect.Failure<ModelLoadException>(() => TokenizerLoader.Load(folder.File("tok512.bin"), 1, [2]));
+        Assert.That(error.Message, Does.Contain("tok512.bin").And.Contain("truncated"));
     }
 
     [Test]
     public void Load_TokenizerBiggerThanModelVocab_NamesBothSizes()
     {
         var config = LlamaConfig.Load(Path.Combine(SharedAssets.Stories260K, "config.json"));
-        var error = Assert.Throws<ModelLoadException>(() => TokenizerLoader.Load(Llama2Model, config));
-        Assert.That(error!.Message, Does.Contain("tokenizer.model").And.Contain("32000 tokens").And.Contain("vocab_size is 512"));
+        var error = Expect.Failure<ModelLoadException>(() => TokenizerLoader.Load(Llama2Model, config));
+        Assert.That(error.Message, Does.Contain("tokenizer.model").And.Contain("32000 tokens").And.Contain("vocab_size is 512"));
     }
 
     [Test]
@@ -87,8 +87,8 @@ public class TokenizerLoaderTests
     {
         using var folder = new TemporaryFolder();
         File.WriteAllText(folder.File("tokenizer.json"), "{\"model\": {\"type\": \"Unigram\", \"vocab\": []}}");
-        var error = Assert.Throws<ModelLoadException>(() => TokenizerLoader.Load(folder.File("tokenizer.json"), 1, [2]));
-        Assert.That(error!.Message, Does.Contain("tokenizer.json").And.Contain("only BPE"));
+        var error = Expect.Failure<ModelLoadException>(() => TokenizerLoader.Load(folder.File("tokenizer.json"), 1, [2]));
+        Assert.That(error.Message, Does.Contain("tokenizer.json").And.Contain("only BPE"));
     }
 
     [Test]
@@ -96,8 +96,8 @@ public class TokenizerLoaderTests
     {
         using var folder = new TemporaryFolder();
         File.WriteAllBytes(folder.File("tokenizer.model"), [0xff, 0xff, 0xff, 0x01, 0x02]);
-        var error = Assert.Throws<ModelLoadException>(() => TokenizerLoader.Load(folder.File("tokenizer.model"), 1, [2]));
-        Assert.That(error!.Message, Does.Contain("tokenizer.model").And.Contain("not a readable tokenizer"));
+        var error = Expect.Failure<ModelLoadException>(() => TokenizerLoader.Load(folder.File("tokenizer.model"), 1, [2]));
+        Assert.That(error.Message, Does.Contain("tokenizer.model").And.Contain("not a readable tokenizer"));
     }
 
     [Test]
@@ -105,8 +105,8 @@ public class TokenizerLoaderTests
     {
         using var folder = new TemporaryFolder();
         var config = LlamaConfig.Load(Path.Combine(SharedAssets.Stories260K, "config.json"));
-        var error = Assert.Throws<ModelLoadException>(() => TokenizerLoader.ForModel(folder.Path, config));
-        Assert.That(error!.Message, Does.Contain("no tokenizer found").And.Contain("tokenizer.json"));
+        var error = Expect.Failure<ModelLoadException>(() => TokenizerLoader.ForModel(folder.Path, config));
+        Assert.That(error.Message, Does.Contain("no tokenizer found").And.Contain("tokenizer.json"));
     }
 
     // A tokenizer.json as Hugging Face's GPT-2 ships it, built from the shared vocab and merges.
