@@ -121,6 +121,19 @@ public class LlamaForCausalLMTests
     }
 
     [Test]
+    [Category("Gpu")]
+    public void Forward_OnCuda_MatchesCpu()
+    {
+        Assume.That(cuda.is_available(), Is.True, "no CUDA here");
+        var onGpu = LlamaLoader.Load(SharedAssets.Stories260K, Workflows.Torch.Devices.DeviceSelector.Resolve("cuda"));
+        using var ids = tensor(new long[] { 1, 403, 407, 261 }, [1, 4]);
+        using var gpuIds = ids.cuda();
+        using var expected = Model.Value.forward(ids);
+        using var actual = onGpu.forward(gpuIds).cpu();
+        Assert.That((actual - expected).abs().max().item<float>(), Is.LessThan(1e-3f));
+    }
+
+    [Test]
     public void Forward_Bfloat16_StaysCloseToFloat32()
     {
         var bf16 = LlamaLoader.Load(SharedAssets.Stories260K, dtype: ScalarType.BFloat16);
