@@ -49,18 +49,19 @@ internal static partial class HfTokenizerJson
                 }
             }
 
-            return (Create(vocabulary, merges, special), vocabulary.Select(v => v.Value).Concat(special.Values).Max() + 1);
+            var pattern = SplitPattern(root.GetProperty("pre_tokenizer")) ?? Gpt2Pattern().ToString();
+            return (Create(vocabulary, merges, special, pattern), vocabulary.Select(v => v.Value).Concat(special.Values).Max() + 1);
         }
     }
 
-    /// <summary>A GPT-2 byte-level BPE from its vocabulary (byte-to-unicode mapped keys) and merge list.</summary>
-    public static Tokenizer Create(IEnumerable<KeyValuePair<string, int>> vocabulary, IEnumerable<string> merges, IReadOnlyDictionary<string, int> specialTokens)
+    /// <summary>A byte-level BPE from its vocabulary (byte-to-unicode mapped keys), merge list and pre-tokenizer regex.</summary>
+    public static Tokenizer Create(IEnumerable<KeyValuePair<string, int>> vocabulary, IEnumerable<string> merges, IReadOnlyDictionary<string, int> specialTokens, string pattern)
     {
         var options = new BpeOptions(vocabulary)
         {
             Merges = merges,
             ByteLevel = true,
-            PreTokenizer = new RegexPreTokenizer(Gpt2Pattern(), specialTokens.Count > 0 ? specialTokens : null),
+            PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), specialTokens.Count > 0 ? specialTokens : null),
             SpecialTokens = specialTokens.Count > 0 ? specialTokens : null,
         };
         return BpeTokenizer.Create(options);
@@ -68,6 +69,24 @@ internal static partial class HfTokenizerJson
 
     private static bool UsesByteLevel(JsonElement root) =>
         root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object && pre.GetRawText().Contains("\"ByteLevel\"", StringComparison.Ordinal);
+
+    // Newer byte-level tokenizers (Llama 3, Qwen) split with their own regex in a Split
+    // pre-tokenizer before a ByteLevel one that no longer applies the GPT-2 regex.
+    private static string? SplitPattern(JsonElement preTokenizer)
+    {
+        if (preTokenizer.TryGetProperty("type", out var type) && type.GetString() == "Split"
+            && preTokenizer.TryGetProperty("pattern", out var pattern) && pattern.TryGetProperty("Regex", out var regex))
+        {
+            return regex.GetString();
+        }
+
+        if (preTokenizer.TryGetProperty("pretokenizers", out var children) && children.ValueKind == JsonValueKind.Array)
+        {
+            return children.EnumerateArray().Select(SplitPattern).FirstOrDefault(p => p is not null);
+        }
+
+        return null;
+    }
 
     [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
     private static partial Regex Gpt2Pattern();

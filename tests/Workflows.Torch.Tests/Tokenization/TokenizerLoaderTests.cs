@@ -83,6 +83,17 @@ public class TokenizerLoaderTests
     }
 
     [Test]
+    public void Load_TokenizerJsonWithSplitRegex_UsesThatRegex()
+    {
+        using var folder = new TemporaryFolder();
+        // A Split pre-tokenizer that isolates every character, so no merge can apply.
+        WriteGpt2TokenizerJson(folder.File("tokenizer.json"), splitPattern: ".");
+        var tokenizer = TokenizerLoader.Load(folder.File("tokenizer.json"), null, []);
+        Assert.That(tokenizer.Encode("Hello world"), Has.Count.EqualTo("Hello world".Length));
+        Assert.That(tokenizer.Decode(tokenizer.Encode("Hello world")), Is.EqualTo("Hello world"));
+    }
+
+    [Test]
     public void Load_TokenizerJsonNotBpe_SaysWhatIsSupported()
     {
         using var folder = new TemporaryFolder();
@@ -110,7 +121,7 @@ public class TokenizerLoaderTests
     }
 
     // A tokenizer.json as Hugging Face's GPT-2 ships it, built from the shared vocab and merges.
-    private static void WriteGpt2TokenizerJson(string path)
+    private static void WriteGpt2TokenizerJson(string path, string? splitPattern = null)
     {
         var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(Path.Combine(Gpt2Folder, "gpt2_vocab.json")))!;
         var merges = File.ReadLines(Path.Combine(Gpt2Folder, "gpt2_merges.txt")).Where(l => l.Length > 0 && !l.StartsWith("#version", StringComparison.Ordinal)).ToList();
@@ -118,7 +129,9 @@ public class TokenizerLoaderTests
         {
             version = "1.0",
             added_tokens = new[] { new { id = 50256, content = "<|endoftext|>", special = true } },
-            pre_tokenizer = new { type = "ByteLevel", add_prefix_space = false, trim_offsets = true, use_regex = true },
+            pre_tokenizer = splitPattern is null
+                ? (object)new { type = "ByteLevel", add_prefix_space = false, trim_offsets = true, use_regex = true }
+                : new { type = "Sequence", pretokenizers = new object[] { new { type = "Split", pattern = new { Regex = splitPattern }, behavior = "Isolated" }, new { type = "ByteLevel", add_prefix_space = false, use_regex = false } } },
             decoder = new { type = "ByteLevel" },
             model = new { type = "BPE", vocab, merges },
         };
