@@ -21,5 +21,7 @@ internal static class CommandCatalog
         yield return TriggerCommand.Create();
         yield return HooksCommand.Create();
         yield return BenchIngestCommand.Create();
+        yield return GenerateCommand.Create();
+        yield return BenchModelCommand.Create();
     }
 }

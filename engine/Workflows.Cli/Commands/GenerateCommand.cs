@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Workflows.Torch;
+using Workflows.Torch.Devices;
+using Workflows.Torch.Engine;
+using Workflows.Torch.Generation;
+
+namespace Workflows.Cli.Commands;
+
+/// <summary><c>wf generate &lt;model&gt; --prompt "…"</c>: continue a prompt with a base model.</summary>
+internal static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "Hugging Face model folder or llama2.c .bin file" };
+        var prompt = new Option<string>("--prompt") { Description = "Text to continue", Required = true };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Most new tokens (default 200)", DefaultValueFactory = _ => 200 };
+        var temperature = new Option<double>("--temperature") { Description = "0 for greedy (default), else sampling temperature", DefaultValueFactory = _ => 0.0 };
+        var topP = new Option<double>("--top-p") { Description = "Nucleus sampling mass in (0, 1] (default 1)", DefaultValueFactory = _ => 1.0 };
+        var topK = new Option<int>("--top-k") { Description = "Sample from the K most likely tokens; 0 = all (default)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Sampling seed (default 0)", DefaultValueFactory = _ => 0 };
+        var stop = new Option<string[]>("--stop") { Description = "Stop when the completion contains this text (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var device = new Option<string>("--device") { Description = "auto | cpu | cuda | cuda:N (default auto)", DefaultValueFactory = _ => "auto" };
+        var dtype = new Option<string>("--dtype") { Description = "float32 (default) | bfloat16 | float16", DefaultValueFactory = _ => "float32" };
+
+        var command = new Command("generate", "Continue a prompt with a Llama model (greedy or sampled)")
+        {
+            model, prompt, maxTokens, temperature, topP, topK, seed, stop, device, dtype,
+        };
+        command.SetAction((ParseResult result, CancellationToken cancellationToken) => Task.FromResult(Run(result, cancellationToken)));
+        return command;
+
+        int Run(ParseResult result, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var engine = DeviceEngine.Shared;
+                engine.UseDevice(result.GetValue(device)!);
+                var loaded = engine.Load(result.GetValue(model)!, new ModelLoadOptions { Dtype = result.GetValue(dtype)! });
+                var options = new GenerationOptions
+                {
+                    MaxTokens = result.GetValue(maxTokens),
+                    Temperature = result.GetValue(temperature),
+                    TopP = result.GetValue(topP),
+                    TopK = result.GetValue(topK),
+                    Seed = result.GetValue(seed),
+                    StopStrings = result.GetValue(stop) ?? [],
+                };
+                var generated = TextGenerator.Generate(loaded.Model, loaded.Tokenizer, result.GetValue(prompt)!, options, cancellationToken);
+                Console.Out.WriteLine(generated.Text);
+                return 0;
+            }
+            catch (Exception e) when (e is ModelLoadException or DeviceUnavailableException or ArgumentException)
+            {
+                Console.Error.WriteLine($"wf generate: {e.Message}");
+                return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("wf generate: cancelled");
+                return 130;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
+            {
+                // libtorch and file-system failures: still one line, never a stack trace.
+                Console.Error.WriteLine($"wf generate: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                return 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using TorchSharp;
+using Workflows.Torch.Llama;
+using Workflows.Torch.Tokenization;
+using static TorchSharp.torch;
+
+namespace Workflows.Torch.Generation;
+
+/// <summary>Autoregressive decoding of a prompt with a Llama model.</summary>
+public static class TextGenerator
+{
+    /// <summary>
+    /// Continues <paramref name="prompt"/>. Stops at an end-of-sequence id, a BOS after the first
+    /// token (llama2.c models end a story by starting the next), a stop string, the token limit or
+    /// the model's context. Greedy decoding (temperature 0) is deterministic; sampling is
+    /// reproducible from <see cref="GenerationOptions.Seed"/>.
+    /// </summary>
+    public static GenerationResult Generate(LlamaForCausalLM model, TextTokenizer tokenizer, string prompt,
+        GenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options = (options ?? new GenerationOptions()).Validate();
+        var promptTokens = tokenizer.Encode(prompt, options.AddBos);
+        if (promptTokens.Count == 0)
+        {
+            throw new ArgumentException("the prompt is empty and no BOS token is configured; give a prompt");
+        }
+
+        var capacity = model.Config.MaxPositionEmbeddings;
+        if (promptTokens.Count >= capacity)
+        {
+            throw new ArgumentException($"the prompt has {promptTokens.Count} tokens; the model's context is {capacity}");
+        }
+
+        var device = model.Device;
+        var sampler = new TokenSampler(options);
+        var tokens = new List<int>(promptTokens);
+        var generated = new List<int>();
+        var promptText = tokenizer.Decode(promptTokens);
+        var completion = string.Empty;
+        var reason = StopReason.MaxTokens;
+        using var cache = options.UseKvCache
+            ? new KvCache(model.Config, 1, capacity, device, model.Dtype)
+            : null;
+        using var noGrad = no_grad();
+        while (generated.Count < options.MaxTokens)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (tokens.Count >= capacity)
+            {
+                reason = StopReason.ContextFull;
+                break;
+            }
+
+            var next = sampler.Next(NextTokenLogits(model, tokens, cache, device));
+            if (tokenizer.EosIds.Contains(next) || next == tokenizer.BosId)
+            {
+                reason = StopReason.EndOfSequence;
+                break;
+            }
+
+            tokens.Add(next);
+            generated.Add(next);
+            completion = Completion(tokenizer.Decode(tokens), promptText);
+            var stop = options.StopStrings.Where(s => s.Length > 0).Select(s => completion.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+            if (stop >= 0)
+            {
+                completion = completion[..stop];
+                reason = StopReason.StopString;
+                break;
+            }
+        }
+
+        return new GenerationResult(prompt, completion, promptTokens, generated, reason);
+    }
+
+    private static float[] NextTokenLogits(LlamaForCausalLM model, List<int> tokens, KvCache? cache, Device device)
+    {
+        using var scope = NewDisposeScope();
+        // With a cache only the tokens it has not seen are fed; without, the whole sequence.
+        var fresh = tokens.Skip((int)(cache?.Length ?? 0)).Select(t => (long)t).ToArray();
+        var input = tensor(fresh, [1, fresh.Length], device: device);                             // (1, T)
+        var logits = model.forward(input, cache);                                                 // (1, T, vocab)
+        return logits[0, -1].to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+    }
+
+    // SentencePiece decoding of the whole sequence keeps spacing right; the prompt's own decoding
+    // is a prefix of it except when the prompt ends inside a multi-byte character.
+    private static string Completion(string fullText, string promptText) =>
+        fullText.StartsWith(promptText, StringComparison.Ordinal) ? fullText[promptText.Length..] : fullText;
+}

@@ -1,0 +1,275 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Workflows.Torch.Llama;
+
+// The whole Llama architecture in one file, smallest part first, so it reads in one sitting (this
+// is the one place the house rule "one public type per file" gives way). Field names equal the
+// Hugging Face checkpoint keys: model.layers.0.self_attn.q_proj.weight is literally
+// model -> layers[0] -> self_attn -> q_proj -> weight. Shapes: B batch, T new tokens, S tokens
+// attended to (cached + new), C hidden size, nh query heads, nkv key/value heads, hs head size.
+
+/// <summary>Root-mean-square layer norm: <c>weight * x / sqrt(mean(x^2) + eps)</c>, computed in float32.</summary>
+public sealed class LlamaRmsNorm : nn.Module<Tensor, Tensor>
+{
+    public Parameter weight;
+    private readonly double _eps;
+
+    public LlamaRmsNorm(long size, double eps)
+        : base(nameof(LlamaRmsNorm))
+    {
+        weight = nn.Parameter(ones(size));
+        _eps = eps;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var x32 = x.to_type(ScalarType.Float32);
+        var normalised = x32 * rsqrt(x32.pow(2).mean([-1L], keepdim: true) + _eps);
+        return scope.MoveToOuter(weight * normalised.to_type(x.dtype));
+    }
+}
+
+/// <summary>Rotary position embedding in the Hugging Face layout (rotate_half: the two halves of each head pair up).</summary>
+public sealed class LlamaRotaryEmbedding
+{
+    private readonly int _headDim;
+    private readonly double _theta;
+
+    public LlamaRotaryEmbedding(int headDim, double theta)
+    {
+        _headDim = headDim;
+        _theta = theta;
+    }
+
+    /// <summary>cos and sin for positions <c>start .. start+length-1</c>, each (T, hs).</summary>
+    public (Tensor Cos, Tensor Sin) For(long start, long length, Device device, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var exponents = arange(0, _headDim, 2, ScalarType.Int64, device).to_type(ScalarType.Float32) / _headDim;
+        var inverseFrequency = 1.0f / pow(tensor((float)_theta, device: device), exponents);        // (hs/2)
+        var positions = arange(start, start + length, ScalarType.Int64, device).to_type(ScalarType.Float32);
+        var angles = outer(positions, inverseFrequency);                                          // (T, hs/2)
+        var both = cat([angles, angles], -1);                                                     // (T, hs)
+        return (scope.MoveToOuter(both.cos().to_type(dtype)), scope.MoveToOuter(both.sin().to_type(dtype)));
+    }
+
+    /// <summary>Applies the rotation to q or k of shape (B, heads, T, hs).</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        var half = x.shape[^1] / 2;
+        var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);                  // rotate_half
+        return (x * cos) + (rotated * sin);
+    }
+}
+
+/// <summary>
+/// Grouped-query self-attention. The four projections are plain module fields so an adapter can
+/// wrap or replace them (see <see cref="ModuleSurgery"/>).
+/// </summary>
+public sealed class LlamaAttention : nn.Module
+{
+    public nn.Module<Tensor, Tensor> q_proj;
+    public nn.Module<Tensor, Tensor> k_proj;
+    public nn.Module<Tensor, Tensor> v_proj;
+    public nn.Module<Tensor, Tensor> o_proj;
+    private readonly int _heads;
+    private readonly int _kvHeads;
+    private readonly int _headDim;
+
+    public LlamaAttention(LlamaConfig config)
+        : base(nameof(LlamaAttention))
+    {
+        _heads = config.NumAttentionHeads;
+        _kvHeads = config.KeyValueHeads;
+        _headDim = config.HeadDim;
+        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: false);
+        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: false);
+        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: false);
+        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public Tensor forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layer)
+    {
+        var (batch, length) = (x.shape[0], x.shape[1]);
+        var q = q_proj.forward(x).view(batch, length, _heads, _headDim).transpose(1, 2);           // (B, nh, T, hs)
+        var k = k_proj.forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);         // (B, nkv, T, hs)
+        var v = v_proj.forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);         // (B, nkv, T, hs)
+        q = LlamaRotaryEmbedding.Apply(q, cos, sin);
+        k = LlamaRotaryEmbedding.Apply(k, cos, sin);
+
+        var start = cache?.Length ?? 0;
+        if (cache is not null)
+        {
+            (k, v) = cache.Append(layer, k, v);                                                    // (B, nkv, S, hs)
+        }
+
+        if (_kvHeads != _heads)
+        {
+            k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                                    // (B, nh, S, hs)
+            v = v.repeat_interleave(_heads / _kvHeads, dim: 1);                                    // (B, nh, S, hs)
+        }
+
+        Tensor y;
+        if (length == 1)
+        {
+            y = nn.functional.scaled_dot_product_attention(q, k, v);                               // one new token sees all
+        }
+        else if (start == 0)
+        {
+            y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+        }
+        else
+        {
+            // New tokens after a cached prefix: token i may see keys 0 .. start+i.
+            var keys = arange(start + length, device: x.device).unsqueeze(0);                      // (1, S)
+            var queries = arange(start, start + length, device: x.device).unsqueeze(1);            // (T, 1)
+            y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: keys <= queries);
+        }
+
+        y = y.transpose(1, 2).contiguous().view(batch, length, _heads * _headDim);                 // (B, T, nh*hs)
+        return o_proj.forward(y);
+    }
+}
+
+/// <summary>SwiGLU feed-forward: <c>down(silu(gate(x)) * up(x))</c>; projections are replaceable fields.</summary>
+public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
+{
+    public nn.Module<Tensor, Tensor> gate_proj;
+    public nn.Module<Tensor, Tensor> up_proj;
+    public nn.Module<Tensor, Tensor> down_proj;
+
+    public LlamaMlp(LlamaConfig config)
+        : base(nameof(LlamaMlp))
+    {
+        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
+        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
+        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) =>
+        down_proj.forward(nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x));
+}
+
+/// <summary>One pre-norm transformer block.</summary>
+public sealed class LlamaDecoderLayer : nn.Module
+{
+    public LlamaAttention self_attn;
+    public LlamaMlp mlp;
+    public LlamaRmsNorm input_layernorm;
+    public LlamaRmsNorm post_attention_layernorm;
+
+    public LlamaDecoderLayer(LlamaConfig config)
+        : base(nameof(LlamaDecoderLayer))
+    {
+        self_attn = new LlamaAttention(config);
+        mlp = new LlamaMlp(config);
+        input_layernorm = new LlamaRmsNorm(config.HiddenSize, config.RmsNormEps);
+        post_attention_layernorm = new LlamaRmsNorm(config.HiddenSize, config.RmsNormEps);
+        RegisterComponents();
+    }
+
+    public Tensor forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layer)
+    {
+        var h = x + self_attn.forward(input_layernorm.forward(x), cos, sin, cache, layer);
+        return h + mlp.forward(post_attention_layernorm.forward(h));
+    }
+}
+
+/// <summary>The decoder stack: token embedding, layers, final norm (HF <c>LlamaModel</c>).</summary>
+public sealed class LlamaModel : nn.Module
+{
+    public Embedding embed_tokens;
+    public ModuleList<LlamaDecoderLayer> layers;
+    public LlamaRmsNorm norm;
+    private readonly LlamaRotaryEmbedding _rotary;
+
+    public LlamaModel(LlamaConfig config)
+        : base(nameof(LlamaModel))
+    {
+        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
+        norm = new LlamaRmsNorm(config.HiddenSize, config.RmsNormEps);
+        _rotary = new LlamaRotaryEmbedding(config.HeadDim, config.RopeTheta);
+        RegisterComponents();
+    }
+
+    /// <summary>Hidden states (B, T, C) for token ids (B, T); appends to <paramref name="cache"/> when given.</summary>
+    public Tensor forward(Tensor inputIds, KvCache? cache)
+    {
+        var x = embed_tokens.forward(inputIds);                                                   // (B, T, C)
+        var (cos, sin) = _rotary.For(cache?.Length ?? 0, inputIds.shape[1], x.device, x.dtype);   // (T, hs)
+        for (var i = 0; i < layers.Count; i++)
+        {
+            x = layers[i].forward(x, cos, sin, cache, i);
+        }
+
+        cache?.Advance(inputIds.shape[1]);
+        return norm.forward(x);
+    }
+}
+
+/// <summary>
+/// Llama with its language-model head (HF <c>LlamaForCausalLM</c>). With tied embeddings there is
+/// no <c>lm_head</c> module: the head multiplies by <c>model.embed_tokens.weight</c> directly, so an
+/// optimiser sees that matrix once.
+/// </summary>
+public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
+{
+    public LlamaModel model;
+    public nn.Module<Tensor, Tensor>? lm_head;
+
+    public LlamaForCausalLM(LlamaConfig config)
+        : base(nameof(LlamaForCausalLM))
+    {
+        Config = config;
+        model = new LlamaModel(config);
+        lm_head = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture this model was built from.</summary>
+    public LlamaConfig Config { get; }
+
+    /// <summary>Where the weights are.</summary>
+    public Device Device
+    {
+        get
+        {
+            using var weight = model.embed_tokens.weight!;   // a fresh handle on every read; release it now
+            return weight.device;
+        }
+    }
+
+    /// <summary>The dtype of the weights.</summary>
+    public ScalarType Dtype
+    {
+        get
+        {
+            using var weight = model.embed_tokens.weight!;
+            return weight.dtype;
+        }
+    }
+
+    /// <summary>Logits (B, T, vocab) for token ids (B, T), no cache.</summary>
+    public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
+
+    /// <summary>
+    /// Logits (B, T, vocab) for token ids (B, T). With a cache, the ids continue the cached
+    /// sequence and their keys/values are appended to it.
+    /// </summary>
+    public Tensor forward(Tensor inputIds, KvCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        var h = model.forward(inputIds, cache);                                                   // (B, T, C)
+        var logits = lm_head is null
+            ? nn.functional.linear(h, model.embed_tokens.weight!)
+            : lm_head.forward(h);                                                                 // (B, T, vocab)
+        return scope.MoveToOuter(logits);
+    }
+}

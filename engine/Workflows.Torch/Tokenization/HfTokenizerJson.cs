@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.ML.Tokenizers;
+
+namespace Workflows.Torch.Tokenization;
+
+/// <summary>
+/// Reads a Hugging Face <c>tokenizer.json</c> whose model is byte-level BPE (GPT-2 style) into a
+/// Microsoft.ML.Tokenizers <see cref="BpeTokenizer"/> with the GPT-2 pre-tokenizer regex.
+/// </summary>
+internal static partial class HfTokenizerJson
+{
+    public static (Tokenizer Tokenizer, int VocabularySize) Load(string path)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new ModelLoadException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})", e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (!root.TryGetProperty("model", out var model) || !model.TryGetProperty("type", out var type) || type.GetString() != "BPE"
+                || !model.TryGetProperty("vocab", out var vocabElement) || !model.TryGetProperty("merges", out var mergesElement))
+            {
+                throw new ModelLoadException($"{path}: only BPE tokenizer.json files (model.type 'BPE' with vocab and merges) are supported");
+            }
+
+            if (!UsesByteLevel(root))
+            {
+                throw new ModelLoadException($"{path}: only byte-level BPE (GPT-2 style) tokenizer.json is supported; for SentencePiece models use tokenizer.model");
+            }
+
+            var vocabulary = vocabElement.EnumerateObject().Select(p => new KeyValuePair<string, int>(p.Name, p.Value.GetInt32())).ToList();
+            var merges = mergesElement.EnumerateArray()
+                .Select(m => m.ValueKind == JsonValueKind.Array ? $"{m[0].GetString()} {m[1].GetString()}" : m.GetString()!)
+                .ToList();
+            var special = new Dictionary<string, int>(StringComparer.Ordinal);
+            if (root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var token in added.EnumerateArray())
+                {
+                    special[token.GetProperty("content").GetString()!] = token.GetProperty("id").GetInt32();
+                }
+            }
+
+            var pattern = SplitPattern(root.GetProperty("pre_tokenizer")) ?? Gpt2Pattern().ToString();
+            return (Create(vocabulary, merges, special, pattern), vocabulary.Select(v => v.Value).Concat(special.Values).Max() + 1);
+        }
+    }
+
+    /// <summary>A byte-level BPE from its vocabulary (byte-to-unicode mapped keys), merge list and pre-tokenizer regex.</summary>
+    public static Tokenizer Create(IEnumerable<KeyValuePair<string, int>> vocabulary, IEnumerable<string> merges, IReadOnlyDictionary<string, int> specialTokens, string pattern)
+    {
+        var options = new BpeOptions(vocabulary)
+        {
+            Merges = merges,
+            ByteLevel = true,
+            PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), specialTokens.Count > 0 ? specialTokens : null),
+            SpecialTokens = specialTokens.Count > 0 ? specialTokens : null,
+        };
+        return BpeTokenizer.Create(options);
+    }
+
+    private static bool UsesByteLevel(JsonElement root) =>
+        root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object && pre.GetRawText().Contains("\"ByteLevel\"", StringComparison.Ordinal);
+
+    // Newer byte-level tokenizers (Llama 3, Qwen) split with their own regex in a Split
+    // pre-tokenizer before a ByteLevel one that no longer applies the GPT-2 regex.
+    private static string? SplitPattern(JsonElement preTokenizer)
+    {
+        if (preTokenizer.TryGetProperty("type", out var type) && type.GetString() == "Split"
+            && preTokenizer.TryGetProperty("pattern", out var pattern) && pattern.TryGetProperty("Regex", out var regex))
+        {
+            return regex.GetString();
+        }
+
+        if (preTokenizer.TryGetProperty("pretokenizers", out var children) && children.ValueKind == JsonValueKind.Array)
+        {
+            return children.EnumerateArray().Select(SplitPattern).FirstOrDefault(p => p is not null);
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
+    private static partial Regex Gpt2Pattern();
+}

@@ -1,0 +1,58 @@
+using Microsoft.ML.Tokenizers;
+
+namespace Workflows.Torch.Tokenization;
+
+/// <summary>
+/// A tokenizer with the model's special ids attached. Encoding never adds special tokens by itself:
+/// callers say whether a BOS goes first, so prompts, training rows and evaluation agree.
+/// </summary>
+public sealed class TextTokenizer
+{
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <param name="inner">The Microsoft.ML.Tokenizers tokenizer, created without automatic BOS/EOS.</param>
+    /// <param name="vocabularySize">Number of ids the tokenizer can produce.</param>
+    /// <param name="bosId">Beginning-of-sequence id, or null when the model has none.</param>
+    /// <param name="eosIds">End-of-sequence ids (may be empty).</param>
+    /// <param name="source">The file it was read from, for messages.</param>
+    public TextTokenizer(Tokenizer inner, int vocabularySize, int? bosId, IReadOnlyList<int> eosIds, string source)
+    {
+        Inner = inner;
+        VocabularySize = vocabularySize;
+        BosId = bosId;
+        EosIds = eosIds;
+        Source = source;
+    }
+
+    /// <summary>The underlying Microsoft.ML.Tokenizers tokenizer.</summary>
+    public Tokenizer Inner { get; }
+
+    /// <summary>Number of ids the tokenizer can produce.</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>Beginning-of-sequence id (from the model config), or null.</summary>
+    public int? BosId { get; }
+
+    /// <summary>End-of-sequence ids (from the model config).</summary>
+    public IReadOnlyList<int> EosIds { get; }
+
+    /// <summary>The file the tokenizer was read from.</summary>
+    public string Source { get; }
+
+    /// <summary>Token ids of <paramref name="text"/>, preceded by BOS when <paramref name="addBos"/> and the model has one.</summary>
+    public IReadOnlyList<int> Encode(string text, bool addBos = true)
+    {
+        var ids = Inner.EncodeToIds(text);
+        if (!addBos || BosId is null)
+        {
+            return ids;
+        }
+
+        var withBos = new List<int>(ids.Count + 1) { BosId.Value };
+        withBos.AddRange(ids);
+        return withBos;
+    }
+
+    /// <summary>Text of <paramref name="ids"/>, with BOS/EOS ids left out.</summary>
+    public string Decode(IEnumerable<int> ids) =>
+        Inner.Decode(ids.Where(id => id != BosId && !EosIds.Contains(id))) ?? string.Empty;
+}
