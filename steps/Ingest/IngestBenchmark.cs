@@ -6,7 +6,7 @@ using Workflows.Steps.Datasets;
 namespace Workflows.Steps.Ingest;
 
 /// <summary>Measures ingest throughput and peak memory on a generated alpaca-style JSONL file
-/// (<c>wf bench-ingest</c>; figures recorded in BENCHMARKS.md).</summary>
+/// (<c>wf bench ingest</c>; figures recorded in BENCHMARKS.md).</summary>
 public static class IngestBenchmark
 {
     private static readonly string[] Words =

@@ -10,6 +10,8 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Run a benchmark and print its figures");
         command.Add(Engine());
+        command.Add(BenchIngestCommand.Create());
+        command.Add(BenchModelCommand.Create());
         return command;
     }
 

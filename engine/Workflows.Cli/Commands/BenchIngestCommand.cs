@@ -3,7 +3,7 @@ using Workflows.Steps.Ingest;
 
 namespace Workflows.Cli.Commands;
 
-/// <summary><c>wf bench-ingest</c>: ingest throughput and peak memory on a generated JSONL file.</summary>
+/// <summary><c>wf bench ingest</c>: ingest throughput and peak memory on a generated JSONL file.</summary>
 internal static class BenchIngestCommand
 {
     public static Command Create()
@@ -14,7 +14,7 @@ internal static class BenchIngestCommand
             Description = "Folder for the generated file and the output (kept afterwards)",
             DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "wf-bench-ingest"),
         };
-        var command = new Command("bench-ingest", "Measure ingest rows/s and peak memory on a generated alpaca-style JSONL file");
+        var command = new Command("ingest", "Measure ingest rows/s and peak memory on a generated alpaca-style JSONL file");
         command.Options.Add(rows);
         command.Options.Add(workDir);
         command.SetAction(async (ParseResult result, CancellationToken ct) =>

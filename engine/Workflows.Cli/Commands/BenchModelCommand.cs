@@ -6,7 +6,7 @@ using Workflows.Torch.Devices;
 
 namespace Workflows.Cli.Commands;
 
-/// <summary><c>wf bench-model</c>: model runtime throughput and memory, printed as a Markdown table.</summary>
+/// <summary><c>wf bench model</c>: model runtime throughput and memory, printed as a Markdown table.</summary>
 internal static class BenchModelCommand
 {
     public static Command Create()
@@ -17,7 +17,7 @@ internal static class BenchModelCommand
         var iterations = new Option<int>("--iterations") { Description = "Timed forward passes (default 5)", DefaultValueFactory = _ => 5 };
         var repeats = new Option<int>("--repeats") { Description = "Repeat each measurement, keep the fastest (default 3)", DefaultValueFactory = _ => 3 };
         var generated = new Option<int>("--generate-tokens") { Description = "Tokens decoded with the KV cache (default 128)", DefaultValueFactory = _ => 128 };
-        var command = new Command("bench-model", "Measure forward and generation speed and peak memory of stories260K and a stories15M-shaped Llama")
+        var command = new Command("model", "Measure forward and generation speed and peak memory of stories260K and a stories15M-shaped Llama")
         {
             stories, threads, forwardTokens, iterations, generated, repeats,
         };
@@ -26,7 +26,7 @@ internal static class BenchModelCommand
             var storiesPath = result.GetValue(stories)!;
             if (!Directory.Exists(storiesPath))
             {
-                Console.Error.WriteLine($"wf bench-model: {storiesPath}: stories260K folder not found; pass --stories260k <folder>");
+                Console.Error.WriteLine($"wf bench model: {storiesPath}: stories260K folder not found; pass --stories260k <folder>");
                 return Task.FromResult(1);
             }
 
@@ -53,7 +53,7 @@ internal static class BenchModelCommand
             }
             catch (Exception e) when (e is ModelLoadException or ArgumentException or IOException or InvalidOperationException)
             {
-                Console.Error.WriteLine($"wf bench-model: {e.Message}");
+                Console.Error.WriteLine($"wf bench model: {e.Message}");
                 return Task.FromResult(1);
             }
         });

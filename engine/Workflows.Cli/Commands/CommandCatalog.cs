@@ -20,8 +20,6 @@ internal static class CommandCatalog
         yield return TrackingCommand.Create();
         yield return TriggerCommand.Create();
         yield return HooksCommand.Create();
-        yield return BenchIngestCommand.Create();
         yield return GenerateCommand.Create();
-        yield return BenchModelCommand.Create();
     }
 }
