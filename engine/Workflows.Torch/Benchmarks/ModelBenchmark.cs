@@ -96,7 +96,7 @@ public static class ModelBenchmark
 
         using var process = Process.GetCurrentProcess();
         return new ModelBenchmarkResult(name, threads, model.parameters().Sum(p => p.numel()), forwardRate, generationRate,
-            process.PeakWorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+            process.PeakWorkingSet64, GC.GetGCMemoryInfo().HeapSizeBytes);
     }
 
     private static double Fastest(int repeats, Func<double> rate) =>

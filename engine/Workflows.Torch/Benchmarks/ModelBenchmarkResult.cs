@@ -7,7 +7,7 @@ namespace Workflows.Torch.Benchmarks;
 /// <param name="ForwardTokensPerSecond">Tokens per second through a full-sequence forward pass (prefill / training-style).</param>
 /// <param name="GenerationTokensPerSecond">Tokens per second decoded greedily one at a time with the KV cache.</param>
 /// <param name="PeakWorkingSetBytes">Peak resident memory of the process so far (native tensors included).</param>
-/// <param name="ManagedHeapBytes">.NET heap after the run.</param>
+/// <param name="ManagedHeapBytes">.NET heap size at the last garbage collection (tensor data is native and not in it).</param>
 public sealed record ModelBenchmarkResult(
     string Model,
     int Threads,

@@ -108,7 +108,7 @@ public sealed class DeviceEngine
             LoadedModels.Sum(m => m.ParameterBytes),
             process.WorkingSet64,
             process.PeakWorkingSet64,
-            GC.GetTotalMemory(forceFullCollection: false));
+            GC.GetGCMemoryInfo().HeapSizeBytes);
     }
 
     private sealed class Lease(SemaphoreSlim semaphore) : IDisposable

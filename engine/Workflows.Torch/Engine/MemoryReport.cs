@@ -4,5 +4,5 @@ namespace Workflows.Torch.Engine;
 /// <param name="ParameterBytes">Bytes held by the parameters of cached models.</param>
 /// <param name="WorkingSet">Resident memory now (native tensors included).</param>
 /// <param name="PeakWorkingSet">Highest resident memory since the process started.</param>
-/// <param name="ManagedHeap">Bytes on the .NET heap.</param>
+/// <param name="ManagedHeap">.NET heap size at the last garbage collection.</param>
 public sealed record MemoryReport(long ParameterBytes, long WorkingSet, long PeakWorkingSet, long ManagedHeap);

@@ -38,6 +38,10 @@ internal static class ModelDigest
     private static bool IsModelFile(string file) =>
         file.EndsWith(".safetensors", StringComparison.Ordinal) || file.EndsWith(".json", StringComparison.Ordinal) || IsTokenizerFile(file);
 
-    private static bool IsTokenizerFile(string file) =>
-        file.EndsWith(".model", StringComparison.Ordinal) || Path.GetFileName(file) == "tokenizer.json";
+    private static bool IsTokenizerFile(string file)
+    {
+        var name = Path.GetFileName(file);
+        return name.EndsWith(".model", StringComparison.Ordinal) || name == "tokenizer.json"
+            || (name.EndsWith(".bin", StringComparison.Ordinal) && (name == "tokenizer.bin" || name.StartsWith("tok", StringComparison.Ordinal)));
+    }
 }
