@@ -3,8 +3,9 @@ using YamlDotNet.RepresentationModel;
 
 namespace Workflows.Tracking.Git;
 
-/// <summary>Reads just the <c>on.push</c> block of workflow files, for <c>wf trigger</c> until the engine's
-/// loader is merged in. Same rules as the engine's parser: <c>on</c> must be a mapping, and only
+/// <summary>Reads just the <c>on.push</c> block of workflow files, for <c>wf trigger</c>: matching a commit
+/// must not depend on the rest of a workflow being valid (the run that follows reports that, with every
+/// problem at once). Same rules as the engine's parser: <c>on</c> must be a mapping, and only
 /// <c>on: { push: { branches: [...], paths: [...] } }</c> (a mapping under <c>push</c>) is a trigger.</summary>
 public static class WorkflowTriggerReader
 {
