@@ -15,12 +15,6 @@ internal static class CommonOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    public static Option<string?> Step() => new("--step") { Description = "Re-run only this step, on its cached inputs" };
-
-    public static Option<string?> From() => new("--from") { Description = "Re-run this step and everything downstream of it" };
-
-    public static Option<string[]> Force() => new("--force") { Description = "Ignore the cache for this step (repeatable)", Arity = ArgumentArity.ZeroOrMore };
-
     /// <summary>Parses <c>params.x=v</c> (or <c>x=v</c>) pairs; null with a message on a malformed one.</summary>
     public static Dictionary<string, string>? ParseSets(IEnumerable<string>? sets, TextWriter error)
     {

@@ -11,10 +11,9 @@ internal static class PlanCommand
     {
         var file = CommonOptions.WorkflowFile();
         var set = CommonOptions.Set();
-        var step = CommonOptions.Step();
-        var from = CommonOptions.From();
-        var force = CommonOptions.Force();
-        var command = new Command("plan", "Show what a run would do: each step cached or to run, and why") { file, set, step, from, force };
+        var selection = new SelectionOptions();
+        var command = new Command("plan", "Show what a run would do: each step cached or to run, and why") { file, set };
+        selection.AddTo(command);
         command.SetAction(result =>
         {
             var overrides = CommonOptions.ParseSets(result.GetValue(set), Console.Error);
@@ -25,8 +24,7 @@ internal static class PlanCommand
                 DiagnosticPrinter.Print(loaded.Diagnostics, Console.Error);
                 return 1;
             }
-            var selection = new StepSelection { Only = result.GetValue(step), From = result.GetValue(from), Force = (result.GetValue(force) ?? []).ToHashSet() };
-            var plan = new Planner(loaded.Layout).Plan(loaded.Workflow!, selection);
+            var plan = new Planner(loaded.Layout).Plan(loaded.Workflow!, selection.Read(result));
             PlanPrinter.Print(plan, Console.Out);
             foreach (var error in plan.Errors) Console.Error.WriteLine(error);
             return plan.Errors.Count > 0 ? 1 : 0;
