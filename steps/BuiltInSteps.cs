@@ -2,6 +2,7 @@ using Workflows.Engine.Steps;
 using Workflows.Steps.Augment;
 using Workflows.Steps.Ingest;
 using Workflows.Steps.Split;
+using Workflows.Steps.Train;
 
 namespace Workflows.Steps;
 
@@ -13,5 +14,6 @@ public sealed class BuiltInSteps : IStepLibrary
         registry.Add<IngestStep, IngestOptions>();
         registry.Add<AugmentStep, AugmentOptions>();
         registry.Add<SplitStep, SplitOptions>();
+        registry.Add<TrainStep, TrainOptions>();
     }
 }
