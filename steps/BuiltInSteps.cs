@@ -1,5 +1,6 @@
 using Workflows.Engine.Steps;
 using Workflows.Steps.Augment;
+using Workflows.Steps.Evaluate;
 using Workflows.Steps.Ingest;
 using Workflows.Steps.Split;
 
@@ -13,5 +14,6 @@ public sealed class BuiltInSteps : IStepLibrary
         registry.Add<IngestStep, IngestOptions>();
         registry.Add<AugmentStep, AugmentOptions>();
         registry.Add<SplitStep, SplitOptions>();
+        registry.Add<EvaluateStep, EvaluateOptions>();
     }
 }
