@@ -1,6 +1,7 @@
 using Workflows.Engine.Steps;
 using Workflows.Steps.Augment;
 using Workflows.Steps.Evaluate;
+using Workflows.Steps.Guard;
 using Workflows.Steps.Ingest;
 using Workflows.Steps.Split;
 
@@ -15,5 +16,6 @@ public sealed class BuiltInSteps : IStepLibrary
         registry.Add<AugmentStep, AugmentOptions>();
         registry.Add<SplitStep, SplitOptions>();
         registry.Add<EvaluateStep, EvaluateOptions>();
+        registry.Add<GuardStep, GuardOptions>();
     }
 }
