@@ -1,0 +1,89 @@
+using Workflows.Steps.Adapters;
+using Workflows.Steps.EvalData;
+using Workflows.Steps.Evaluate;
+using Workflows.Steps.Tests.TestSupport;
+
+namespace Workflows.Steps.Tests.Evaluate;
+
+/// <summary>The evaluate step on stories260K, run directly on a test context.</summary>
+[TestFixture]
+public sealed class EvaluateStepTests
+{
+    // tests/Workflows.Torch.Tests/Evaluation/LanguageModelLossTests.cs pins the model runtime's loss on this file.
+    private const double RuntimePinnedMeanLoss = 1.6884;
+
+    private static EvaluateOptions Options(Dictionary<string, EvalTaskOptions> tasks) =>
+        new() { Model = TempWorkflow.Model, Tasks = tasks };
+
+    [Test]
+    public async Task Run_PerplexityOnTinyStories_MatchesTheRuntimesPinnedLoss()
+    {
+        using var context = new TestStepContext();
+        var options = Options(new()
+        {
+            ["stories"] = new() { Type = EvalTaskType.Perplexity, Dataset = Path.Combine(RepoPaths.SharedData, "tinystories", "TinyStories-valid.txt") },
+        });
+        var result = await new EvaluateStep().RunAsync(options, context, CancellationToken.None);
+        Assert.That(result.Error, Is.Null);
+        Assert.That(result.Metrics["stories.loss"], Is.EqualTo(RuntimePinnedMeanLoss).Within(1e-3));
+        Assert.That(result.Metrics["stories.perplexity"], Is.EqualTo(Math.Exp(result.Metrics["stories.loss"])).Within(1e-9));
+        Assert.That(result.Metrics["stories.items"], Is.EqualTo(19));
+        Assert.That(File.ReadAllText(Path.Combine(context.Outputs["report"], "report.md")), Does.Contain("| stories | loss | 19 | 1.688"));
+    }
+
+    [Test]
+    public async Task Run_GenerationAndChoiceOnKnownContinuation_ScoresWhatTheModelSays()
+    {
+        // Greedy decoding of "Once upon a time" gives ", there was a little girl named Lily. She loved …" (../shared/README.md).
+        using var context = new TestStepContext();
+        var items = context.WriteFile("items.jsonl",
+            "{\"prompt\": \"Once upon a time\", \"answer\": \"There was a little girl named Lily\", \"choices\": [\", there was\", \" banana banana\"], \"label\": 0}\n" +
+            "{\"prompt\": \"Once upon a time\", \"answer\": \"a big dog\", \"choices\": [\" banana banana\", \", there was\"], \"label\": \"banana banana\"}\n");
+        var options = Options(new()
+        {
+            ["gen"] = new() { Type = EvalTaskType.Generation, Dataset = items, StopStrings = ["."], MaxNewTokens = 20 },
+            ["mc"] = new() { Type = EvalTaskType.MultipleChoice, Dataset = items, TargetDelimiter = "" },
+        });
+        var result = await new EvaluateStep().RunAsync(options, context, CancellationToken.None);
+        Assert.That(result.Error, Is.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Metrics["gen.exact_match"], Is.EqualTo(0.5));
+            Assert.That(result.Metrics["gen.contains"], Is.EqualTo(0.5));
+            Assert.That(result.Metrics["gen.f1"], Is.EqualTo(0.5));
+            Assert.That(result.Metrics["mc.acc"], Is.EqualTo(0.5), "the model prefers ', there was' in both items; the second item's gold is the other choice");
+            Assert.That(result.Metrics["mc.items"], Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task Run_AdaptersWithoutApplier_FailsSayingAdapterSupportArrivesWithTrain()
+    {
+        AdapterSupport.Reset();
+        using var context = new TestStepContext();
+        var options = Options(new() { ["t"] = new() { Type = EvalTaskType.Perplexity, Dataset = "x.txt" } }) with { Adapters = ["/some/adapter"] };
+        var result = await new EvaluateStep().RunAsync(options, context, CancellationToken.None);
+        Assert.That(result.Success, Is.False);
+        Assert.That(result.Error, Does.Contain("adapter support arrives with the train step"));
+    }
+
+    [Test]
+    public async Task Run_MultipleChoiceWithoutChoices_FailsNamingTheOption()
+    {
+        using var context = new TestStepContext();
+        var items = context.WriteFile("items.jsonl", "{\"prompt\": \"x\", \"label\": 0}\n");
+        var options = Options(new() { ["mc"] = new() { Type = EvalTaskType.MultipleChoice, Dataset = items } });
+        var result = await new EvaluateStep().RunAsync(options, context, CancellationToken.None);
+        Assert.That(result.Error, Does.Contain("tasks.mc.choices"));
+    }
+
+    [Test]
+    public void Sample_SeededLimit_IsStableAndDiffersBySeed()
+    {
+        var items = Enumerable.Range(0, 100).Select(i => new EvalExample($"f:{i}", $"p{i}", null, null, null)).ToList();
+        var first = ExampleSampler.Take(items, 10, sample: true, seed: 1);
+        Assert.That(ExampleSampler.Take(items, 10, sample: true, seed: 1), Is.EqualTo(first));
+        Assert.That(ExampleSampler.Take(items, 10, sample: true, seed: 2), Is.Not.EqualTo(first));
+        Assert.That(ExampleSampler.Take(items, 10, sample: false, seed: 1), Is.EqualTo(items.Take(10)));
+    }
+}
