@@ -7,6 +7,8 @@ namespace Workflows.Steps.Guard.GuardModel;
 internal static class GuardPrompt
 {
     /// <summary>The prompt judging the last turn: the agent's reply when <paramref name="reply"/> is given, else the user's request.</summary>
+    /// <param name="request">The user's message (the red-team prompt).</param>
+    /// <param name="reply">The model's reply, or null to judge the request alone.</param>
     /// <param name="categories">Codes to list (a subset of S1–S14, in the given order).</param>
     public static string Build(string request, string? reply, IReadOnlyList<string> categories)
     {
