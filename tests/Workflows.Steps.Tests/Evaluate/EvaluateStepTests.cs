@@ -68,6 +68,38 @@ public sealed class EvaluateStepTests
     }
 
     [Test]
+    public async Task Run_AdapterThroughTheSeam_IsReportedBesideTheBaseWithDeltasAndGated()
+    {
+        // The applier hands back the unchanged base, so every delta must be exactly 0: this checks the
+        // side-by-side plumbing, not any adapter maths (which arrives with the train step).
+        AdapterSupport.Use(new UnchangedBaseApplier());
+        try
+        {
+            using var context = new TestStepContext();
+            var options = Options(new()
+            {
+                ["stories"] = new() { Type = EvalTaskType.Perplexity, Dataset = Path.Combine(RepoPaths.SharedData, "tinystories", "TinyStories-valid.txt"), Limit = 2 },
+            }) with { Adapters = ["/adapters/one"], Gates = new() { ["stories.perplexity"] = new GateOptions { Max = 1.5 } } };
+            var result = await new EvaluateStep().RunAsync(options, context, CancellationToken.None);
+            Assert.That(result.Metrics["adapter_1.stories.loss"], Is.EqualTo(result.Metrics["stories.loss"]));
+            Assert.That(result.Metrics["adapter_1.stories.loss_delta"], Is.EqualTo(0));
+            Assert.That(result.Error, Does.Contain("gate stories.perplexity (adapter_1): ").And.Not.Contain("(base)"));
+            var report = File.ReadAllText(Path.Combine(context.Outputs["report"], "report.md"));
+            Assert.That(report, Does.Contain("| task | metric | items | base | adapter_1 | Δ adapter_1 |"));
+            Assert.That(report, Does.Contain("- adapter_1: `/adapters/one`"));
+        }
+        finally
+        {
+            AdapterSupport.Reset();
+        }
+    }
+
+    private sealed class UnchangedBaseApplier : IAdapterApplier
+    {
+        public AppliedAdapter Apply(Workflows.Torch.Engine.LoadedModel baseModel, string adapterFolder) => new(baseModel.Model, null);
+    }
+
+    [Test]
     public async Task Run_MultipleChoiceWithoutChoices_FailsNamingTheOption()
     {
         using var context = new TestStepContext();
