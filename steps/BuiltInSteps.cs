@@ -1,5 +1,7 @@
 using Workflows.Engine.Steps;
 using Workflows.Steps.Augment;
+using Workflows.Steps.Evaluate;
+using Workflows.Steps.Guard;
 using Workflows.Steps.Ingest;
 using Workflows.Steps.Split;
 using Workflows.Steps.Train;
@@ -15,5 +17,7 @@ public sealed class BuiltInSteps : IStepLibrary
         registry.Add<AugmentStep, AugmentOptions>();
         registry.Add<SplitStep, SplitOptions>();
         registry.Add<TrainStep, TrainOptions>();
+        registry.Add<EvaluateStep, EvaluateOptions>();
+        registry.Add<GuardStep, GuardOptions>();
     }
 }

@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Add(BenchIngestCommand.Create());
         command.Add(BenchModelCommand.Create());
         command.Add(BenchTrainCommand.Create());
+        command.Add(BenchEvaluateCommand.Create());
         return command;
     }
 

@@ -57,10 +57,7 @@ internal static class GenerateCommand
                 var network = loaded.Model;
                 if (result.GetValue(adapter) is { } folder)
                 {
-                    // The engine's model is shared: the adapter goes onto a private copy.
-                    network = LlamaLoader.Load(loaded.Path, loaded.Device, loaded.Dtype);
-                    PeftAdapterFiles.Load(network, folder);
-                    network.eval();
+                    network = AdaptedModel.Load(loaded, folder);
                 }
 
                 var generated = TextGenerator.Generate(network, loaded.Tokenizer, text, options, cancellationToken);

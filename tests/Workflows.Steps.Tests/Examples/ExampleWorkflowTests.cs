@@ -23,6 +23,18 @@ public sealed class ExampleWorkflowTests
     }
 
     [Test]
+    public async Task Run_EvaluateGuard_GatesAndThresholdsHoldWithThePinnedLoss()
+    {
+        using var engine = new EngineRun();
+        var record = await engine.RunAsync("examples/evaluate-guard/workflow.yaml");
+        Assert.That(record.Steps.Where(s => s.State != StepState.Succeeded).Select(s => $"{s.Name}: {s.Error}"), Is.Empty);
+        Assert.That(record.Step("evaluate").Metrics["tinystories.loss"], Is.EqualTo(1.6884).Within(1e-3));
+        Assert.That(record.Step("evaluate").Metrics["sst2.items"], Is.EqualTo(200));
+        Assert.That(record.Step("guard").Metrics["items"], Is.EqualTo(24));
+        Assert.That(record.Step("guard").Metrics["unparseable.violation_rate"], Is.EqualTo(1), "stories260K is no guard model");
+    }
+
+    [Test]
     public async Task Run_PersonaData_FillsThePersonaAndSplitsWithoutTwinsAcross()
     {
         using var engine = new EngineRun();

@@ -1,0 +1,61 @@
+using Workflows.Engine.Steps;
+using Workflows.Steps.Adapters;
+using Workflows.Steps.Evaluate.Scoring;
+using Workflows.Torch;
+using Workflows.Torch.Engine;
+
+namespace Workflows.Steps.Evaluate;
+
+/// <summary>Scores a base model, and each adapter beside it, on perplexity, multiple-choice and generation
+/// tasks; writes a side-by-side report and fails when a gate is breached.</summary>
+[Step("evaluate", Version = 1, UsesDevice = true, Description = "Perplexity, multiple-choice accuracy and generation metrics; base vs adapters side by side; gates")]
+[StepOutput("report", ArtifactKind.Report, Description = "report.json and report.md: metrics per model and task, deltas, gates, sample items")]
+public sealed class EvaluateStep : IStep<EvaluateOptions>
+{
+    public async Task<StepResult> RunAsync(EvaluateOptions options, IStepContext context, CancellationToken cancellationToken)
+    {
+        var applier = AdapterSupport.Applier;
+        var (items, errors) = await TaskItems.LoadAsync(options, context, cancellationToken);
+        if (errors.Count > 0) return StepResult.Failed(string.Join("\n", errors));
+        LoadedModel loaded;
+        try
+        {
+            DeviceEngine.Shared.UseDevice(context.Device);
+            loaded = DeviceEngine.Shared.Load(context.ResolvePath(options.Model), new ModelLoadOptions { Dtype = options.Dtype });
+        }
+        catch (Exception e) when (e is ModelLoadException or ArgumentException)
+        {
+            return StepResult.Failed($"model: {e.Message}");
+        }
+
+        var total = options.Tasks.Count * (1 + options.Adapters.Count);
+        var results = new List<ModelResult>
+        {
+            TaskRunner.Run(new ModelUnderTest(ModelResult.BaseName, options.Model, loaded.Model, loaded.Tokenizer), options, items, context, (0, total), cancellationToken),
+        };
+        for (var i = 0; i < options.Adapters.Count; i++)
+        {
+            AppliedAdapter applied;
+            try
+            {
+                applied = applier.Apply(loaded, options.Adapters[i]);
+            }
+            catch (InvalidDataException e)
+            {
+                return StepResult.Failed($"adapters[{i}]: {e.Message}");
+            }
+            using var release = applied;
+            var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, loaded.Tokenizer);
+            results.Add(TaskRunner.Run(model, options, items, context, ((i + 1) * options.Tasks.Count, total), cancellationToken));
+        }
+
+        var failures = GateCheck.Failures(options, results);
+        var report = context.CreateOutput("report");
+        await EvaluationReport.WriteAsync(report, options, results, failures, cancellationToken);
+        var metrics = EvaluationMetrics.Flatten(results);
+        foreach (var (key, value) in metrics) context.LogMetric(key, value);
+        if (failures.Count == 0) return StepResult.Succeeded(metrics);
+        var kept = FailedReport.Keep(report, context, EvaluationReport.MarkdownFile, EvaluationReport.JsonFile);
+        return StepResult.Failed($"{string.Join("\n", failures)}\nFull report: {kept}", metrics);
+    }
+}

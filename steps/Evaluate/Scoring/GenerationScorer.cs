@@ -1,0 +1,45 @@
+using Workflows.Steps.EvalData;
+using Workflows.Steps.Evaluate.Metrics;
+using Workflows.Torch.Generation;
+
+namespace Workflows.Steps.Evaluate.Scoring;
+
+/// <summary>Greedy generation per item, the answer extracted from output and reference, scored by exact match,
+/// contains, token F1 and ROUGE-L (each averaged over items). Exact match and F1 compare the extracted answers,
+/// contains looks for the extracted reference in the whole output, ROUGE-L compares the whole output with the whole
+/// reference text. Items whose reference yields no answer, or whose prompt fills the context, are skipped.</summary>
+internal static class GenerationScorer
+{
+    public const int SampleCount = 5;
+
+    public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
+    {
+        var answers = new AnswerExtractor(task.AnswerPattern);
+        var references = new AnswerExtractor(task.ReferencePattern);
+        var generation = new GenerationOptions { MaxTokens = task.MaxNewTokens, StopStrings = task.StopStrings };
+        var sums = new Dictionary<string, double> { ["exact_match"] = 0, ["contains"] = 0, ["f1"] = 0, ["rouge_l"] = 0 };
+        var scored = 0;
+        var samples = new List<ScoredItem>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var reference = item.Target is null ? null : references.Extract(item.Target);
+            if (string.IsNullOrEmpty(reference) || item.Prompt is null) continue;
+            var prompt = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
+            if (model.Tokenizer.Encode(prompt).Count >= model.Model.Config.MaxPositionEmbeddings) continue;   // leaves no room to answer
+            var output = TextGenerator.Generate(model.Model, model.Tokenizer, prompt, generation, ct).Completion;
+            var prediction = answers.Extract(output);
+            var exact = prediction is null ? 0 : ExactMatch.Score(prediction, reference, task.Normalize);
+            sums["exact_match"] += exact;
+            sums["contains"] += ContainsMatch.Score(output, reference);
+            sums["f1"] += prediction is null ? 0 : TokenF1.Score(prediction, reference);
+            sums["rouge_l"] += RougeL.Score(output, item.Target!);
+            scored++;
+            if (samples.Count < SampleCount) samples.Add(new ScoredItem(item.Id, prompt, reference, output, exact));
+            progress(i + 1);
+        }
+        var metrics = sums.ToDictionary(s => s.Key, s => scored == 0 ? double.NaN : s.Value / scored);
+        metrics[TaskMetrics.Items] = scored;
+        return new TaskScores(metrics, samples);
+    }
+}

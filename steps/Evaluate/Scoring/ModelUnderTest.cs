@@ -1,0 +1,11 @@
+using Workflows.Torch.Llama;
+using Workflows.Torch.Tokenization;
+
+namespace Workflows.Steps.Evaluate.Scoring;
+
+/// <summary>The base model or one adapted model, as the scorers see it.</summary>
+/// <param name="Name"><c>base</c>, or the adapter's name in reports and metric keys.</param>
+/// <param name="Source">The folder it came from.</param>
+/// <param name="Model">The network to run (the shared base, or the base with an adapter applied).</param>
+/// <param name="Tokenizer">The base model's tokenizer.</param>
+internal sealed record ModelUnderTest(string Name, string Source, LlamaForCausalLM Model, TextTokenizer Tokenizer);

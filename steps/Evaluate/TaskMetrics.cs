@@ -1,0 +1,18 @@
+namespace Workflows.Steps.Evaluate;
+
+/// <summary>The metric names each task type reports (besides <c>items</c>, the number of items scored).</summary>
+internal static class TaskMetrics
+{
+    public const string Items = "items";
+
+    public static IReadOnlyList<string> Of(EvalTaskType type) => type switch
+    {
+        EvalTaskType.Perplexity => ["loss", "perplexity", "tokens"],
+        EvalTaskType.MultipleChoice => ["acc", "acc_norm"],
+        EvalTaskType.Generation => ["exact_match", "contains", "f1", "rouge_l"],
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    /// <summary>True when a higher value is better (for the report's delta arrows).</summary>
+    public static bool HigherIsBetter(string metric) => metric is not ("loss" or "perplexity");
+}
