@@ -1,0 +1,147 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Workflows.Torch.Adapters;
+
+/// <summary>
+/// Wraps a linear layer with a LoRA update: <c>y = W x + s · B A dropout(x)</c>; with DoRA,
+/// <c>y = m / ‖W + s·BA‖ ⊙ (W x + s · B A dropout(x))</c> (row norms, detached). The base layer is
+/// kept unchanged beside A and B (a <see cref="Linear"/> or a quantised <see cref="Nf4Linear"/>);
+/// parameter names follow PEFT: <c>base_layer.weight</c>, <c>lora_A.weight</c>, <c>lora_B.weight</c>,
+/// <c>lora_magnitude_vector</c>.
+/// </summary>
+public sealed class LoraLinear : nn.Module<Tensor, Tensor>
+{
+    public nn.Module<Tensor, Tensor> base_layer;
+    public Linear lora_A;
+    public Linear lora_B;
+    public Parameter? lora_magnitude_vector;
+    private readonly Dropout _dropout;
+    private readonly ScalarType _dtype;
+    private Tensor? _mergedNorm;
+
+    /// <summary>Wraps <paramref name="baseLayer"/>: A Kaiming-uniform (a = √5, as PEFT), B zeros, so the
+    /// wrapped layer starts out computing exactly what the base layer computes.</summary>
+    public LoraLinear(nn.Module<Tensor, Tensor> baseLayer, LoraConfig config)
+        : base(nameof(LoraLinear))
+    {
+        base_layer = baseLayer;
+        var (inFeatures, outFeatures, dtype, device) = Describe(baseLayer);
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Scaling = config.Scaling;
+        _dtype = dtype;
+        lora_A = nn.Linear(inFeatures, config.Rank, hasBias: false, device: device, dtype: dtype);
+        lora_B = nn.Linear(config.Rank, outFeatures, hasBias: false, device: device, dtype: dtype);
+        _dropout = nn.Dropout(config.Dropout);
+        using (no_grad())
+        {
+            nn.init.kaiming_uniform_(lora_A.weight!, a: Math.Sqrt(5));
+            nn.init.zeros_(lora_B.weight!);
+            if (config.UseDora)
+            {
+                using var weight = BaseWeight();
+                lora_magnitude_vector = nn.Parameter(weight.norm(1, keepdim: false));                      // (out)
+            }
+        }
+
+        RegisterComponents();
+        foreach (var parameter in base_layer.parameters()) parameter.requires_grad = false;
+    }
+
+    /// <summary>Input features of the base layer.</summary>
+    public long InFeatures { get; }
+
+    /// <summary>Output features of the base layer.</summary>
+    public long OutFeatures { get; }
+
+    /// <summary>The factor s on B A.</summary>
+    public double Scaling { get; }
+
+    /// <summary>True for DoRA (a magnitude vector is present).</summary>
+    public bool IsDora => lora_magnitude_vector is not null;
+
+    /// <summary>True while the update is folded into the base weight (see <see cref="Merge"/>).</summary>
+    public bool Merged { get; private set; }
+
+    /// <summary><c>s · B A</c> (out × in).</summary>
+    public Tensor Delta() => DeltaWeight.Of(lora_A.weight!, lora_B.weight!, Scaling);
+
+    /// <summary>The base weight (out × in); dequantised for an NF4 base.</summary>
+    public Tensor BaseWeight() => base_layer switch
+    {
+        Linear linear => linear.weight!.alias(),
+        Nf4Linear nf4 => nf4.DequantisedWeight(),
+        _ => throw new InvalidOperationException($"cannot read the weight of a {base_layer.GetType().Name}"),
+    };
+
+    /// <summary>The single weight this layer is equivalent to (base plus update, DoRA-normalised),
+    /// without changing anything: what <see cref="Merge"/> writes and a merged export stores.</summary>
+    public Tensor EffectiveWeight()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var weight = BaseWeight();
+        var delta = Delta();
+        var combined = weight + delta;                                                                    // (out, in)
+        if (IsDora) combined = (lora_magnitude_vector! / DeltaWeight.RowNorm(weight, delta)).unsqueeze(1) * combined;
+        return scope.MoveToOuter(combined);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var result = base_layer.forward(x);                                                               // (…, out)
+        if (Merged) return scope.MoveToOuter(result);
+        // An NF4 base computes in its compute dtype; A and B live in that dtype too.
+        var update = (lora_B.forward(lora_A.forward(_dropout.forward(x).to_type(_dtype))) * Scaling).to_type(result.dtype); // (…, out)
+        if (!IsDora) return scope.MoveToOuter(result + update);
+        var norm = DeltaWeight.RowNorm(BaseWeight(), Delta());                                            // (out)
+        return scope.MoveToOuter((lora_magnitude_vector! / norm).to_type(result.dtype) * (result + update));
+    }
+
+    /// <summary>Folds the update into the base weight (a <see cref="Linear"/> only). Safe: the new
+    /// weight is computed on a copy and refused if it holds NaN or Inf; <see cref="Unmerge"/> undoes it.</summary>
+    public void Merge()
+    {
+        if (Merged) return;
+        var linear = base_layer as Linear ?? throw new InvalidOperationException("merge needs a full-precision base layer; an NF4 base cannot hold the update");
+        using var noGrad = no_grad();
+        var weight = linear.weight!;                                              // the parameter itself: never dispose it
+        using var delta = Delta();
+        if (IsDora) _mergedNorm = DeltaWeight.RowNorm(weight, delta);
+        using var merged = EffectiveWeight();
+        if (!merged.isfinite().all().item<bool>()) throw new InvalidOperationException("merging would put NaN or Inf into the base weight; the adapter is broken");
+        weight.copy_(merged);
+        Merged = true;
+    }
+
+    /// <summary>Takes the update back out of the base weight: the mirror of <see cref="Merge"/>.</summary>
+    public void Unmerge()
+    {
+        if (!Merged) return;
+        using var noGrad = no_grad();
+        var weight = ((Linear)base_layer).weight!;
+        using var delta = Delta();
+        using var combined = IsDora ? weight * (_mergedNorm! / lora_magnitude_vector!).unsqueeze(1) : weight.alias();
+        weight.copy_(combined - delta);
+        _mergedNorm?.Dispose();
+        _mergedNorm = null;
+        Merged = false;
+    }
+
+    private static (long In, long Out, ScalarType Dtype, Device Device) Describe(nn.Module<Tensor, Tensor> layer)
+    {
+        switch (layer)
+        {
+            case Linear linear:
+                var weight = linear.weight!;
+                return (weight.shape[1], weight.shape[0], weight.dtype, weight.device);
+            case Nf4Linear nf4:
+                return (nf4.InFeatures, nf4.OutFeatures, nf4.ComputeDtype, nf4.Weight.Packed.device);
+            default:
+                throw new ArgumentException($"LoRA wraps linear layers; got a {layer.GetType().Name}");
+        }
+    }
+}

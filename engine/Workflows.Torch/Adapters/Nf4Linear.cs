@@ -1,0 +1,48 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workflows.Torch.Adapters;
+
+/// <summary>
+/// A frozen linear layer whose weight is stored as NF4 and dequantised to the compute dtype on
+/// every forward (QLoRA's base layer). It has no parameters, only buffers, so nothing in it trains.
+/// </summary>
+public sealed class Nf4Linear : nn.Module<Tensor, Tensor>
+{
+    private readonly ScalarType _computeDtype;
+
+    /// <summary>Quantises <paramref name="weight"/> (out × in) with <paramref name="options"/>.</summary>
+    public Nf4Linear(Tensor weight, Nf4Options options)
+        : base(nameof(Nf4Linear))
+    {
+        Weight = Nf4Weight.Quantise(weight, options);
+        _computeDtype = options.ComputeDtype;
+        InFeatures = weight.shape[1];
+        OutFeatures = weight.shape[0];
+        register_buffer("weight_packed", Weight.Packed);
+        register_buffer("weight_absmax", Weight.Absmax);
+        if (Weight.AbsmaxScales is not null) register_buffer("weight_absmax_scales", Weight.AbsmaxScales);
+    }
+
+    /// <summary>The quantised weight.</summary>
+    public Nf4Weight Weight { get; }
+
+    /// <summary>Input features.</summary>
+    public long InFeatures { get; }
+
+    /// <summary>Output features.</summary>
+    public long OutFeatures { get; }
+
+    /// <summary>Dtype of the dequantised weight and of the matmul.</summary>
+    public ScalarType ComputeDtype => _computeDtype;
+
+    /// <summary>The weight dequantised to the compute dtype (out × in).</summary>
+    public Tensor DequantisedWeight() => Weight.Dequantise(_computeDtype);
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = nn.functional.linear(x.to_type(_computeDtype), DequantisedWeight());                        // (…, out)
+        return scope.MoveToOuter(y.to_type(x.dtype));
+    }
+}

@@ -1,0 +1,112 @@
+using NUnit.Framework;
+using TorchSharp;
+using Workflows.Torch.Adapters;
+using static TorchSharp.torch;
+
+namespace Workflows.Torch.Tests.Adapters;
+
+public class LoraLinearTests
+{
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Forward_AtInitialisation_ReproducesBaseLogitsExactly(bool dora)
+    {
+        using var reference = AdapterModels.Logits(AdapterModels.Fresh());
+        var model = AdapterModels.Fresh();
+        AdapterInjector.Apply(model, new LoraConfig { Rank = 4, TargetModules = AdapterModels.AllProjections, UseDora = dora }, seed: 3);
+        using var logits = AdapterModels.Logits(model);
+        Assert.That(TensorAssert.Identical(logits, reference), Is.True);
+    }
+
+    [Test]
+    public void Constructor_Initialisation_AIsKaimingUniformAndBIsZero()
+    {
+        torch.manual_seed(0);
+        using var layer = new LoraLinear(nn.Linear(256, 64, hasBias: false), new LoraConfig { Rank = 8 });
+        var a = layer.lora_A.weight!;
+        var b = layer.lora_B.weight!;
+        var bound = 1 / Math.Sqrt(256);                                    // kaiming_uniform_(a=√5) on fan_in 256
+        Assert.That(a.abs().max().item<float>(), Is.LessThanOrEqualTo(bound).And.GreaterThan(0.95 * bound));
+        Assert.That(a.std().item<float>(), Is.EqualTo(bound / Math.Sqrt(3)).Within(0.02 * bound));
+        Assert.That(b.abs().sum().item<float>(), Is.Zero);
+    }
+
+    [Test]
+    public void Forward_HandSetWeights_AddsScaledLowRankUpdate()
+    {
+        // W = I (2×2), A = [1 1], B = [0.5; 0.25], r = 1, alpha = 2 → s = 2; x = [1, 3]:
+        // W x = [1, 3]; A x = 4; s B A x = [4, 2]; y = [1 + 4, 3 + 2] = [5, 5].
+        using var layer = HandSet(useDora: false, useRsLora: false);
+        using var y = layer.forward(tensor(new float[] { 1, 3 }, [1, 2]));
+        Assert.That(y.data<float>().ToArray(), Is.EqualTo(new float[] { 5, 5 }));
+    }
+
+    [Test]
+    public void Scaling_RsLora_IsAlphaOverSquareRootOfRank()
+    {
+        Assert.That(new LoraConfig { Rank = 16, Alpha = 8, UseRsLora = true }.Scaling, Is.EqualTo(2.0));
+        Assert.That(new LoraConfig { Rank = 16, Alpha = 8 }.Scaling, Is.EqualTo(0.5));
+    }
+
+    [Test]
+    public void Forward_DoraHandSetWeights_RescalesRowsToMagnitude()
+    {
+        // Same layer as above with DoRA: W + sBA = [[2, 1], [0.5, 1.5]]; row norms √5 and √2.5.
+        // m starts at ‖W‖ = [1, 1], so y = [5/√5, 5/√2.5] = [2.23607, 3.16228].
+        using var layer = HandSet(useDora: true, useRsLora: false);
+        using var y = layer.forward(tensor(new float[] { 1, 3 }, [1, 2]));
+        var values = y.data<float>().ToArray();
+        Assert.That(values[0], Is.EqualTo(5 / Math.Sqrt(5)).Within(1e-5));
+        Assert.That(values[1], Is.EqualTo(5 / Math.Sqrt(2.5)).Within(1e-5));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Merge_ThenUnmerge_MatchesAdapterThenRestoresBase(bool dora)
+    {
+        var model = AdapterModels.Fresh();
+        using var baseLogits = AdapterModels.Logits(model);
+        AdapterInjector.Apply(model, new LoraConfig { Rank = 4, TargetModules = ["q_proj", "down_proj"], UseDora = dora }, seed: 5);
+        AdapterModels.Perturb(model, 11);
+        using var adapted = AdapterModels.Logits(model);
+        foreach (var (_, layer) in AdapterInjector.Adapters(model)) layer.Merge();
+        using var merged = AdapterModels.Logits(model);
+        foreach (var (_, layer) in AdapterInjector.Adapters(model)) layer.Unmerge();
+        using var restored = AdapterModels.Logits(model);
+        Assert.That((adapted - baseLogits).abs().max().item<float>(), Is.GreaterThan(1e-2f), "the perturbed adapter must change the output");
+        Assert.That((merged - adapted).abs().max().item<float>(), Is.LessThan(1e-4f));
+        Assert.That((restored - adapted).abs().max().item<float>(), Is.LessThan(1e-4f));
+    }
+
+    [Test]
+    public void Backward_OneStep_GradientsReachOnlyAdapterParameters()
+    {
+        var model = AdapterModels.Fresh();
+        AdapterInjector.Apply(model, new LoraConfig { Rank = 2, TargetModules = ["v_proj"], UseDora = true }, seed: 1);
+        using var ids = AdapterModels.Ids();
+        using var loss = Workflows.Torch.Evaluation.LanguageModelLoss.CrossEntropy(model.forward(ids.narrow(1, 0, 5).contiguous()), ids.narrow(1, 1, 5).contiguous());
+        loss.backward();
+        var trainable = AdapterInjector.TrainableParameters(model).Select(p => p.Name).ToList();
+        Assert.That(trainable, Has.Count.EqualTo(5 * 3));
+        Assert.That(trainable, Has.All.Match("lora_(A|B)\\.weight$|lora_magnitude_vector$"));
+        Assert.That(model.named_parameters().Where(p => p.parameter.grad is not null).Select(p => p.name), Is.EquivalentTo(trainable));
+    }
+
+    private static LoraLinear HandSet(bool useDora, bool useRsLora)
+    {
+        var linear = nn.Linear(2, 2, hasBias: false);
+        using (no_grad())
+        {
+            linear.weight!.copy_(eye(2));
+        }
+
+        var layer = new LoraLinear(linear, new LoraConfig { Rank = 1, Alpha = 2, UseDora = useDora, UseRsLora = useRsLora });
+        using (no_grad())
+        {
+            layer.lora_A.weight!.copy_(tensor(new float[] { 1, 1 }, [1, 2]));
+            layer.lora_B.weight!.copy_(tensor(new float[] { 0.5f, 0.25f }, [2, 1]));
+        }
+
+        return layer;
+    }
+}
