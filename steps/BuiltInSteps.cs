@@ -1,6 +1,7 @@
 using Workflows.Engine.Steps;
 using Workflows.Steps.Augment;
 using Workflows.Steps.Ingest;
+using Workflows.Steps.Merge;
 using Workflows.Steps.Split;
 
 namespace Workflows.Steps;
@@ -13,5 +14,6 @@ public sealed class BuiltInSteps : IStepLibrary
         registry.Add<IngestStep, IngestOptions>();
         registry.Add<AugmentStep, AugmentOptions>();
         registry.Add<SplitStep, SplitOptions>();
+        registry.Add<MergeStep, MergeOptions>();
     }
 }
