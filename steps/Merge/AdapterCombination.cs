@@ -25,7 +25,8 @@ internal static class AdapterCombination
             _ => sources[0].Config.Rank,
         };
         var layers = sources.Select(s => AdapterInjector.Adapters(s.Model).ToDictionary(a => a.Path, a => a.Layer)).ToList();
-        if (options.Combination == CombinationMethod.Svd) rank = ClampedSvdRank(target, layers[0].Keys, rank);
+        // One config holds one rank, so an SVD rank above a layer's min(in, out) drops to the smallest such bound.
+        if (options.Combination == CombinationMethod.Svd) rank = Math.Min(rank, (int)layers[0].Values.Min(l => Math.Min(l.InFeatures, l.OutFeatures)));
         // PEFT gives the new adapter alpha = r, so its scale is 1 and every source's scale lives in the factors.
         var config = sources[0].Config with { Rank = rank, Alpha = rank, UseRsLora = false, UseDora = false, Dropout = 0 };
         AdapterInjector.Apply(target, config, quantiseBase);
@@ -57,12 +58,4 @@ internal static class AdapterCombination
                 (t, w) => TaskArithmetic.DareTies(t, w, options.Density, options.MajoritySign, generator)),
             _ => throw new ArgumentOutOfRangeException(nameof(options)),
         };
-
-    // One config holds one rank, so an SVD rank above a layer's min(in, out) is lowered to the smallest such bound.
-    private static int ClampedSvdRank(LlamaForCausalLM model, IEnumerable<string> paths, int rank)
-    {
-        var limit = paths.Select(p => ((TorchSharp.Modules.Linear)ModuleSurgery.Get(model, p)).weight!)
-            .Select(w => { using (w) return (int)Math.Min(w.shape[0], w.shape[1]); }).Min();
-        return Math.Min(rank, limit);
-    }
 }
