@@ -2,6 +2,7 @@ using Workflows.Engine.Steps;
 using Workflows.Steps.Augment;
 using Workflows.Steps.Ingest;
 using Workflows.Steps.Merge;
+using Workflows.Steps.Package;
 using Workflows.Steps.Split;
 
 namespace Workflows.Steps;
@@ -15,5 +16,6 @@ public sealed class BuiltInSteps : IStepLibrary
         registry.Add<AugmentStep, AugmentOptions>();
         registry.Add<SplitStep, SplitOptions>();
         registry.Add<MergeStep, MergeOptions>();
+        registry.Add<PackageStep, PackageOptions>();
     }
 }
