@@ -4,6 +4,7 @@ using Workflows.Steps.Ingest;
 using Workflows.Steps.Merge;
 using Workflows.Steps.Package;
 using Workflows.Steps.Split;
+using Workflows.Steps.Train;
 
 namespace Workflows.Steps;
 
@@ -15,6 +16,7 @@ public sealed class BuiltInSteps : IStepLibrary
         registry.Add<IngestStep, IngestOptions>();
         registry.Add<AugmentStep, AugmentOptions>();
         registry.Add<SplitStep, SplitOptions>();
+        registry.Add<TrainStep, TrainOptions>();
         registry.Add<MergeStep, MergeOptions>();
         registry.Add<PackageStep, PackageOptions>();
     }

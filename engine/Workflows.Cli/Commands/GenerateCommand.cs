@@ -1,12 +1,16 @@
 using System.CommandLine;
+using Workflows.Steps.Train;
 using Workflows.Torch;
+using Workflows.Torch.Adapters;
 using Workflows.Torch.Devices;
 using Workflows.Torch.Engine;
 using Workflows.Torch.Generation;
+using Workflows.Torch.Llama;
 
 namespace Workflows.Cli.Commands;
 
-/// <summary><c>wf generate &lt;model&gt; --prompt "…"</c>: continue a prompt with a base model.</summary>
+/// <summary><c>wf generate &lt;model&gt; --prompt "…" [--adapter folder] [--template alpaca]</c>: continue a
+/// prompt with a base model, optionally with a PEFT adapter applied and the prompt written in a training template.</summary>
 internal static class GenerateCommand
 {
     public static Command Create()
@@ -21,10 +25,12 @@ internal static class GenerateCommand
         var stop = new Option<string[]>("--stop") { Description = "Stop when the completion contains this text (repeatable)", AllowMultipleArgumentsPerToken = false };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda | cuda:N (default auto)", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "float32 (default) | bfloat16 | float16", DefaultValueFactory = _ => "float32" };
+        var adapter = new Option<string?>("--adapter") { Description = "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) applied to the model" };
+        var template = new Option<string?>("--template") { Description = "Write the prompt as the user turn of a training template: alpaca | chatml | plain" };
 
         var command = new Command("generate", "Continue a prompt with a Llama model (greedy or sampled)")
         {
-            model, prompt, maxTokens, temperature, topP, topK, seed, stop, device, dtype,
+            model, prompt, maxTokens, temperature, topP, topK, seed, stop, device, dtype, adapter, template,
         };
         command.SetAction((ParseResult result, CancellationToken cancellationToken) => Task.FromResult(Run(result, cancellationToken)));
         return command;
@@ -45,11 +51,23 @@ internal static class GenerateCommand
                     Seed = result.GetValue(seed),
                     StopStrings = result.GetValue(stop) ?? [],
                 };
-                var generated = TextGenerator.Generate(loaded.Model, loaded.Tokenizer, result.GetValue(prompt)!, options, cancellationToken);
+                var text = result.GetValue(template) is { } name
+                    ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name, ignoreCase: true), null, null, result.GetValue(prompt)!)
+                    : result.GetValue(prompt)!;
+                var network = loaded.Model;
+                if (result.GetValue(adapter) is { } folder)
+                {
+                    // The engine's model is shared: the adapter goes onto a private copy.
+                    network = LlamaLoader.Load(loaded.Path, loaded.Device, loaded.Dtype);
+                    PeftAdapterFiles.Load(network, folder);
+                    network.eval();
+                }
+
+                var generated = TextGenerator.Generate(network, loaded.Tokenizer, text, options, cancellationToken);
                 Console.Out.WriteLine(generated.Text);
                 return 0;
             }
-            catch (Exception e) when (e is ModelLoadException or DeviceUnavailableException or ArgumentException)
+            catch (Exception e) when (e is ModelLoadException or DeviceUnavailableException or ArgumentException or AdapterConfigException)
             {
                 Console.Error.WriteLine($"wf generate: {e.Message}");
                 return 1;

@@ -1,0 +1,78 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>
+/// AdamW (Loshchilov and Hutter) over named parameters. Written out rather than taken from
+/// TorchSharp so its whole state is two tensors per parameter plus a step count, which the
+/// checkpoint saves and restores exactly; resuming then continues bit for bit.
+/// </summary>
+public sealed class AdamW
+{
+    private readonly IReadOnlyList<(string Name, Tensor Parameter)> _parameters;
+    private readonly OptimizerOptions _options;
+    private readonly Dictionary<string, (Tensor M, Tensor V)> _moments = new();
+
+    public AdamW(IEnumerable<(string Name, Tensor Parameter)> parameters, OptimizerOptions options)
+    {
+        _parameters = parameters.ToList();
+        _options = options;
+        foreach (var (name, parameter) in _parameters) _moments[name] = (zeros_like(parameter, dtype: ScalarType.Float32), zeros_like(parameter, dtype: ScalarType.Float32));
+    }
+
+    /// <summary>Updates applied so far.</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>One update with learning rate <paramref name="lr"/> from the gradients present.</summary>
+    public void Step(double lr)
+    {
+        Steps++;
+        var (beta1, beta2) = (_options.Betas[0], _options.Betas[1]);
+        var correction1 = 1 - Math.Pow(beta1, Steps);
+        var correction2 = 1 - Math.Pow(beta2, Steps);
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in _parameters)
+        {
+            using var scope = NewDisposeScope();
+            var grad = parameter.grad;
+            if (grad is null) continue;
+            var (m, v) = _moments[name];
+            var g = grad.to_type(ScalarType.Float32);
+            m.mul_(beta1).add_(g, alpha: 1 - beta1);
+            v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
+            var update = (m / correction1) / ((v / correction2).sqrt() + _options.Eps);
+            var p32 = parameter.to_type(ScalarType.Float32);
+            var next = (p32 * (1 - (lr * _options.WeightDecay))) - (update * lr);
+            parameter.copy_(next);
+        }
+    }
+
+    /// <summary>Clears every gradient.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var (_, parameter) in _parameters) parameter.grad?.zero_();
+    }
+
+    /// <summary>The state as named tensors (<c>name.exp_avg</c>, <c>name.exp_avg_sq</c>) for a checkpoint.</summary>
+    public IEnumerable<KeyValuePair<string, Tensor>> State() => _moments.SelectMany(pair => new[]
+    {
+        new KeyValuePair<string, Tensor>(pair.Key + ".exp_avg", pair.Value.M),
+        new KeyValuePair<string, Tensor>(pair.Key + ".exp_avg_sq", pair.Value.V),
+    });
+
+    /// <summary>Restores <see cref="State"/> and the step count.</summary>
+    public void Restore(Func<string, Tensor> read, long steps)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, (m, v)) in _moments)
+        {
+            using var storedM = read(name + ".exp_avg");
+            using var storedV = read(name + ".exp_avg_sq");
+            m.copy_(storedM);
+            v.copy_(storedV);
+        }
+
+        Steps = steps;
+    }
+}

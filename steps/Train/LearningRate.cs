@@ -1,0 +1,16 @@
+namespace Workflows.Steps.Train;
+
+/// <summary>The learning rate at an optimizer step: linear warm-up, then the chosen decay.</summary>
+public static class LearningRate
+{
+    /// <summary>Rate for 0-based <paramref name="step"/> of <paramref name="totalSteps"/>.</summary>
+    public static double At(int step, int totalSteps, int warmupSteps, SchedulerKind kind, double peak)
+    {
+        if (step < warmupSteps) return peak * (step + 1) / warmupSteps;
+        if (kind == SchedulerKind.Constant) return peak;
+        var progress = totalSteps <= warmupSteps ? 1.0 : (double)(step - warmupSteps) / (totalSteps - warmupSteps);
+        return kind == SchedulerKind.Linear
+            ? peak * (1 - progress)
+            : peak * 0.5 * (1 + Math.Cos(Math.PI * progress));
+    }
+}

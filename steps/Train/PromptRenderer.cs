@@ -1,0 +1,66 @@
+using Workflows.Steps.Datasets;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>Writes dataset rows as prompt/completion segments in a chat template. The same
+/// <see cref="Prompt"/> text is what a caller must send at inference to get the trained behaviour.</summary>
+public static class PromptRenderer
+{
+    /// <summary>The segments of <paramref name="row"/>, or null when the row kind cannot train a
+    /// causal model (classification rows).</summary>
+    public static IReadOnlyList<TextSegment>? Render(DatasetRow row, PromptTemplate template, string? custom) => row.Kind switch
+    {
+        RowKind.Instruction when !string.IsNullOrEmpty(row.Output) =>
+            [new(Prompt(template, custom, row.System, Join(row.Instruction, row.Input), row.Input), false), Completion(template, row.Output!)],
+        RowKind.Conversation when row.Messages is { Count: > 0 } => Turns(row.Messages, template, custom),
+        RowKind.Preference when !string.IsNullOrEmpty(row.Chosen) =>
+            [.. Turns(row.Messages ?? [], template, custom, endWithPrompt: true), Completion(template, row.Chosen!)],
+        RowKind.Text when !string.IsNullOrEmpty(row.Text) => [new(row.Text!, true)],
+        _ => null,
+    };
+
+    /// <summary>The prompt for one user turn: what precedes the answer.</summary>
+    public static string Prompt(PromptTemplate template, string? custom, string? system, string user, string? input = null) => template switch
+    {
+        PromptTemplate.Alpaca => (string.IsNullOrEmpty(system) ? "" : system + "\n\n") + $"### Instruction:\n{StripInput(user, input)}\n\n" +
+            (string.IsNullOrEmpty(input) ? "" : $"### Input:\n{input}\n\n") + "### Response:\n",
+        PromptTemplate.Chatml => (string.IsNullOrEmpty(system) ? "" : $"<|im_start|>system\n{system}<|im_end|>\n") +
+            $"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n",
+        PromptTemplate.Plain => (string.IsNullOrEmpty(system) ? "" : system + "\n") + user + "\n",
+        PromptTemplate.Custom => custom!.Replace("{system}", system ?? "").Replace("{instruction}", StripInput(user, input)).Replace("{input}", input ?? ""),
+        _ => throw new ArgumentOutOfRangeException(nameof(template)),
+    };
+
+    private static TextSegment Completion(PromptTemplate template, string answer) =>
+        new(template == PromptTemplate.Chatml ? answer + "<|im_end|>\n" : answer, true);
+
+    private static List<TextSegment> Turns(IReadOnlyList<ChatMessage> messages, PromptTemplate template, string? custom, bool endWithPrompt = false)
+    {
+        var segments = new List<TextSegment>();
+        var system = messages.FirstOrDefault(m => m.Role == ChatMessage.SystemRole)?.Content;
+        string? pendingUser = null;
+        foreach (var message in messages.Where(m => m.Role != ChatMessage.SystemRole))
+        {
+            if (message.Role == ChatMessage.AssistantRole && pendingUser is not null)
+            {
+                segments.Add(new(Prompt(template, custom, segments.Count == 0 ? system : null, pendingUser), false));
+                segments.Add(Completion(template, message.Content));
+                pendingUser = null;
+            }
+            else
+            {
+                pendingUser = pendingUser is null ? message.Content : pendingUser + "\n" + message.Content;
+            }
+        }
+
+        if (endWithPrompt && pendingUser is not null) segments.Add(new(Prompt(template, custom, segments.Count == 0 ? system : null, pendingUser), false));
+        return segments;
+    }
+
+    // Instruction rows keep input apart for the alpaca and custom templates, and join it for the others.
+    private static string Join(string? instruction, string? input) =>
+        string.IsNullOrEmpty(input) ? instruction ?? "" : $"{instruction}\n{input}";
+
+    private static string StripInput(string user, string? input) =>
+        string.IsNullOrEmpty(input) || !user.EndsWith("\n" + input, StringComparison.Ordinal) ? user : user[..^(input.Length + 1)];
+}

@@ -1,0 +1,43 @@
+using Workflows.Torch.Adapters;
+using Workflows.Torch.Devices;
+using Workflows.Torch.Engine;
+using Workflows.Torch.Llama;
+using static TorchSharp.torch;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>Builds the model a run trains: a private copy of the base (the engine's cached base is
+/// shared with other steps and must never change) with the adapter injected.</summary>
+public static class TrainModel
+{
+    /// <summary>The adapter config the options describe.</summary>
+    public static LoraConfig AdapterConfig(TrainOptions options) => new()
+    {
+        Rank = options.Lora.Rank,
+        Alpha = options.Lora.Alpha,
+        Dropout = options.Lora.Dropout,
+        TargetModules = options.Lora.TargetModules,
+        UseRsLora = options.Lora.UseRslora,
+        UseDora = options.Method == TrainMethod.Dora,
+        BaseModelNameOrPath = Path.GetFileName(Path.TrimEndingDirectorySeparator(options.Model)),
+    };
+
+    /// <summary>NF4 settings for <c>method: qlora</c>, else null.</summary>
+    public static Nf4Options? Quantisation(TrainOptions options) => options.Method != TrainMethod.Qlora ? null : new Nf4Options
+    {
+        BlockSize = options.Quantization.BlockSize,
+        DoubleQuant = options.Quantization.DoubleQuant,
+        ComputeDtype = DtypeOf(options.Quantization.ComputeDtype),
+    };
+
+    /// <summary>Loads a copy of the base on the engine's device and injects the adapter.</summary>
+    /// <exception cref="AdapterConfigException">The adapter does not fit the model.</exception>
+    public static LlamaForCausalLM Build(string modelPath, TrainOptions options, LoraConfig config)
+    {
+        var model = LlamaLoader.Load(modelPath, DeviceEngine.Shared.Device, DtypeOf(options.Dtype));
+        AdapterInjector.Apply(model, config, Quantisation(options), options.Seed);
+        return model;
+    }
+
+    public static ScalarType DtypeOf(TrainDtype dtype) => dtype == TrainDtype.Bfloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+}

@@ -1,0 +1,113 @@
+using System.ComponentModel.DataAnnotations;
+using Workflows.Engine.Steps;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>Options of the <c>train</c> step: parameter-efficient fine-tuning (LoRA, QLoRA, DoRA) of a
+/// Llama base model on instruction, conversation or text rows.</summary>
+public sealed record TrainOptions : IValidatableOptions
+{
+    /// <summary>The base model folder (Hugging Face layout) or llama2.c <c>.bin</c>. Required.</summary>
+    [Input(ArtifactKind.Model)]
+    public required string Model { get; init; }
+
+    /// <summary>The training dataset (<c>${{ steps.X.outputs.train }}</c>). Required.</summary>
+    [Input(ArtifactKind.Dataset)]
+    public required string Train { get; init; }
+
+    /// <summary>A validation dataset for <c>val_loss</c>, early stopping and the best adapter. Default: none.</summary>
+    [Input(ArtifactKind.Dataset)]
+    public string? Validation { get; init; }
+
+    /// <summary>Adapter method: <c>lora</c>, <c>qlora</c> (LoRA over an NF4-quantised base) or <c>dora</c>. Default lora.</summary>
+    public TrainMethod Method { get; init; } = TrainMethod.Lora;
+
+    /// <summary>The low-rank adapter: rank, alpha, dropout, target modules.</summary>
+    public LoraOptions Lora { get; init; } = new();
+
+    /// <summary>How the base is quantised for <c>method: qlora</c>; ignored otherwise.</summary>
+    public QuantizationOptions Quantization { get; init; } = new();
+
+    /// <summary>How rows become text: <c>alpaca</c>, <c>chatml</c>, <c>plain</c> or <c>custom</c>. Default alpaca.</summary>
+    public PromptTemplate Template { get; init; } = PromptTemplate.Alpaca;
+
+    /// <summary>The prompt for <c>template: custom</c>, with <c>{system}</c>, <c>{instruction}</c> and
+    /// <c>{input}</c> placeholders; the row's output follows it. Default: none.</summary>
+    public string? CustomTemplate { get; init; }
+
+    /// <summary>Also train on prompt tokens. Default false: the loss covers completions only.</summary>
+    public bool TrainOnInputs { get; init; }
+
+    /// <summary>Concatenate examples into full <see cref="MaxSeqLen"/> sequences (fewer padded tokens;
+    /// examples in one sequence can attend to earlier ones). Default false.</summary>
+    public bool Packing { get; init; }
+
+    /// <summary>Most tokens per sequence; also capped by the model's context. Default 512; range 8 to 131,072.</summary>
+    [Range(8, 131072)]
+    public int MaxSeqLen { get; init; } = 512;
+
+    /// <summary>An example longer than <see cref="MaxSeqLen"/>: <c>truncate</c> it (with a warning) or <c>fail</c>. Default truncate.</summary>
+    public OverlongPolicy Overlong { get; init; } = OverlongPolicy.Truncate;
+
+    /// <summary>AdamW settings.</summary>
+    public OptimizerOptions Optimizer { get; init; } = new();
+
+    /// <summary>Learning-rate schedule after warm-up: <c>linear</c> or <c>cosine</c> decay to 0, or <c>constant</c>. Default cosine.</summary>
+    public SchedulerKind Scheduler { get; init; } = SchedulerKind.Cosine;
+
+    /// <summary>Optimizer steps of linear warm-up from 0. Default 0; range 0 to 1,000,000.</summary>
+    [Range(0, 1_000_000)]
+    public int WarmupSteps { get; init; }
+
+    /// <summary>Micro-batches whose gradients are summed per optimizer step. Default 1; range 1 to 1024.</summary>
+    [Range(1, 1024)]
+    public int GradAccumulation { get; init; } = 1;
+
+    /// <summary>Clip the global gradient norm to this; 0 turns clipping off. Default 1; range 0 to 1e6.</summary>
+    [Range(0.0, 1e6)]
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>Passes over the training rows (used when <see cref="MaxSteps"/> is not set). Default 3; range 1 to 10,000.</summary>
+    [Range(1, 10_000)]
+    public int Epochs { get; init; } = 3;
+
+    /// <summary>Optimizer steps to run instead of <see cref="Epochs"/>. Default: none; range 1 to 10,000,000.</summary>
+    [Range(1, 10_000_000)]
+    public int? MaxSteps { get; init; }
+
+    /// <summary>Sequences per micro-batch. Default 8; range 1 to 4096.</summary>
+    [Range(1, 4096)]
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Compute validation loss every N optimizer steps (and at the end). Default 50; range 1 to 1,000,000.</summary>
+    [Range(1, 1_000_000)]
+    public int EvalEvery { get; init; } = 50;
+
+    /// <summary>Stop when validation loss has not improved for a while; the best adapter is kept. Default: off.</summary>
+    public EarlyStoppingOptions? EarlyStopping { get; init; }
+
+    /// <summary>Write a resumable checkpoint every N optimizer steps. Default 100; range 1 to 1,000,000.</summary>
+    [Range(1, 1_000_000)]
+    public int CheckpointEvery { get; init; } = 100;
+
+    /// <summary>Seed of the adapter initialisation, data order and dropout. Default 0; range 0 to 2,147,483,647.</summary>
+    [Range(0, int.MaxValue)]
+    public int Seed { get; init; }
+
+    /// <summary>Dtype of the base weights and adapters: <c>float32</c> or <c>bfloat16</c>. Default float32.</summary>
+    public TrainDtype Dtype { get; init; } = TrainDtype.Float32;
+
+    public IEnumerable<OptionError> Validate()
+    {
+        if (Template == PromptTemplate.Custom && string.IsNullOrWhiteSpace(CustomTemplate))
+            yield return new OptionError("custom_template", "template: custom needs custom_template", "e.g. \"Q: {instruction}\\nA: \"");
+        if (Template != PromptTemplate.Custom && CustomTemplate is not null)
+            yield return new OptionError("custom_template", "custom_template is only used with template: custom");
+        if (EarlyStopping is not null && Validation is null)
+            yield return new OptionError("early_stopping", "early_stopping needs a validation dataset", "set validation: or remove early_stopping");
+        if (Lora.TargetModules.Count == 0)
+            yield return new OptionError("lora.target_modules", "name at least one layer", "e.g. [q_proj, v_proj]");
+        if (Optimizer.Betas.Count != 2 || Optimizer.Betas.Any(b => b is < 0 or >= 1))
+            yield return new OptionError("optimizer.betas", "betas must be two numbers in [0, 1)", "e.g. [0.9, 0.999]");
+    }
+}

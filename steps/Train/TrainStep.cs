@@ -1,0 +1,91 @@
+using Workflows.Engine.Steps;
+using Workflows.Steps.Datasets;
+using Workflows.Torch;
+using Workflows.Torch.Adapters;
+using Workflows.Torch.Engine;
+using Workflows.Torch.Llama;
+using Workflows.Torch.Tokenization;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout.</summary>
+[Step("train", Version = 1, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
+[StepOutput("adapter", ArtifactKind.Adapter, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json")]
+public sealed class TrainStep : IStep<TrainOptions>
+{
+    public async Task<StepResult> RunAsync(TrainOptions options, IStepContext context, CancellationToken cancellationToken)
+    {
+        DeviceEngine.Shared.UseDevice(context.Device);
+        var modelPath = context.ResolvePath(options.Model);
+        var config = TrainModel.AdapterConfig(options);
+        LlamaForCausalLM model;
+        try
+        {
+            model = TrainModel.Build(modelPath, options, config);
+        }
+        catch (Exception e) when (e is AdapterConfigException or ModelLoadException)
+        {
+            return StepResult.Failed(e.Message);
+        }
+
+        var tokenizer = TokenizerLoader.ForModel(modelPath, model.Config);
+        var maxLength = Math.Min(options.MaxSeqLen, model.Config.MaxPositionEmbeddings);
+        var (train, error) = await ReadAsync("train", options.Train, options, tokenizer, maxLength, context, cancellationToken);
+        if (error is not null) return StepResult.Failed(error);
+        var (validation, validationError) = options.Validation is null ? (null, null)
+            : await ReadAsync("validation", options.Validation, options, tokenizer, maxLength, context, cancellationToken);
+        if (validationError is not null) return StepResult.Failed(validationError);
+
+        var trainer = new Trainer(model, config, options, context, train!, validation);
+        context.Log($"{options.Method}: {train!.Examples.Count} training sequences, {trainer.TotalSteps} steps, " +
+            $"{AdapterInjector.TrainableParameters(model).Sum(p => p.Parameter.numel()):N0} trainable parameters");
+        var (state, failure) = await Task.Run(() => trainer.Run(cancellationToken), cancellationToken);
+        if (failure is not null) return StepResult.Failed(failure);
+
+        var output = context.CreateOutput("adapter");
+        var best = TrainingCheckpoint.BestFolder(context.StateDirectory);
+        if (validation is null) PeftAdapterFiles.Save(model, config, output);                    // no validation: the final adapter
+        else foreach (var file in Directory.EnumerateFiles(best)) File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
+        var summary = Summarise(options, state, train, validation, model);
+        summary.Write(output);
+        return StepResult.Succeeded(Metrics(summary));
+    }
+
+    private static async Task<(TrainingData? Data, string? Error)> ReadAsync(string field, string folder, TrainOptions options,
+        TextTokenizer tokenizer, int maxLength, IStepContext context, CancellationToken cancellationToken)
+    {
+        if (!DatasetFile.Exists(folder)) return (null, $"{field}: no {DatasetFile.FileName} in '{folder}'; pass a split, augment or ingest output");
+        var rows = await DatasetFile.ReadAllAsync(folder, cancellationToken);
+        var (data, error) = TrainingData.Build(rows, options, tokenizer, maxLength, field);
+        if (error is not null) return (null, error);
+        if (data!.Examples.Count == 0)
+            return (null, $"{field}: none of its {rows.Count} rows gives a trainable example with template {options.Template.ToString().ToLowerInvariant()}; check the dataset's kind and output columns");
+        if (data.Truncated > 0) context.Log($"{field}: {data.Truncated} examples longer than {maxLength} tokens were truncated", StepLogLevel.Warning);
+        if (data.Unusable > 0) context.Log($"{field}: {data.Unusable} rows skipped (no completion to train on)", StepLogLevel.Warning);
+        return (data, null);
+    }
+
+    private static TrainingSummary Summarise(TrainOptions options, TrainingState state, TrainingData train, TrainingData? validation, LlamaForCausalLM model) => new()
+    {
+        Method = options.Method.ToString().ToLowerInvariant(),
+        Steps = state.Step,
+        Tokens = state.Tokens,
+        TrainExamples = train.Examples.Count,
+        ValidationExamples = validation?.Examples.Count ?? 0,
+        FinalTrainLoss = state.LastLoss,
+        BaseValLoss = state.BaseValLoss,
+        FinalValLoss = state.LastValLoss,
+        BestValLoss = state.BestValLoss,
+        AdapterStep = validation is null ? state.Step : state.BestStep,
+        TrainableParameters = AdapterInjector.TrainableParameters(model).Sum(p => p.Parameter.numel()),
+    };
+
+    private static Dictionary<string, double> Metrics(TrainingSummary summary)
+    {
+        var metrics = new Dictionary<string, double> { ["steps"] = summary.Steps, ["tokens"] = summary.Tokens, ["final_train_loss"] = summary.FinalTrainLoss };
+        if (summary.BaseValLoss is { } baseLoss) metrics["base_val_loss"] = baseLoss;
+        if (summary.BestValLoss is { } best) metrics["best_val_loss"] = best;
+        if (summary.FinalValLoss is { } last) metrics["final_val_loss"] = last;
+        return metrics;
+    }
+}

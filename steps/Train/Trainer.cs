@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using TorchSharp;
+using Workflows.Engine.Steps;
+using Workflows.Torch.Adapters;
+using Workflows.Torch.Evaluation;
+using Workflows.Torch.Llama;
+using static TorchSharp.torch;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>
+/// The optimisation loop: AdamW on the adapter parameters, warm-up and decay, gradient
+/// accumulation and clipping, periodic validation with early stopping and a best-adapter copy,
+/// and checkpoints that a re-run resumes from. Data order and dropout masks are functions of the
+/// seed and the step index, so a resumed run repeats exactly what an uninterrupted one does.
+/// </summary>
+public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOptions options, IStepContext context,
+    TrainingData train, TrainingData? validation)
+{
+    private readonly List<(string Name, Tensor Parameter)> _parameters =
+        AdapterInjector.TrainableParameters(model).Select(p => (p.Name, (Tensor)p.Parameter)).ToList();
+
+    /// <summary>Optimizer steps the run will take.</summary>
+    public int TotalSteps => options.MaxSteps ?? (int)Math.Ceiling(options.Epochs * (double)BatchesPerEpoch / options.GradAccumulation);
+
+    private int BatchesPerEpoch => (train.Examples.Count + options.BatchSize - 1) / options.BatchSize;
+
+    /// <summary>Trains from the last checkpoint (or the start) to the end; returns the final state, or
+    /// an error line when the loss stops being finite.</summary>
+    public (TrainingState State, string? Error) Run(CancellationToken cancellationToken)
+    {
+        var optimizer = new AdamW(_parameters, options.Optimizer);
+        var state = TrainingCheckpoint.TryRestore(context.StateDirectory, model, optimizer);
+        if (state is not null) context.Log($"resuming from the checkpoint at step {state.Step}");
+        state ??= Start();
+        while (state.Step < TotalSteps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var step = state.Step;
+            var clock = Stopwatch.StartNew();
+            var lr = LearningRate.At(step, TotalSteps, options.WarmupSteps, options.Scheduler, options.Optimizer.Lr);
+            var (loss, tokens, inputTokens) = Accumulate(step);
+            if (!double.IsFinite(loss))
+            {
+                return (state, $"loss became {loss} at step {step + 1}; training stopped and the checkpoint at step {state.Step - (state.Step % options.CheckpointEvery)} " +
+                    "is kept in the step's state folder. Lower optimizer.lr, raise warmup_steps or set max_grad_norm");
+            }
+
+            var gradNorm = ClipGradients();
+            optimizer.Step(lr);
+            optimizer.ZeroGrad();
+            state = state with { Step = step + 1, Tokens = state.Tokens + tokens, LastLoss = loss };
+            context.LogMetric("loss", loss, state.Step);
+            context.LogMetric("lr", lr, state.Step);
+            context.LogMetric("grad_norm", gradNorm, state.Step);
+            context.LogMetric("tokens_per_second", inputTokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), state.Step);
+            var stop = false;
+            if (validation is not null && (state.Step % options.EvalEvery == 0 || state.Step == TotalSteps)) (state, stop) = Evaluate(state);
+            if (stop || state.Step % options.CheckpointEvery == 0 || state.Step == TotalSteps)
+                TrainingCheckpoint.Save(context.StateDirectory, model, config, optimizer, state);
+            context.ReportProgress((double)state.Step / TotalSteps, $"step {state.Step}/{TotalSteps} loss {loss:F3}");
+            if (stop)
+            {
+                context.Log($"early stopping at step {state.Step}: no better validation loss for {options.EarlyStopping!.Patience} evaluations (best {state.BestValLoss:F4} at step {state.BestStep})");
+                break;
+            }
+        }
+
+        return (state, null);
+    }
+
+    /// <summary>Mean loss per target token of <paramref name="data"/> under the current adapter.</summary>
+    public double Loss(TrainingData data)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        double total = 0;
+        long count = 0;
+        foreach (var batch in data.Examples.Chunk(options.BatchSize))
+        {
+            using var scope = NewDisposeScope();
+            var (inputs, targets, tokens) = BatchMaker.Make(batch, model.Device);
+            total += LanguageModelLoss.CrossEntropy(model.forward(inputs), targets, nn.Reduction.Sum).item<float>();
+            count += tokens;
+        }
+
+        return count == 0 ? double.NaN : total / count;
+    }
+
+    private TrainingState Start()
+    {
+        if (validation is null) return new TrainingState();
+        var baseLoss = Loss(validation);                                   // adapters start as the identity
+        context.LogMetric("val_loss", baseLoss, 0);
+        TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);
+        return new TrainingState { BaseValLoss = baseLoss, LastValLoss = baseLoss, BestValLoss = baseLoss };
+    }
+
+    // Forward and backward over the step's micro-batches; the loss is normalised by the step's
+    // target tokens, so accumulating k micro-batches equals one batch k times larger.
+    private (double Loss, long Tokens, long InputTokens) Accumulate(int step)
+    {
+        model.train();
+        torch.manual_seed((options.Seed * 1_000_003L) + step);             // dropout masks depend on the step only
+        var batches = Enumerable.Range(step * options.GradAccumulation, options.GradAccumulation).Select(MicroBatch).ToList();
+        var tokens = batches.Sum(b => (long)b.Sum(e => e.TrainedTokens - (e.Labels[0] >= 0 ? 1 : 0)));
+        var inputTokens = batches.Sum(b => (long)b.Sum(e => e.Ids.Length - 1));
+        double loss = 0;
+        foreach (var batch in batches)
+        {
+            using var scope = NewDisposeScope();
+            var (inputs, targets, _) = BatchMaker.Make(batch, model.Device);
+            var micro = LanguageModelLoss.CrossEntropy(model.forward(inputs), targets, nn.Reduction.Sum) / Math.Max(tokens, 1);
+            micro.backward();
+            loss += micro.item<float>();
+        }
+
+        return (loss, tokens, inputTokens);
+    }
+
+    // The k-th micro-batch: epoch k / batchesPerEpoch, in that epoch's seeded shuffle.
+    private TokenisedExample[] MicroBatch(int k)
+    {
+        var epoch = k / BatchesPerEpoch;
+        var order = Enumerable.Range(0, train.Examples.Count).ToArray();
+        new Random(HashCode.Combine(options.Seed, epoch) & int.MaxValue).Shuffle(order);
+        return order.Skip(k % BatchesPerEpoch * options.BatchSize).Take(options.BatchSize).Select(i => train.Examples[i]).ToArray();
+    }
+
+    private double ClipGradients()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var grads = _parameters.Select(p => p.Parameter.grad).OfType<Tensor>().ToList();
+        var norm = Math.Sqrt(grads.Sum(g => g.to_type(ScalarType.Float32).pow(2).sum().item<float>()));
+        if (options.MaxGradNorm > 0 && norm > options.MaxGradNorm)
+        {
+            foreach (var grad in grads) grad.mul_(options.MaxGradNorm / (norm + 1e-6));
+        }
+
+        return norm;
+    }
+
+    private (TrainingState State, bool Stop) Evaluate(TrainingState state)
+    {
+        var loss = Loss(validation!);
+        context.LogMetric("val_loss", loss, state.Step);
+        if (loss < (state.BestValLoss ?? double.PositiveInfinity))
+        {
+            TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);
+            return (state with { LastValLoss = loss, BestValLoss = loss, BestStep = state.Step, EvalsWithoutImprovement = 0 }, false);
+        }
+
+        var waited = state.EvalsWithoutImprovement + 1;
+        return (state with { LastValLoss = loss, EvalsWithoutImprovement = waited }, waited >= (options.EarlyStopping?.Patience ?? int.MaxValue));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Workflows.Torch.Adapters;
+using Workflows.Torch.Checkpoints;
+using Workflows.Torch.Llama;
+using static TorchSharp.torch;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>
+/// Resumable checkpoints in the step's state folder: <c>step-N/</c> holds the adapter (PEFT
+/// layout), <c>optimizer.safetensors</c> and <c>state.json</c>; the file <c>latest</c> names the
+/// newest complete one. A folder is written under a temporary name and renamed, and <c>latest</c>
+/// is replaced in one move, so a kill at any moment leaves the previous checkpoint usable.
+/// The best adapter so far (by validation loss) is kept the same way in <c>best/</c>.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    private const string LatestFile = "latest";
+    private const string OptimizerFile = "optimizer.safetensors";
+    private const string StateFile = "state.json";
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>The folder of the best adapter so far.</summary>
+    public static string BestFolder(string stateDirectory) => Path.Combine(stateDirectory, "best");
+
+    /// <summary>Writes a checkpoint of <paramref name="model"/>, <paramref name="optimizer"/> and <paramref name="state"/>.</summary>
+    public static void Save(string stateDirectory, LlamaForCausalLM model, LoraConfig config, AdamW optimizer, TrainingState state)
+    {
+        var name = $"step-{state.Step:D8}";
+        Publish(Path.Combine(stateDirectory, name), folder =>
+        {
+            PeftAdapterFiles.Save(model, config, folder);
+            SafetensorsWriter.Write(Path.Combine(folder, OptimizerFile), optimizer.State().Select(p => KeyValuePair.Create(p.Key, p.Value.cpu())));
+            File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(state, Json));
+        });
+        var latest = Path.Combine(stateDirectory, LatestFile);
+        File.WriteAllText(latest + ".tmp", name);
+        File.Move(latest + ".tmp", latest, overwrite: true);
+        foreach (var old in Directory.EnumerateDirectories(stateDirectory, "step-*").Where(d => Path.GetFileName(d) != name))
+        {
+            Directory.Delete(old, recursive: true);
+        }
+    }
+
+    /// <summary>Replaces the best adapter with the current one.</summary>
+    public static void SaveBest(string stateDirectory, LlamaForCausalLM model, LoraConfig config) =>
+        Publish(BestFolder(stateDirectory), folder => PeftAdapterFiles.Save(model, config, folder));
+
+    /// <summary>
+    /// Restores the newest checkpoint into <paramref name="model"/> (already injected with the same
+    /// config) and <paramref name="optimizer"/>; null when there is none.
+    /// </summary>
+    public static TrainingState? TryRestore(string stateDirectory, LlamaForCausalLM model, AdamW optimizer)
+    {
+        var latest = Path.Combine(stateDirectory, LatestFile);
+        if (!File.Exists(latest)) return null;
+        var folder = Path.Combine(stateDirectory, File.ReadAllText(latest).Trim());
+        using var adapter = SafetensorsFile.Open(Path.Combine(folder, PeftAdapterFiles.WeightsFile));
+        using var moments = SafetensorsFile.Open(Path.Combine(folder, OptimizerFile));
+        var state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path.Combine(folder, StateFile)))!;
+        using (no_grad())
+        {
+            foreach (var (key, tensor) in PeftAdapterFiles.Tensors(model))
+            {
+                using var stored = adapter.Read(key);
+                tensor.copy_(stored);
+            }
+        }
+
+        optimizer.Restore(moments.Read, state.Step);
+        return state;
+    }
+
+    // Writes into a temporary sibling and renames it over the target.
+    private static void Publish(string target, Action<string> write)
+    {
+        var temporary = target + ".tmp";
+        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        write(temporary);
+        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        Directory.Move(temporary, target);
+    }
+}

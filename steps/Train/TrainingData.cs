@@ -1,0 +1,59 @@
+using Workflows.Steps.Datasets;
+using Workflows.Torch.Tokenization;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>The tokenised examples of one dataset, with counts of what was dropped or cut.</summary>
+public sealed record TrainingData(IReadOnlyList<TokenisedExample> Examples, int Unusable, int Truncated)
+{
+    /// <summary>Tokens that carry the loss, over all examples.</summary>
+    public long TrainedTokens => Examples.Sum(e => (long)e.TrainedTokens);
+
+    /// <summary>
+    /// Renders, tokenises and fits <paramref name="rows"/> into <paramref name="maxLength"/> tokens.
+    /// Returns an error line instead when a row is too long and <c>overlong: fail</c>.
+    /// </summary>
+    public static (TrainingData? Data, string? Error) Build(IEnumerable<DatasetRow> rows, TrainOptions options, TextTokenizer tokenizer, int maxLength, string field)
+    {
+        var examples = new List<TokenisedExample>();
+        int unusable = 0, truncated = 0;
+        foreach (var row in rows)
+        {
+            var segments = PromptRenderer.Render(row, options.Template, options.CustomTemplate);
+            if (segments is null) { unusable++; continue; }
+            var example = ExampleTokeniser.Tokenise(segments, tokenizer, options.TrainOnInputs);
+            if (example.Ids.Length > maxLength)
+            {
+                if (options.Overlong == OverlongPolicy.Fail)
+                {
+                    return (null, $"{field}: row from {row.SourceFile}:{row.SourceLine} has {example.Ids.Length} tokens, more than max_seq_len {maxLength}; " +
+                        "raise max_seq_len (up to the model's context) or set overlong: truncate");
+                }
+
+                example = new TokenisedExample(example.Ids[..maxLength], example.Labels[..maxLength]);
+                truncated++;
+            }
+
+            if (example.TrainedTokens == 0) { unusable++; continue; }
+            examples.Add(example);
+        }
+
+        return (new TrainingData(options.Packing ? Pack(examples, maxLength) : examples, unusable, truncated), null);
+    }
+
+    // Concatenates examples (each starts with BOS) and cuts the stream into full sequences.
+    private static List<TokenisedExample> Pack(List<TokenisedExample> examples, int maxLength)
+    {
+        var ids = examples.SelectMany(e => e.Ids).ToArray();
+        var labels = examples.SelectMany(e => e.Labels).ToArray();
+        var packed = new List<TokenisedExample>();
+        for (var start = 0; start < ids.Length; start += maxLength)
+        {
+            var length = Math.Min(maxLength, ids.Length - start);
+            var chunk = new TokenisedExample(ids[start..(start + length)], labels[start..(start + length)]);
+            if (length > 1 && chunk.TrainedTokens > 0) packed.Add(chunk);
+        }
+
+        return packed;
+    }
+}
