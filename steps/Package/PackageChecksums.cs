@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Workflows.Engine.Storage;
 
 namespace Workflows.Steps.Package;
 
@@ -33,7 +34,8 @@ public static class PackageChecksums
             else if (!string.Equals(Hash(path), hash, StringComparison.OrdinalIgnoreCase)) problems.Add($"{name}: checksum mismatch; the file was changed or corrupted after packaging");
         }
 
-        problems.AddRange(Files(folder).Where(f => !listed.Contains(f)).Select(f => $"{f}: not listed in {FileName}; it was added after packaging"));
+        // The artifact store adds its own manifest when it commits the folder; it is not part of the package.
+        problems.AddRange(Files(folder).Where(f => !listed.Contains(f) && f != ArtifactStore.ManifestFile).Select(f => $"{f}: not listed in {FileName}; it was added after packaging"));
         return problems;
     }
 

@@ -102,6 +102,19 @@ public class PackageStepTests
     }
 
     [Test]
+    public async Task Verify_FileAddedAfterPackaging_Refused()
+    {
+        var (result, context) = await Run(_ => new PackageOptions { Model = TinyAdapters.Stories260K });
+        using (context)
+        {
+            Assert.That(result.Success, Is.True, result.Error);
+            var folder = context.Outputs["package"];
+            File.WriteAllText(Path.Combine(folder, "extra.bin"), "x");
+            Assert.That(PackageChecksums.Verify(folder), Is.EqualTo(new[] { "extra.bin: not listed in checksums.sha256; it was added after packaging" }));
+        }
+    }
+
+    [Test]
     public void Validate_ModelAndAdapterBoth_Reported()
     {
         var options = new PackageOptions { Model = "m", Adapter = "a" };
