@@ -115,6 +115,19 @@ public class PackageStepTests
     }
 
     [Test]
+    public async Task RunAsync_RegisterAs_RegistersLoggedPackageAndCardHoldsLineage()
+    {
+        using var inner = new TestStepContext();
+        var context = new RegisteringContext(inner);
+        var result = await new PackageStep().RunAsync(new PackageOptions { Model = TinyAdapters.Stories260K, RegisterAs = "tiny-model" }, context, CancellationToken.None);
+        Assert.That(result.Success, Is.True, result.Error);
+        Assert.That(context.Registered, Is.EqualTo(new[] { ("tiny-model", "package") }));
+        Assert.That(inner.Logs, Has.Some.Contains("registered 'tiny-model' version 1"));
+        var card = File.ReadAllText(Path.Combine(inner.Outputs["package"], "README.md"));
+        Assert.That(card, Does.Contain("# tiny-model").And.Contain("| workflow | `demo` |").And.Contain("| git commit | `abc123` |").And.Contain("| input `split.train` digest | `d1g3st` |"));
+    }
+
+    [Test]
     public void Validate_ModelAndAdapterBoth_Reported()
     {
         var options = new PackageOptions { Model = "m", Adapter = "a" };
