@@ -12,6 +12,7 @@ internal static class BenchCommand
         command.Add(Engine());
         command.Add(BenchIngestCommand.Create());
         command.Add(BenchModelCommand.Create());
+        command.Add(BenchTrainCommand.Create());
         command.Add(BenchMergeCommand.Create());
         return command;
     }

@@ -31,6 +31,12 @@ internal sealed class TestStepContext : IStepContext, IDisposable
 
     public List<string> Logs { get; } = [];
     public Dictionary<string, double> Metrics { get; } = [];
+
+    /// <summary>Every metric logged, in order, with its step.</summary>
+    public List<(string Key, double Value, long? Step)> MetricHistory { get; } = [];
+
+    /// <summary>Called on every progress report (e.g. to cancel a run part-way).</summary>
+    public Action<double>? OnProgress { get; set; }
     public List<string> Artifacts { get; } = [];
 
     /// <summary>The folder handed out for each output name.</summary>
@@ -47,8 +53,14 @@ internal sealed class TestStepContext : IStepContext, IDisposable
     }
 
     public void Log(string message, StepLogLevel level = StepLogLevel.Info) => Logs.Add($"{level}: {message}");
-    public void ReportProgress(double fraction, string? status = null) { }
-    public void LogMetric(string key, double value, long? step = null) => Metrics[key] = value;
+    public void ReportProgress(double fraction, string? status = null) => OnProgress?.Invoke(fraction);
+
+    public void LogMetric(string key, double value, long? step = null)
+    {
+        Metrics[key] = value;
+        MetricHistory.Add((key, value, step));
+    }
+
     public void LogArtifact(string localPath, string? artifactPath = null) => Artifacts.Add(localPath);
     public void SetTag(string key, string value) { }
     public Task<string?> RegisterModelAsync(string modelName, string artifactPath, CancellationToken cancellationToken) =>

@@ -42,6 +42,18 @@ public class LoraLinearTests
     }
 
     [Test]
+    public void Forward_DropoutInEvalMode_IsSwitchedOff()
+    {
+        using var layer = HandSet(useDora: false, useRsLora: false, dropout: 0.9);
+        using var x = tensor(new float[] { 1, 3 }, [1, 2]);
+        layer.train();
+        var trained = Enumerable.Range(0, 20).Select(_ => layer.forward(x).data<float>().ToArray()).ToList();
+        layer.eval();
+        Assert.That(trained, Has.Some.Not.EqualTo(new float[] { 5, 5 }), "dropout acts while training");
+        Assert.That(layer.forward(x).data<float>().ToArray(), Is.EqualTo(new float[] { 5, 5 }));
+    }
+
+    [Test]
     public void Scaling_RsLora_IsAlphaOverSquareRootOfRank()
     {
         Assert.That(new LoraConfig { Rank = 16, Alpha = 8, UseRsLora = true }.Scaling, Is.EqualTo(2.0));
@@ -92,7 +104,7 @@ public class LoraLinearTests
         Assert.That(model.named_parameters().Where(p => p.parameter.grad is not null).Select(p => p.name), Is.EquivalentTo(trainable));
     }
 
-    private static LoraLinear HandSet(bool useDora, bool useRsLora)
+    private static LoraLinear HandSet(bool useDora, bool useRsLora, double dropout = 0)
     {
         var linear = nn.Linear(2, 2, hasBias: false);
         using (no_grad())
@@ -100,7 +112,7 @@ public class LoraLinearTests
             linear.weight!.copy_(eye(2));
         }
 
-        var layer = new LoraLinear(linear, new LoraConfig { Rank = 1, Alpha = 2, UseDora = useDora, UseRsLora = useRsLora });
+        var layer = new LoraLinear(linear, new LoraConfig { Rank = 1, Alpha = 2, UseDora = useDora, UseRsLora = useRsLora, Dropout = dropout });
         using (no_grad())
         {
             layer.lora_A.weight!.copy_(tensor(new float[] { 1, 1 }, [1, 2]));

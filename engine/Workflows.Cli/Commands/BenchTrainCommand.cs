@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Workflows.Steps.Train;
+
+namespace Workflows.Cli.Commands;
+
+/// <summary><c>wf bench train</c>: training tokens/s and peak memory of full fine-tuning, LoRA, QLoRA and
+/// DoRA on a random stories15M-shaped Llama, printed as a Markdown table. Each configuration runs in
+/// its own child process, so each peak working set is that configuration's alone.</summary>
+internal static class BenchTrainCommand
+{
+    public static Command Create()
+    {
+        var methods = new Option<string[]>("--methods") { Description = "Methods to measure (default full lora qlora dora)", DefaultValueFactory = _ => [.. TrainingBenchmark.Methods], AllowMultipleArgumentsPerToken = true };
+        var dtypes = new Option<string[]>("--dtypes") { Description = "Dtypes to measure (default float32 bfloat16)", DefaultValueFactory = _ => ["float32", "bfloat16"], AllowMultipleArgumentsPerToken = true };
+        var threads = new Option<int[]>("--threads") { Description = "Torch thread counts (default 1 2)", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+        var batch = new Option<int>("--batch") { Description = "Sequences per step (default 8)", DefaultValueFactory = _ => 8 };
+        var sequence = new Option<int>("--sequence") { Description = "Tokens per sequence (default 256)", DefaultValueFactory = _ => 256 };
+        var steps = new Option<int>("--steps") { Description = "Timed optimizer steps after one warm-up step (default 2)", DefaultValueFactory = _ => 2 };
+        var single = new Option<string?>("--case") { Description = "Run one method:dtype:threads in this process and print it as JSON", Hidden = true };
+        var command = new Command("train", "Measure training tokens/s and peak memory: full fine-tune vs LoRA vs QLoRA vs DoRA on a stories15M-shaped Llama")
+        {
+            methods, dtypes, threads, batch, sequence, steps, single,
+        };
+        command.SetAction((ParseResult result, CancellationToken cancellationToken) =>
+        {
+            var (b, s, n) = (result.GetValue(batch), result.GetValue(sequence), result.GetValue(steps));
+            if (result.GetValue(single) is { } one)
+            {
+                var parts = one.Split(':');
+                Console.Out.WriteLine(JsonSerializer.Serialize(TrainingBenchmark.Run(parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), b, s, n)));
+                return Task.FromResult(0);
+            }
+
+            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+            Console.Out.WriteLine($"machine: {Environment.ProcessorCount} cores, 1-minute load average before the run {load}; batch {b} × {s} tokens, {n} timed steps");
+            Console.Out.WriteLine();
+            Console.Out.WriteLine("| method | dtype | threads | trainable parameters | tokens/s | peak working set (MiB) | NF4 base bits/parameter |");
+            Console.Out.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+            foreach (var dtype in result.GetValue(dtypes)!)
+            foreach (var count in result.GetValue(threads)!)
+            foreach (var method in result.GetValue(methods)!)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var row = RunChild($"{method}:{dtype}:{count}", b, s, n);
+                Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | failed | | | |" : string.Create(CultureInfo.InvariantCulture,
+                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} |"));
+            }
+
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static TrainingBenchmarkResult? RunChild(string configuration, int batch, int sequence, int steps)
+    {
+        // Started as `dotnet wf.dll …` or as an app host: run the same entry point again.
+        var entry = Environment.GetCommandLineArgs()[0];
+        var host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!string.Equals(Path.GetFullPath(entry), host, StringComparison.Ordinal) && entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(entry);
+        foreach (var argument in new[] { "bench", "train", "--case", configuration, "--batch", $"{batch}", "--sequence", $"{sequence}", "--steps", $"{steps}" }) start.ArgumentList.Add(argument);
+        using var child = Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEnd();
+        var error = child.StandardError.ReadToEnd();
+        child.WaitForExit();
+        if (child.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"wf bench train: {configuration} failed: {error.Split('\n')[0]}");
+            return null;
+        }
+
+        return JsonSerializer.Deserialize<TrainingBenchmarkResult>(output.Trim().Split('\n')[^1]);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using TorchSharp;
+using Workflows.Torch.Adapters;
+using Workflows.Torch.Benchmarks;
+using Workflows.Torch.Evaluation;
+using Workflows.Torch.Llama;
+using static TorchSharp.torch;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>
+/// Training throughput of one configuration on a random stories15M-shaped Llama: full fine-tune,
+/// LoRA, QLoRA or DoRA (rank 8 on every projection), optimizer steps of batch × sequence tokens.
+/// Meant to run alone in a process, so the process's peak working set is this configuration's.
+/// </summary>
+public static class TrainingBenchmark
+{
+    /// <summary>The methods measured: <c>full</c>, <c>lora</c>, <c>qlora</c>, <c>dora</c>.</summary>
+    public static IReadOnlyList<string> Methods { get; } = ["full", "lora", "qlora", "dora"];
+
+    public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps)
+    {
+        set_num_threads(threads);
+        var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
+        var config = ModelBenchmark.Stories15MShape with { MaxPositionEmbeddings = Math.Max(sequence, 256) };
+        var model = LlamaLoader.CreateRandom(config, seed: 0, dtype: scalar);
+        double? bits = null;
+        if (method == "full")
+        {
+            foreach (var parameter in model.parameters()) parameter.requires_grad = true;
+        }
+        else
+        {
+            var lora = new LoraConfig { Rank = 8, Alpha = 16, TargetModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"], UseDora = method == "dora" };
+            var nf4 = method == "qlora" ? new Nf4Options { ComputeDtype = scalar } : null;
+            AdapterInjector.Apply(model, lora, nf4);
+            if (nf4 is not null)
+            {
+                var weights = model.named_modules().Select(m => m.module).OfType<Nf4Linear>().Select(l => l.Weight).ToList();
+                bits = weights.Sum(w => w.BitsPerParameter * w.Count) / weights.Sum(w => w.Count);
+            }
+        }
+
+        model.train();
+        var parameters = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter)).ToList();
+        var optimizer = new AdamW(parameters, new OptimizerOptions { Lr = 1e-4 });
+        using var ids = randint(0, config.VocabSize, [batch, sequence + 1], generator: new Generator(1));
+        var inputs = ids.narrow(1, 0, sequence);
+        var targets = ids.narrow(1, 1, sequence).contiguous();
+        var clock = new Stopwatch();
+        for (var step = 0; step <= steps; step++)
+        {
+            if (step == 1) clock.Start();                                            // step 0 warms up
+            using var scope = NewDisposeScope();
+            LanguageModelLoss.CrossEntropy(model.forward(inputs), targets).backward();
+            optimizer.Step(1e-4);
+            optimizer.ZeroGrad();
+        }
+
+        clock.Stop();
+        using var process = Process.GetCurrentProcess();
+        return new TrainingBenchmarkResult(method, dtype, threads, parameters.Sum(p => p.Item2.numel()),
+            (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, process.PeakWorkingSet64, bits);
+    }
+}
