@@ -41,8 +41,10 @@ public sealed record MergeOptions : IValidatableOptions
     public int Seed { get; init; }
 
     /// <summary>The adapters were trained over an NF4-quantised base (QLoRA): the update is merged into
-    /// the dequantised base, which is what the adapter saw in training. Default false.</summary>
-    public bool QuantisedBase { get; init; }
+    /// the dequantised base (NF4, block 64, double quantisation: the train step's defaults), which is
+    /// what the adapter saw in training. Default: detected from each adapter's
+    /// <c>training_summary.json</c> (<c>method: qlora</c>); false when there is none.</summary>
+    public bool? QuantisedBase { get; init; }
 
     /// <summary>Largest allowed absolute difference between a logit of the merged model and of the base with
     /// the adapter applied at run time, over <see cref="DriftPrompts"/>. Default 0.001; range 0 to 100.</summary>

@@ -30,8 +30,12 @@ public sealed class MergeStep : IStep<MergeOptions>
             var configs = options.Adapters.Select(PeftAdapterFiles.ReadConfig).ToList();
             var problems = AdapterCompatibility.Check(options, configs);
             if (problems.Count > 0) return StepResult.Failed(string.Join("\n", problems));
+            var quantised = options.QuantisedBase is { } given ? options.Adapters.Select(_ => given).ToList() : options.Adapters.Select(AdapterOrigin.IsQuantised).ToList();
+            if (quantised.Distinct().Count() > 1)
+                return StepResult.Failed($"adapters: {string.Join(", ", options.Adapters.Where((_, i) => quantised[i]))} were trained over an NF4 base (QLoRA) and the others over the full-precision base; combine adapters of one kind");
             // The NF4 layers compute in float32 here so run-time and merged models differ only by rounding.
-            var quantise = options.QuantisedBase ? new Nf4Options { ComputeDtype = ScalarType.Float32 } : null;
+            var quantise = quantised[0] ? new Nf4Options { ComputeDtype = ScalarType.Float32 } : null;
+            if (quantise is not null) context.Log("merging into the dequantised NF4 base (QLoRA adapters)");
             using var model = LlamaLoader.Load(options.BaseModel, device);
             var tokenizer = TokenizerLoader.ForModel(options.BaseModel, model.Config);
             var config = configs[0];

@@ -151,6 +151,39 @@ public class MergeStepTests
     }
 
     [Test]
+    public async Task RunAsync_QloraSummaryBesideAdapter_MergesIntoDequantisedBaseWithoutBeingTold()
+    {
+        var (result, context) = await Run(c =>
+        {
+            var adapter = Adapter(c, "a", 1, quantised: true);
+            File.WriteAllText(Path.Combine(adapter, "training_summary.json"), "{ \"method\": \"qlora\" }");
+            return new MergeOptions { BaseModel = TinyAdapters.Stories260K, Adapters = [adapter] };
+        });
+        using (context)
+        {
+            Assert.That(result.Success, Is.True, result.Error);
+            Assert.That(context.Logs, Has.Some.Contains("dequantised NF4 base"));
+            Assert.That(context.Metrics["merge_drift"], Is.LessThan(1e-4));
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_QloraAndLoraAdaptersCombined_Refused()
+    {
+        var (result, context) = await Run(c =>
+        {
+            var qlora = Adapter(c, "a", 1, quantised: true);
+            File.WriteAllText(Path.Combine(qlora, "training_summary.json"), "{ \"method\": \"qlora\" }");
+            return new MergeOptions { BaseModel = TinyAdapters.Stories260K, Adapters = [qlora, Adapter(c, "b", 2)] };
+        });
+        using (context)
+        {
+            Assert.That(result.Success, Is.False);
+            Assert.That(result.Error, Does.Contain("NF4 base (QLoRA)"));
+        }
+    }
+
+    [Test]
     public void Validate_WeightsCountDiffers_ReportsWeights()
     {
         var options = new MergeOptions { BaseModel = "m", Adapters = ["a", "b"], Weights = [1.0] };
