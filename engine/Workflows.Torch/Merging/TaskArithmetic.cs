@@ -56,10 +56,12 @@ public static class TaskArithmetic
     }
 
     /// <summary>Bernoulli(<paramref name="density"/>) mask over every entry, survivors rescaled by 1 / density.</summary>
+    /// <remarks>The mask is drawn on the CPU with <paramref name="generator"/> (a CPU generator) and then
+    /// moved, so a seed gives the same mask whatever device the tensors are on.</remarks>
     public static Tensor RandomPrune(Tensor tasks, double density, Generator generator)
     {
         using var scope = NewDisposeScope();
-        var mask = bernoulli(full_like(tasks, density), generator);
+        var mask = bernoulli(full(tasks.shape, density, dtype: tasks.dtype, device: CPU), generator).to(tasks.device);
         return scope.MoveToOuter(tasks * mask / density);
     }
 
