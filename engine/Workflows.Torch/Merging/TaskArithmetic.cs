@@ -56,7 +56,8 @@ public static class TaskArithmetic
     }
 
     /// <summary>Bernoulli(<paramref name="density"/>) mask over every entry, survivors rescaled by 1 / density.</summary>
-    /// <remarks>The mask is drawn on the CPU with <paramref name="generator"/> (a CPU generator) and then
+    /// <remarks>PEFT's <c>random_pruning</c> computes the division but discards it, so PEFT's DARE does not
+    /// rescale; this one does, as the DARE paper (Yu et al., 2023) intends. The mask is drawn on the CPU with <paramref name="generator"/> (a CPU generator) and then
     /// moved, so a seed gives the same mask whatever device the tensors are on.</remarks>
     public static Tensor RandomPrune(Tensor tasks, double density, Generator generator)
     {
