@@ -184,6 +184,21 @@ public class MergeStepTests
     }
 
     [Test]
+    public async Task RunAsync_AdapterHoldingInf_RefusedBeforeAnythingIsWritten()
+    {
+        var (result, context) = await Run(c => new MergeOptions
+        {
+            BaseModel = TinyAdapters.Stories260K, Adapters = [TinyAdapters.Write(Path.Combine(c.Root, "inputs", "bad"), 1, poisoned: true)],
+        });
+        using (context)
+        {
+            Assert.That(result.Success, Is.False);
+            Assert.That(result.Error, Does.Contain("NaN or Inf").And.Contain("down_proj"));
+            Assert.That(context.Outputs, Is.Empty);
+        }
+    }
+
+    [Test]
     public void Validate_WeightsCountDiffers_ReportsWeights()
     {
         var options = new MergeOptions { BaseModel = "m", Adapters = ["a", "b"], Weights = [1.0] };

@@ -11,7 +11,7 @@ internal static class TinyAdapters
 {
     public static string Stories260K => Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "models", "stories260K"));
 
-    public static string Write(string folder, long seed, int rank = 4, bool dora = false, string[]? targets = null, bool quantised = false, string? baseName = "stories260K")
+    public static string Write(string folder, long seed, int rank = 4, bool dora = false, string[]? targets = null, bool quantised = false, string? baseName = "stories260K", bool poisoned = false)
     {
         using var model = LlamaLoader.Load(Stories260K);
         var config = new LoraConfig
@@ -28,6 +28,12 @@ internal static class TinyAdapters
                 layer.lora_B.weight!.copy_(randn(layer.lora_B.weight!.shape, generator: generator) * 0.05);
                 layer.lora_magnitude_vector?.mul_(1.0 + (0.2 * rand(layer.lora_magnitude_vector.shape, generator: generator)));
             }
+        }
+
+        if (poisoned)
+        {
+            using var noGrad = no_grad();
+            AdapterInjector.Adapters(model).Last().Layer.lora_B.weight![0, 0] = float.PositiveInfinity;
         }
 
         PeftAdapterFiles.Save(model, config, folder);
