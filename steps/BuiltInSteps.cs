@@ -3,6 +3,8 @@ using Workflows.Steps.Augment;
 using Workflows.Steps.Evaluate;
 using Workflows.Steps.Guard;
 using Workflows.Steps.Ingest;
+using Workflows.Steps.Merge;
+using Workflows.Steps.Package;
 using Workflows.Steps.Split;
 using Workflows.Steps.Train;
 
@@ -19,5 +21,7 @@ public sealed class BuiltInSteps : IStepLibrary
         registry.Add<TrainStep, TrainOptions>();
         registry.Add<EvaluateStep, EvaluateOptions>();
         registry.Add<GuardStep, GuardOptions>();
+        registry.Add<MergeStep, MergeOptions>();
+        registry.Add<PackageStep, PackageOptions>();
     }
 }

@@ -8,9 +8,6 @@ using static TorchSharp.torch;
 
 namespace Workflows.Steps.Train;
 
-/// <summary>One measured training configuration.</summary>
-public sealed record TrainingBenchmarkResult(string Method, string Dtype, int Threads, long TrainableParameters, double TokensPerSecond, long PeakWorkingSetBytes, double? BaseBitsPerParameter);
-
 /// <summary>
 /// Training throughput of one configuration on a random stories15M-shaped Llama: full fine-tune,
 /// LoRA, QLoRA or DoRA (rank 8 on every projection), optimizer steps of batch × sequence tokens.

@@ -17,7 +17,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     public Linear lora_A;
     public Linear lora_B;
     public Parameter? lora_magnitude_vector;
-    private readonly Dropout _dropout;
+    private readonly Dropout? _dropout;
     private readonly ScalarType _dtype;
     private Tensor? _mergedNorm;
 
@@ -34,7 +34,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         _dtype = dtype;
         lora_A = nn.Linear(inFeatures, config.Rank, hasBias: false, device: device, dtype: dtype);
         lora_B = nn.Linear(config.Rank, outFeatures, hasBias: false, device: device, dtype: dtype);
-        _dropout = nn.Dropout(config.Dropout);
+        _dropout = config.Dropout > 0 ? nn.Dropout(config.Dropout) : null;                 // as PEFT: no dropout module at p = 0
         using (no_grad())
         {
             nn.init.kaiming_uniform_(lora_A.weight!, a: Math.Sqrt(5));
@@ -95,7 +95,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         var result = base_layer.forward(x);                                                               // (…, out)
         if (Merged) return scope.MoveToOuter(result);
         // An NF4 base computes in its compute dtype; A and B live in that dtype too.
-        var update = (lora_B.forward(lora_A.forward(_dropout.forward(x).to_type(_dtype))) * Scaling).to_type(result.dtype); // (…, out)
+        var update = (lora_B.forward(lora_A.forward((_dropout?.forward(x) ?? x).to_type(_dtype))) * Scaling).to_type(result.dtype); // (…, out)
         if (!IsDora) return scope.MoveToOuter(result + update);
         var norm = DeltaWeight.RowNorm(BaseWeight(), Delta());                                            // (out)
         return scope.MoveToOuter((lora_magnitude_vector! / norm).to_type(result.dtype) * (result + update));

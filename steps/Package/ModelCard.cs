@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Workflows.Steps.Package;
+
+/// <summary>The package's <c>README.md</c>: what it is, where it came from (lineage), and the
+/// evaluation and guard results of the run that produced it.</summary>
+internal static partial class ModelCard
+{
+    public const string FileName = "README.md";
+
+    public static string Build(string title, bool isAdapter, string? baseModel, string dtype,
+        IReadOnlyDictionary<string, string> lineage, IReadOnlyList<string> reports, IReadOnlyList<string> files)
+    {
+        var card = new StringBuilder();
+        card.AppendLine("---");
+        card.AppendLine($"library_name: {(isAdapter ? "peft" : "transformers")}");
+        if (baseModel is not null) card.AppendLine($"base_model: {baseModel}");
+        card.AppendLine("tags:\n- workflows\n- llama");
+        card.AppendLine("---");
+        card.AppendLine($"# {title}\n");
+        card.AppendLine(isAdapter
+            ? $"A PEFT LoRA adapter{(baseModel is null ? "" : $" for `{baseModel}`")}, weights stored as {dtype}.\n"
+            : $"A Llama model in Hugging Face format, weights stored as {dtype}.\n");
+        card.AppendLine("## Lineage\n");
+        card.AppendLine("| what | value |\n|---|---|");
+        foreach (var (key, value) in lineage.OrderBy(p => Rank(p.Key)).ThenBy(p => p.Key, StringComparer.Ordinal))
+            card.AppendLine($"| {Label(key)} | `{value}` |");
+        if (lineage.Count == 0) card.AppendLine("| (none recorded) | |");
+        card.AppendLine();
+        card.AppendLine("## Evaluation and guard results\n");
+        if (reports.Count == 0) card.AppendLine("No evaluation or guard step ran before packaging.\n");
+        foreach (var report in reports)
+        {
+            var markdown = Path.Combine(report, "report.md");
+            card.AppendLine($"### {Path.GetFileName(report.TrimEnd('/', '\\'))}\n");
+            // Report headings are pushed two levels down so they nest under this section.
+            card.AppendLine(File.Exists(markdown) ? Heading().Replace(File.ReadAllText(markdown).Trim(), "###$1") + "\n" : "(this report folder has no report.md)\n");
+        }
+
+        card.AppendLine("## Files\n");
+        foreach (var file in files) card.AppendLine($"- `{file}`");
+        card.AppendLine($"- `{PackageChecksums.FileName}`: SHA-256 of every file (`sha256sum -c {PackageChecksums.FileName}`)\n");
+        card.AppendLine("## Use\n");
+        card.AppendLine(isAdapter
+            ? "```python\nfrom peft import PeftModel\nmodel = PeftModel.from_pretrained(base, \"path/to/this/folder\")\n```"
+            : "```\nwf generate path/to/this/folder --prompt \"Once upon a time\"\n```");
+        return card.ToString();
+    }
+
+    private static int Rank(string key) => key.StartsWith("wf.workflow", StringComparison.Ordinal) ? 0 : key.StartsWith("input.", StringComparison.Ordinal) ? 2 : 1;
+
+    private static string Label(string key) => key switch
+    {
+        "wf.workflow.name" => "workflow",
+        "wf.workflow.version" => "workflow version",
+        "wf.workflow.content_hash" => "workflow content hash",
+        "mlflow.source.git.commit" => "git commit",
+        "wf.step.fingerprint" => "package step fingerprint",
+        _ when key.StartsWith("input.", StringComparison.Ordinal) => $"input `{key["input.".Length..]}` digest",
+        _ => key,
+    };
+
+    [GeneratedRegex("^(#+)", RegexOptions.Multiline)]
+    private static partial Regex Heading();
+}
