@@ -32,6 +32,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         var optimizer = new AdamW(_parameters, options.Optimizer);
         var state = TrainingCheckpoint.TryRestore(context.StateDirectory, model, optimizer);
         if (state is not null) context.Log($"resuming from the checkpoint at step {state.Step}");
+        var checkpointed = state?.Step;                                      // the step a re-run would resume from
         state ??= Start();
         while (state.Step < TotalSteps)
         {
@@ -42,8 +43,8 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
             var (loss, tokens, inputTokens) = Accumulate(step);
             if (!double.IsFinite(loss))
             {
-                return (state, $"loss became {loss} at step {step + 1}; training stopped and the checkpoint at step {state.Step - (state.Step % options.CheckpointEvery)} " +
-                    "is kept in the step's state folder. Lower optimizer.lr, raise warmup_steps or set max_grad_norm");
+                var kept = checkpointed is { } at ? $"the checkpoint at step {at} is kept in the step's state folder" : "no checkpoint had been written yet";
+                return (state, $"loss became {loss} at step {step + 1}; training stopped and {kept}. Lower optimizer.lr, raise warmup_steps or set max_grad_norm");
             }
 
             var gradNorm = ClipGradients();
@@ -57,7 +58,11 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
             var stop = false;
             if (validation is not null && (state.Step % options.EvalEvery == 0 || state.Step == TotalSteps)) (state, stop) = Evaluate(state);
             if (stop || state.Step % options.CheckpointEvery == 0 || state.Step == TotalSteps)
+            {
                 TrainingCheckpoint.Save(context.StateDirectory, model, config, optimizer, state);
+                checkpointed = state.Step;
+            }
+
             context.ReportProgress((double)state.Step / TotalSteps, $"step {state.Step}/{TotalSteps} loss {loss:F3}");
             if (stop)
             {

@@ -7,6 +7,8 @@ namespace Workflows.Torch.Adapters;
 /// A frozen linear layer whose weight is stored as NF4 and dequantised to the compute dtype on
 /// every forward (QLoRA's base layer). It has no parameters, only buffers, so nothing in it trains.
 /// </summary>
+/// <remarks>Quantise on the device the layer will run on (the injector quantises where the model
+/// already is): the codes live in <see cref="Weight"/>, which <c>module.to(device)</c> does not move.</remarks>
 public sealed class Nf4Linear : nn.Module<Tensor, Tensor>
 {
     private readonly ScalarType _computeDtype;

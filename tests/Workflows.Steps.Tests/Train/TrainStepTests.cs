@@ -130,4 +130,17 @@ public sealed class TrainStepTests
         Assert.That(result.Metrics["steps"], Is.EqualTo(2));
         Assert.That(context.Logs, Has.Some.Contain("early stopping at step 2"));
     }
+
+    [Test]
+    public async Task RunAsync_TwoMicroBatchesAccumulated_MatchesOneBatchTwiceAsLarge()
+    {
+        using var large = new TestStepContext();
+        var options = await TrainTestData.OptionsAsync(large) with { MaxSteps = 1, Lora = new LoraOptions { Rank = 4, Dropout = 0, TargetModules = ["q_proj"] } };
+        Assert.That((await RunAsync(options, large)).Error, Is.Null);
+        using var accumulated = new TestStepContext();
+        Assert.That((await RunAsync(options with { BatchSize = 2, GradAccumulation = 2 }, accumulated)).Error, Is.Null);
+
+        Assert.That(accumulated.Metrics["loss"], Is.EqualTo(large.Metrics["loss"]).Within(1e-5));
+        Assert.That(accumulated.Metrics["grad_norm"], Is.EqualTo(large.Metrics["grad_norm"]).Within(1e-4 * large.Metrics["grad_norm"]));
+    }
 }
