@@ -53,7 +53,7 @@ public sealed class PackageStep : IStep<PackageOptions>
         if (options.RegisterAs is { } name)
         {
             var version = await context.RegisterModelAsync(name, "package", cancellationToken);
-            context.Log(version is null ? $"register_as: the tracker has no model registry; '{name}' was not registered" : $"registered '{name}' version {version}",
+            context.Log(version is null ? $"register_as: the tracker has no model registry here (a local store keeps the request and `wf tracking push` registers '{name}' on a server); not registered yet" : $"registered '{name}' version {version}",
                 version is null ? StepLogLevel.Warning : StepLogLevel.Info);
         }
 

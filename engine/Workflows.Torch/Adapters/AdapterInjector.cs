@@ -45,6 +45,9 @@ public static class AdapterInjector
 
         torch.manual_seed(seed);
         foreach (var path in targets) ModuleSurgery.Replace(model, path, layer => new LoraLinear(layer, config));
+        // New modules start in training mode; a model loaded for inference must not start dropping
+        // adapter inputs because an adapter was put on it.
+        if (!model.training) model.eval();
         return targets;
     }
 

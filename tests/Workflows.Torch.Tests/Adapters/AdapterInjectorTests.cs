@@ -48,4 +48,18 @@ public class AdapterInjectorTests
         Assert.That(model.named_modules().Count(m => m.module is Nf4Linear), Is.EqualTo(35));
         Assert.That(AdapterInjector.TrainableParameters(model).Count(), Is.EqualTo(10));
     }
+
+    [Test]
+    public void Apply_ModelInEvalMode_AdapterDropoutStaysOff()
+    {
+        using var model = AdapterModels.Fresh(); // loaded for inference: eval mode
+        AdapterInjector.Apply(model, new LoraConfig { Rank = 4, Dropout = 0.5 }, seed: 1);
+        using (TorchSharp.torch.no_grad())
+            foreach (var (_, layer) in AdapterInjector.Adapters(model)) layer.lora_B.weight!.fill_(0.1f);
+        using var ids = TorchSharp.torch.tensor(new long[] { 1, 403, 407, 261 }, [1, 4]);
+        using var first = model.forward(ids);
+        using var second = model.forward(ids);
+        using var difference = (first - second).abs().max();
+        Assert.That(difference.item<float>(), Is.Zero, "dropout would make two forwards differ");
+    }
 }
