@@ -143,10 +143,11 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         step.State = StepState.Cached;
         step.Outputs = cached.Outputs.ToDictionary();
         _known[step.Name] = cached.Outputs;
-        var tags = new Dictionary<string, string> { ["wf.cached_from_run"] = cached.RunId };
-        var trackingRun = await tracker.StartRunAsync(StepRunStart(step, step.Type, cached.Fingerprint, cached: true) with
+        // Cache hits stay visible in MLflow, linked to the run that produced the outputs.
+        var start = StepRunStart(step, step.Type, cached.Fingerprint, cached: true);
+        var trackingRun = await tracker.StartRunAsync(start with
         {
-            Tags = StepRunStart(step, step.Type, cached.Fingerprint, cached: true).Tags.Concat(tags).ToDictionary(),
+            Tags = new Dictionary<string, string>(start.Tags) { ["wf.cached_from_run"] = cached.RunId },
         }, CancellationToken.None);
         await tracker.EndRunAsync(trackingRun, TrackingRunStatus.Finished, CancellationToken.None);
         Finish(step);
