@@ -9,7 +9,7 @@ namespace Workflows.Steps.Evaluate;
 /// <summary>Scores a base model, and each adapter beside it, on perplexity, multiple-choice and generation
 /// tasks; writes a side-by-side report and fails when a gate is breached.</summary>
 [Step("evaluate", Version = 1, UsesDevice = true, Description = "Perplexity, multiple-choice accuracy and generation metrics; base vs adapters side by side; gates")]
-[StepOutput("report", ArtifactKind.Report, Description = "report.json and report.md: metrics per model and task, deltas, gates, sample items")]
+[StepOutput("report", ArtifactKind.Report, Description = "report.json, report.md and chart.png: metrics per model and task, deltas, gates, sample items")]
 public sealed class EvaluateStep : IStep<EvaluateOptions>
 {
     public async Task<StepResult> RunAsync(EvaluateOptions options, IStepContext context, CancellationToken cancellationToken)
@@ -55,7 +55,7 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
         var metrics = EvaluationMetrics.Flatten(results);
         foreach (var (key, value) in metrics) context.LogMetric(key, value);
         if (failures.Count == 0) return StepResult.Succeeded(metrics);
-        var kept = FailedReport.Keep(report, context, EvaluationReport.MarkdownFile, EvaluationReport.JsonFile);
+        var kept = FailedReport.Keep(report, context, EvaluationReport.MarkdownFile, EvaluationReport.JsonFile, EvaluationChart.FileName);
         return StepResult.Failed($"{string.Join("\n", failures)}\nFull report: {kept}", metrics);
     }
 }

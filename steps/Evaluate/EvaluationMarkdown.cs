@@ -12,7 +12,7 @@ internal static class EvaluationMarkdown
         md.AppendLine("# Evaluation").AppendLine();
         md.AppendLine($"Base model: `{options.Model}`");
         foreach (var adapter in results.Where(r => !r.IsBase)) md.AppendLine($"- {adapter.Name}: `{adapter.Source}`");
-        md.AppendLine();
+        md.AppendLine().AppendLine($"![base vs adapters]({EvaluationChart.FileName})").AppendLine();
         var adapters = results.Skip(1).ToList();
         md.Append("| task | metric | items | base |");
         foreach (var a in adapters) md.Append($" {a.Name} | Δ {a.Name} |");

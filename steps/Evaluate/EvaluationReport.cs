@@ -5,7 +5,7 @@ using Workflows.Steps.Evaluate.Scoring;
 namespace Workflows.Steps.Evaluate;
 
 /// <summary>Writes <c>report.json</c> (every metric of every model, deltas against the base, gates, sample items)
-/// and <c>report.md</c> (the same as tables) into the report folder.</summary>
+/// <c>report.md</c> (the same as tables) and <c>chart.png</c> (base vs adapters as bars) into the report folder.</summary>
 internal static class EvaluationReport
 {
     public const string JsonFile = "report.json";
@@ -32,6 +32,7 @@ internal static class EvaluationReport
         };
         await File.WriteAllTextAsync(Path.Combine(folder, JsonFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
         await File.WriteAllTextAsync(Path.Combine(folder, MarkdownFile), EvaluationMarkdown.Render(options, results, failures), ct);
+        await File.WriteAllBytesAsync(Path.Combine(folder, EvaluationChart.FileName), EvaluationChart.Render(results), ct);
     }
 
     /// <summary>adapter − base for every metric both report.</summary>

@@ -28,7 +28,11 @@ public sealed class EvaluateStepTests
         Assert.That(result.Metrics["stories.loss"], Is.EqualTo(RuntimePinnedMeanLoss).Within(1e-3));
         Assert.That(result.Metrics["stories.perplexity"], Is.EqualTo(Math.Exp(result.Metrics["stories.loss"])).Within(1e-9));
         Assert.That(result.Metrics["stories.items"], Is.EqualTo(19));
-        Assert.That(File.ReadAllText(Path.Combine(context.Outputs["report"], "report.md")), Does.Contain("| stories | loss | 19 | 1.688"));
+        var markdown = File.ReadAllText(Path.Combine(context.Outputs["report"], "report.md"));
+        Assert.That(markdown, Does.Contain("| stories | loss | 19 | 1.688"));
+        Assert.That(markdown, Does.Contain("![base vs adapters](chart.png)"));
+        var chart = File.ReadAllBytes(Path.Combine(context.Outputs["report"], "chart.png"));
+        Assert.That(DecodedPng.Decode(chart).Height, Is.EqualTo(Workflows.Steps.Evaluate.Charts.GroupedBarChart.Height));
     }
 
     [Test]
@@ -115,6 +119,8 @@ public sealed class EvaluateStepTests
             var report = File.ReadAllText(Path.Combine(context.Outputs["report"], "report.md"));
             Assert.That(report, Does.Contain("| task | metric | items | base | adapter_1 | Δ adapter_1 |"));
             Assert.That(report, Does.Contain("- adapter_1: `/adapters/one`"));
+            Assert.That(Path.Combine(context.Outputs["report"], "chart.png"), Does.Exist);
+            Assert.That(Path.Combine(context.StateDirectory, "chart.png"), Does.Exist, "kept with the failed step's report");
         }
         finally
         {
