@@ -10,7 +10,8 @@ internal static partial class ModelCard
     public const string FileName = "README.md";
 
     public static string Build(string title, bool isAdapter, string? baseModel, string dtype,
-        IReadOnlyDictionary<string, string> lineage, IReadOnlyList<string> reports, IReadOnlyList<string> files)
+        IReadOnlyDictionary<string, string> lineage, IReadOnlyList<string> reports,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> reportImages, IReadOnlyList<string> files)
     {
         var card = new StringBuilder();
         card.AppendLine("---");
@@ -35,7 +36,8 @@ internal static partial class ModelCard
             var markdown = Path.Combine(report, "report.md");
             card.AppendLine($"### {Path.GetFileName(report.TrimEnd('/', '\\'))}\n");
             // Report headings are pushed two levels down so they nest under this section.
-            card.AppendLine(File.Exists(markdown) ? Heading().Replace(File.ReadAllText(markdown).Trim(), "###$1") + "\n" : "(this report folder has no report.md)\n");
+            var text = File.Exists(markdown) ? ReportImages.Relink(File.ReadAllText(markdown).Trim(), reportImages.GetValueOrDefault(report) ?? new Dictionary<string, string>()) : null;
+            card.AppendLine(text is not null ? Heading().Replace(text, "###$1") + "\n" : "(this report folder has no report.md)\n");
         }
 
         card.AppendLine("## Files\n");

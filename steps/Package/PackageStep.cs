@@ -10,7 +10,7 @@ namespace Workflows.Steps.Package;
 /// SHA-256 manifest, reloads it with our own loader and runs a smoke generation (a package that does
 /// not load is never published), then logs it to the tracker and optionally registers it.
 /// </summary>
-[Step("package", Version = 1, UsesDevice = true, Description = "Package a model or adapter with a model card, checksums and a reload smoke test; log and register it")]
+[Step("package", Version = 2, UsesDevice = true, Description = "Package a model or adapter with a model card, checksums and a reload smoke test; log and register it")]
 [StepOutput("package", ArtifactKind.Package, Description = "HF model folder or PEFT adapter folder with README.md and checksums.sha256")]
 public sealed class PackageStep : IStep<PackageOptions>
 {
@@ -36,9 +36,10 @@ public sealed class PackageStep : IStep<PackageOptions>
 
         var missing = options.Reports.Where(r => !File.Exists(Path.Combine(r, "report.md"))).ToList();
         if (missing.Count > 0) context.Log($"reports without report.md (listed as such in the card): {string.Join(", ", missing)}", StepLogLevel.Warning);
+        var images = ReportImages.CopyInto(options.Reports, folder);
         var files = Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         var title = options.Title ?? options.RegisterAs ?? context.WorkflowName;
-        var card = ModelCard.Build(title, isAdapter, baseName, options.Dtype.ToString().ToLowerInvariant(), context.Lineage, options.Reports, files!);
+        var card = ModelCard.Build(title, isAdapter, baseName, options.Dtype.ToString().ToLowerInvariant(), context.Lineage, options.Reports, images, files!);
         await File.WriteAllTextAsync(Path.Combine(folder, ModelCard.FileName), card, cancellationToken);
         PackageChecksums.Write(folder);
 

@@ -54,7 +54,8 @@ public class PackageStepTests
         var context = new TestStepContext();
         var adapter = TinyAdapters.Write(Path.Combine(context.Root, "inputs", "adapter"), seed: 3);
         var report = Directory.CreateDirectory(Path.Combine(context.Root, "inputs", "evaluate")).FullName;
-        File.WriteAllText(Path.Combine(report, "report.md"), "# Evaluation\n\n| metric | value |\n|---|---|\n| perplexity | 12.5 |\n");
+        File.WriteAllText(Path.Combine(report, "report.md"), "# Evaluation\n\n| metric | value |\n|---|---|\n| perplexity | 12.5 |\n\n![base vs adapters](chart.png)\n");
+        File.WriteAllBytes(Path.Combine(report, "chart.png"), [0x89, 0x50, 0x4E, 0x47]);
         var (result, _) = await Run(_ => new PackageOptions { Adapter = adapter, BaseModel = TinyAdapters.Stories260K, Reports = [report], Title = "tiny" }, context);
         using (context)
         {
@@ -62,6 +63,10 @@ public class PackageStepTests
             var card = File.ReadAllText(Path.Combine(context.Outputs["package"], "README.md"));
             Assert.That(card, Does.Contain("library_name: peft").And.Contain("base_model: stories260K").And.Contain("| perplexity | 12.5 |").And.Contain("#### Evaluation"));
             Assert.That(File.Exists(Path.Combine(context.Outputs["package"], "adapter_model.safetensors")), Is.True);
+            // The report's chart travels with the card, and the checksums cover it.
+            Assert.That(card, Does.Contain("![base vs adapters](report1-chart.png)"));
+            Assert.That(File.ReadAllBytes(Path.Combine(context.Outputs["package"], "report1-chart.png")), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }));
+            Assert.That(File.ReadAllText(Path.Combine(context.Outputs["package"], "checksums.sha256")), Does.Contain("report1-chart.png"));
         }
     }
 
