@@ -23,7 +23,6 @@ public sealed class MergeStep : IStep<MergeOptions>
     public async Task<StepResult> RunAsync(MergeOptions options, IStepContext context, CancellationToken cancellationToken)
     {
         var device = DeviceEngine.Shared.UseDevice(context.Device);
-        using var lease = await DeviceEngine.Shared.AcquireLeaseAsync(cancellationToken);
         var sources = new List<(LlamaForCausalLM Model, LoraConfig Config)>();
         try
         {

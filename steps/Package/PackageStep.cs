@@ -17,7 +17,6 @@ public sealed class PackageStep : IStep<PackageOptions>
     public async Task<StepResult> RunAsync(PackageOptions options, IStepContext context, CancellationToken cancellationToken)
     {
         DeviceEngine.Shared.UseDevice(context.Device);
-        using var lease = await DeviceEngine.Shared.AcquireLeaseAsync(cancellationToken);
         var isAdapter = options.Adapter is not null;
         var source = options.Adapter ?? options.Model!;
         var dtype = PackageWriter.ToScalar(options.Dtype);

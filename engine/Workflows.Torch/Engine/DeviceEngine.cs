@@ -9,13 +9,13 @@ namespace Workflows.Torch.Engine;
 
 /// <summary>
 /// The process-wide device engine: resolves the device once, loads each base model once (keyed by
-/// path, content digest, dtype and quantisation) so train, evaluate, guard and package share it,
-/// and hands out a lease so two steps never drive the device at the same time.
+/// path, content digest, dtype and quantisation) so train, evaluate, guard and package share it.
+/// Exclusive use of the device is the workflow engine's job: it runs steps marked
+/// <c>UsesDevice</c> one at a time.
 /// </summary>
 public sealed class DeviceEngine
 {
     private readonly ConcurrentDictionary<(string Path, string Digest, torch.ScalarType Dtype, string Quantisation, string Device), Lazy<LoadedModel>> _models = new();
-    private readonly SemaphoreSlim _lease = new(1, 1);
     private readonly object _gate = new();
     private torch.Device? _device;
 
@@ -90,13 +90,6 @@ public sealed class DeviceEngine
         }
     }
 
-    /// <summary>Waits for exclusive use of the device; dispose the lease to release it.</summary>
-    public async Task<IDisposable> AcquireLeaseAsync(CancellationToken cancellationToken = default)
-    {
-        await _lease.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Lease(_lease);
-    }
-
     /// <summary>Drops every cached model (they are freed once no step holds them).</summary>
     public void Clear() => _models.Clear();
 
@@ -109,18 +102,5 @@ public sealed class DeviceEngine
             process.WorkingSet64,
             process.PeakWorkingSet64,
             GC.GetGCMemoryInfo().HeapSizeBytes);
-    }
-
-    private sealed class Lease(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                semaphore.Release();
-            }
-        }
     }
 }
