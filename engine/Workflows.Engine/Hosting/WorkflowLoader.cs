@@ -22,8 +22,7 @@ public sealed class WorkflowLoader(IReadOnlyList<IStepLibrary> builtInLibraries)
     {
         var diagnostics = new DiagnosticList();
         layout ??= ProjectLayout.ForWorkflow(path);
-        var registry = new StepRegistry();
-        foreach (var library in builtInLibraries) registry.AddLibrary(library);
+        var registry = Registry(layout.Root, diagnostics);
 
         if (text is null && !File.Exists(path))
         {
@@ -33,15 +32,12 @@ public sealed class WorkflowLoader(IReadOnlyList<IStepLibrary> builtInLibraries)
         text ??= File.ReadAllText(path);
         var definition = WorkflowParser.Parse(text, path, diagnostics, paramOverrides);
         if (definition is not null)
-        {
-            LoadLibraries(registry, ConfiguredLibraries(layout, diagnostics), layout, diagnostics);
             LoadLibraries(registry, definition.Libraries.Select(l => (l, definition.LibrariesMark ?? new SourceMark(path, 1, 1))), layout, diagnostics);
-        }
         var validated = definition is null ? null : WorkflowValidator.Validate(definition, registry, layout.Root, diagnostics);
         return new LoadedWorkflow(diagnostics.HasErrors ? null : validated, diagnostics.Sorted(), registry, layout, text);
     }
 
-    /// <summary>The registry alone (built-ins plus <c>wf.config.yaml</c> libraries), for <c>wf schema</c>.</summary>
+    /// <summary>Built-ins plus the <c>wf.config.yaml</c> libraries: what every workflow of the project starts with (and what <c>wf schema</c> describes).</summary>
     public StepRegistry Registry(string projectRoot, DiagnosticList diagnostics)
     {
         var registry = new StepRegistry();
