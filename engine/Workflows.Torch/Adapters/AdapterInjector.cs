@@ -100,6 +100,6 @@ public static class AdapterInjector
     private static Nf4Linear Quantise(Linear layer, Nf4Options options)
     {
         var weight = layer.weight!;
-        return new Nf4Linear(weight, options);
+        return new Nf4Linear(weight, options, layer.bias);
     }
 }

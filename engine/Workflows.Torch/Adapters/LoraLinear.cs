@@ -6,7 +6,8 @@ namespace Workflows.Torch.Adapters;
 
 /// <summary>
 /// Wraps a linear layer with a LoRA update: <c>y = W x + s · B A dropout(x)</c>; with DoRA,
-/// <c>y = m / ‖W + s·BA‖ ⊙ (W x + s · B A dropout(x))</c> (row norms, detached). The base layer is
+/// <c>y = m / ‖W + s·BA‖ ⊙ (W x + s · B A dropout(x)) + b</c> (row norms, detached; the base bias b,
+/// if any, is outside the magnitude scaling, as in PEFT). The base layer is
 /// kept unchanged beside A and B (a <see cref="Linear"/> or a quantised <see cref="Nf4Linear"/>);
 /// parameter names follow PEFT: <c>base_layer.weight</c>, <c>lora_A.weight</c>, <c>lora_B.weight</c>,
 /// <c>lora_magnitude_vector</c>.
@@ -76,6 +77,14 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         _ => throw new InvalidOperationException($"cannot read the weight of a {base_layer.GetType().Name}"),
     };
 
+    /// <summary>The base layer's bias (frozen; LoRA never changes it), or null.</summary>
+    public Tensor? BaseBias() => base_layer switch
+    {
+        Linear linear => linear.bias,
+        Nf4Linear nf4 => nf4.bias,
+        _ => null,
+    };
+
     /// <summary>The single weight this layer is equivalent to (base plus update, DoRA-normalised),
     /// without changing anything: what <see cref="Merge"/> writes and a merged export stores.</summary>
     public Tensor EffectiveWeight()
@@ -98,7 +107,10 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         var update = (lora_B.forward(lora_A.forward((_dropout?.forward(x) ?? x).to_type(_dtype))) * Scaling).to_type(result.dtype); // (…, out)
         if (!IsDora) return scope.MoveToOuter(result + update);
         var norm = DeltaWeight.RowNorm(BaseWeight(), Delta());                                            // (out)
-        return scope.MoveToOuter((lora_magnitude_vector! / norm).to_type(result.dtype) * (result + update));
+        var bias = BaseBias();
+        var unbiased = bias is null ? result : result - bias.to_type(result.dtype);
+        var scaled = (lora_magnitude_vector! / norm).to_type(result.dtype) * (unbiased + update);
+        return scope.MoveToOuter(bias is null ? scaled : scaled + bias.to_type(result.dtype));
     }
 
     /// <summary>Folds the update into the base weight (a <see cref="Linear"/> only). Safe: the new

@@ -27,7 +27,7 @@ public static class LlamaLoader
     }
 
     /// <summary>
-    /// A model of the given shape with HF's initialisation (normal(0, 0.02) weights, unit norms),
+    /// A model of the given shape with HF's initialisation (normal(0, 0.02) weights, zero biases, unit norms),
     /// reproducible from <paramref name="seed"/>; for benchmarks and tests.
     /// </summary>
     public static LlamaForCausalLM CreateRandom(LlamaConfig config, long seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
@@ -42,6 +42,10 @@ public static class LlamaLoader
                 if (name.EndsWith("norm.weight", StringComparison.Ordinal))
                 {
                     parameter.fill_(1.0);
+                }
+                else if (name.EndsWith(".bias", StringComparison.Ordinal))
+                {
+                    parameter.zero_();
                 }
                 else
                 {
@@ -65,7 +69,7 @@ public static class LlamaLoader
                 continue;
             }
 
-            throw new ModelLoadException($"{tensors.Path}: unexpected tensor '{name}', which a Llama built from {configPath} does not have; the checkpoint and config disagree");
+            throw new ModelLoadException($"{tensors.Path}: unexpected tensor '{name}', which a {model.Config.ModelType} model built from {configPath} does not have; the checkpoint and config disagree");
         }
 
         using var noGrad = no_grad();

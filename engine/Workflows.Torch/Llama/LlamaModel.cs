@@ -33,24 +33,30 @@ public sealed class LlamaRmsNorm : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>Rotary position embedding in the Hugging Face layout (rotate_half: the two halves of each head pair up).</summary>
+/// <summary>
+/// Rotary position embedding in the Hugging Face layout (rotate_half: the two halves of each head
+/// pair up), with the config's rope scaling (see <see cref="RopeFrequencies"/>).
+/// </summary>
 public sealed class LlamaRotaryEmbedding
 {
-    private readonly int _headDim;
-    private readonly double _theta;
+    private readonly LlamaConfig _config;
+    private readonly Tensor _inverseFrequency;                                                    // (hs/2), float32, CPU
 
-    public LlamaRotaryEmbedding(int headDim, double theta)
+    public LlamaRotaryEmbedding(LlamaConfig config)
     {
-        _headDim = headDim;
-        _theta = theta;
+        _config = config;
+        _inverseFrequency = RopeFrequencies.Compute(config, config.MaxPositionEmbeddings).DetachFromDisposeScope();
     }
 
     /// <summary>cos and sin for positions <c>start .. start+length-1</c>, each (T, hs).</summary>
     public (Tensor Cos, Tensor Sin) For(long start, long length, Device device, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var exponents = arange(0, _headDim, 2, ScalarType.Int64, device).to_type(ScalarType.Float32) / _headDim;
-        var inverseFrequency = 1.0f / pow(tensor((float)_theta, device: device), exponents);        // (hs/2)
+        // Dynamic NTK raises the base once the sequence outgrows max_position_embeddings, as
+        // transformers does from the largest position it is given.
+        var inverseFrequency = (start + length > _config.MaxPositionEmbeddings && _config.Rope is { RopeType: "dynamic" }
+            ? RopeFrequencies.Compute(_config, start + length)
+            : _inverseFrequency).to(device);                                                      // (hs/2)
         var positions = arange(start, start + length, ScalarType.Int64, device).to_type(ScalarType.Float32);
         var angles = outer(positions, inverseFrequency);                                          // (T, hs/2)
         var both = cat([angles, angles], -1);                                                     // (T, hs)
@@ -68,7 +74,8 @@ public sealed class LlamaRotaryEmbedding
 
 /// <summary>
 /// Grouped-query self-attention. The four projections are plain module fields so an adapter can
-/// wrap or replace them (see <see cref="ModuleSurgery"/>).
+/// wrap or replace them (see <see cref="ModuleSurgery"/>). Per family: q/k/v (and o) biases,
+/// Qwen3's per-head q/k RMSNorm before RoPE, and Mistral's sliding window.
 /// </summary>
 public sealed class LlamaAttention : nn.Module
 {
@@ -76,9 +83,12 @@ public sealed class LlamaAttention : nn.Module
     public nn.Module<Tensor, Tensor> k_proj;
     public nn.Module<Tensor, Tensor> v_proj;
     public nn.Module<Tensor, Tensor> o_proj;
+    public LlamaRmsNorm? q_norm;
+    public LlamaRmsNorm? k_norm;
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
+    private readonly int? _window;
 
     public LlamaAttention(LlamaConfig config)
         : base(nameof(LlamaAttention))
@@ -86,18 +96,33 @@ public sealed class LlamaAttention : nn.Module
         _heads = config.NumAttentionHeads;
         _kvHeads = config.KeyValueHeads;
         _headDim = config.HeadDim;
-        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: false);
-        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: false);
-        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: false);
-        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false);
+        _window = config.AttentionWindow;
+        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: config.QkvBias);
+        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.QkvBias);
+        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.QkvBias);
+        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: config.OutputBias);
+        if (config.QkNorm)
+        {
+            q_norm = new LlamaRmsNorm(_headDim, config.RmsNormEps);
+            k_norm = new LlamaRmsNorm(_headDim, config.RmsNormEps);
+        }
+
         RegisterComponents();
     }
 
     public Tensor forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layer)
     {
         var (batch, length) = (x.shape[0], x.shape[1]);
-        var q = q_proj.forward(x).view(batch, length, _heads, _headDim).transpose(1, 2);           // (B, nh, T, hs)
-        var k = k_proj.forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);         // (B, nkv, T, hs)
+        var q = q_proj.forward(x).view(batch, length, _heads, _headDim);                           // (B, T, nh, hs)
+        var k = k_proj.forward(x).view(batch, length, _kvHeads, _headDim);                         // (B, T, nkv, hs)
+        if (q_norm is not null && k_norm is not null)
+        {
+            q = q_norm.forward(q);                                                                 // per head, before RoPE
+            k = k_norm.forward(k);
+        }
+
+        q = q.transpose(1, 2);                                                                     // (B, nh, T, hs)
+        k = k.transpose(1, 2);                                                                     // (B, nkv, T, hs)
         var v = v_proj.forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);         // (B, nkv, T, hs)
         q = LlamaRotaryEmbedding.Apply(q, cos, sin);
         k = LlamaRotaryEmbedding.Apply(k, cos, sin);
@@ -114,21 +139,29 @@ public sealed class LlamaAttention : nn.Module
             v = v.repeat_interleave(_heads / _kvHeads, dim: 1);                                    // (B, nh, S, hs)
         }
 
+        var total = start + length;
         Tensor y;
-        if (length == 1)
+        if (_window is int w && length == 1 && total > w)
+        {
+            // One new token with a window: it sees exactly the last w keys.
+            y = nn.functional.scaled_dot_product_attention(q, k.narrow(2, total - w, w), v.narrow(2, total - w, w));
+        }
+        else if (length == 1)
         {
             y = nn.functional.scaled_dot_product_attention(q, k, v);                               // one new token sees all
         }
-        else if (start == 0)
+        else if (start == 0 && (_window is null || total <= _window))
         {
             y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
         }
         else
         {
-            // New tokens after a cached prefix: token i may see keys 0 .. start+i.
-            var keys = arange(start + length, device: x.device).unsqueeze(0);                      // (1, S)
-            var queries = arange(start, start + length, device: x.device).unsqueeze(1);            // (T, 1)
-            y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: keys <= queries);
+            // Token at position p may see keys p-w+1 .. p (w = window, unbounded without one).
+            var keys = arange(total, device: x.device).unsqueeze(0);                               // (1, S)
+            var queries = arange(start, total, device: x.device).unsqueeze(1);                     // (T, 1)
+            var mask = keys <= queries;
+            if (_window is int window) mask = mask & (keys > queries - window);
+            y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
         }
 
         y = y.transpose(1, 2).contiguous().view(batch, length, _heads * _headDim);                 // (B, T, nh*hs)
@@ -146,9 +179,9 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     public LlamaMlp(LlamaConfig config)
         : base(nameof(LlamaMlp))
     {
-        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
-        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
-        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false);
+        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: config.MlpBiasUsed);
+        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: config.MlpBiasUsed);
+        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: config.MlpBiasUsed);
         RegisterComponents();
     }
 
@@ -181,7 +214,7 @@ public sealed class LlamaDecoderLayer : nn.Module
     }
 }
 
-/// <summary>The decoder stack: token embedding, layers, final norm (HF <c>LlamaModel</c>).</summary>
+/// <summary>The decoder stack: token embedding, layers, final norm (HF <c>LlamaModel</c>, <c>MistralModel</c>, <c>Qwen2Model</c>, <c>Qwen3Model</c>).</summary>
 public sealed class LlamaModel : nn.Module
 {
     public Embedding embed_tokens;
@@ -195,7 +228,7 @@ public sealed class LlamaModel : nn.Module
         embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
         norm = new LlamaRmsNorm(config.HiddenSize, config.RmsNormEps);
-        _rotary = new LlamaRotaryEmbedding(config.HeadDim, config.RopeTheta);
+        _rotary = new LlamaRotaryEmbedding(config);
         RegisterComponents();
     }
 
