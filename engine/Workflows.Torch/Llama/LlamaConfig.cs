@@ -92,9 +92,9 @@ public sealed record LlamaConfig
     [JsonPropertyName("max_window_layers")]
     public int? MaxWindowLayers { get; init; }
 
-    /// <summary>Dropout on attention weights during training; only 0 is supported.</summary>
+    /// <summary>Dropout on attention weights during training; only 0 (or absent) is supported.</summary>
     [JsonPropertyName("attention_dropout")]
-    public double AttentionDropout { get; init; }
+    public double? AttentionDropout { get; init; }
 
     /// <summary>Beginning-of-sequence token id.</summary>
     [JsonPropertyName("bos_token_id")]
@@ -228,7 +228,7 @@ public sealed record LlamaConfig
         Require(SlidingWindow is null || SlidingWindow > 0, $"sliding_window must be positive or null, got {SlidingWindow}");
         Require(SlidingWindow is null || ModelType is "mistral" or "qwen2" or "qwen3",
             $"sliding_window is not part of model_type '{ModelType}'; use model_type mistral for sliding-window attention");
-        Require(AttentionDropout == 0, $"attention_dropout {AttentionDropout} is not supported; only 0");
+        Require(AttentionDropout is null or 0, $"attention_dropout {AttentionDropout} is not supported; only 0");
         _ = RopeScaling.Parse(RopeScalingValue, source);                                           // names a bad rope_type
         return this;
     }
