@@ -37,8 +37,10 @@ public static class TextGenerator
         var promptText = tokenizer.Decode(promptTokens);
         var completion = string.Empty;
         var reason = StopReason.MaxTokens;
+        // Sized for this prompt and answer, not the whole context: Llama 3.x declares 131072
+        // positions, a cache that large would take gigabytes per layer stack before one token.
         using var cache = options.UseKvCache
-            ? new KvCache(model.Config, 1, capacity, device, model.Dtype)
+            ? new KvCache(model.Config, 1, Math.Min(capacity, promptTokens.Count + (long)options.MaxTokens), device, model.Dtype)
             : null;
         using var noGrad = no_grad();
         while (generated.Count < options.MaxTokens)
