@@ -39,7 +39,7 @@ public sealed record LlamaConfig
     [JsonPropertyName("num_key_value_heads")]
     public int? NumKeyValueHeads { get; init; }
 
-    /// <summary>Per-head width; defaults to hidden_size / num_attention_heads.</summary>
+    /// <summary>Per-head width; defaults to hidden_size / num_attention_heads (qwen3: 128). May differ from that ratio.</summary>
     [JsonPropertyName("head_dim")]
     public int? HeadDimOverride { get; init; }
 
@@ -47,7 +47,7 @@ public sealed record LlamaConfig
     [JsonPropertyName("vocab_size")]
     public int VocabSize { get; init; }
 
-    /// <summary>Longest sequence the model was trained for; the KV cache is sized by it.</summary>
+    /// <summary>Longest sequence the model was trained for: generation stops there, and dynamic NTK rope scaling starts there.</summary>
     [JsonPropertyName("max_position_embeddings")]
     public int MaxPositionEmbeddings { get; init; } = 2048;
 
