@@ -54,6 +54,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         // One process computes a fingerprint at a time, as build systems do: a second run waits here,
         // then reuses what the first one stored, and no two processes share a checkpoint folder.
         FileLock stepLock;
+        var plannedReason = step.Reason;
         try
         {
             stepLock = await FileLock.AcquireAsync(Path.Combine(layout.Locks, fingerprint.Fingerprint + ".lock"), $"run {record.Id} step '{step.Name}'",
@@ -74,6 +75,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         }
         using (stepLock)
         {
+            step.Reason = plannedReason;
             if (!stepPlan.Forced && new RunCache(layout, _store).Lookup(fingerprint.Fingerprint!) is { } reused)
             {
                 step.Reason = $"cached (computed meanwhile by run {reused.RunId})";
