@@ -79,7 +79,7 @@ public sealed class CommandTests
     public void RunsAndShow_AfterARun_ListAndDescribeIt()
     {
         WfCommand.Run(_project, "run", "wf.yaml");
-        Assert.That(WfCommand.Run(_project, "runs").Out, Does.Contain("succeeded  cli v1"));
+        Assert.That(WfCommand.Run(_project, "runs").Out, Does.Match(@"succeeded\s+cli v1"));
         var show = WfCommand.Run(_project, "show", "latest");
         Assert.That(show.Out, Does.Contain("augment (augment): succeeded"));
         Assert.That(show.Out, Does.Contain("output   dataset → "));

@@ -13,6 +13,8 @@ internal static class CommandCatalog
         yield return ResumeCommand.Create();
         yield return RunsCommand.Create();
         yield return ShowCommand.Create();
+        yield return VerifyCommand.Create();
+        yield return GcCommand.Create();
         yield return GraphCommand.Create();
         yield return StepsCommand.Create();
         yield return SchemaCommand.Create();

@@ -18,16 +18,21 @@ internal static class ResumeCommand
         {
             var layout = ProjectLayout.ForDirectory(Directory.GetCurrentDirectory());
             var records = new RunRecordStore(layout);
-            var record = records.Find(result.GetValue(run)!);
-            if (record is null)
+            var lookup = records.Lookup(result.GetValue(run)!);
+            if (lookup.Record is not { } record)
             {
-                Console.Error.WriteLine($"no run '{result.GetValue(run)}' under {layout.Runs}; `wf runs` lists them (run wf from the project root)");
+                Console.Error.WriteLine(lookup.Problem);
                 return 1;
             }
             if (record.Status == RunStatus.Succeeded)
             {
                 Console.WriteLine($"run {record.Id} already succeeded; nothing to resume");
                 return 0;
+            }
+            if (record.Status == RunStatus.Running) // its process still holds the run lock
+            {
+                Console.Error.WriteLine(RunInProgress.Message(records, record.Id));
+                return 1;
             }
             var snapshot = Path.Combine(records.DirectoryOf(record.Id), RunRecordStore.WorkflowSnapshotFile);
             var text = File.Exists(snapshot) ? File.ReadAllText(snapshot) : null;

@@ -50,17 +50,30 @@ internal static class RunExecution
             WorkflowText = loaded.Text,
         };
         var executor = new WorkflowExecutor(loaded.Layout);
-        RunRecord record;
-        if (plain || Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+        if (resume is not null && new RunRecordStore(loaded.Layout).IsAlive(resume.Id))
         {
-            record = await executor.RunAsync(plan, request with { Observer = new PlainObserver(Console.Out) }, cancellationToken);
+            Console.Error.WriteLine(RunInProgress.Message(new RunRecordStore(loaded.Layout), resume.Id));
+            return 1;
         }
-        else
+        RunRecord record;
+        try
         {
-            record = await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(ctx => executor.RunAsync(plan, request with { Observer = new LiveObserver(ctx) }, cancellationToken));
-            Console.WriteLine(RunSummary.Line(record));
+            if (plain || Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+            {
+                record = await executor.RunAsync(plan, request with { Observer = new PlainObserver(Console.Out) }, cancellationToken);
+            }
+            else
+            {
+                record = await AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .StartAsync(ctx => executor.RunAsync(plan, request with { Observer = new LiveObserver(ctx) }, cancellationToken));
+                Console.WriteLine(RunSummary.Line(record));
+            }
+        }
+        catch (RunInProgressException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
         }
         return record.Status switch { RunStatus.Succeeded => 0, RunStatus.Cancelled => 130, _ => 1 };
     }

@@ -13,19 +13,21 @@ internal static class RunsCommand
         var command = new Command("runs", "List runs, newest first") { limit };
         command.SetAction(result =>
         {
-            var runs = new RunRecordStore(ProjectLayout.ForDirectory(Directory.GetCurrentDirectory())).List();
+            var records = new RunRecordStore(ProjectLayout.ForDirectory(Directory.GetCurrentDirectory()));
+            var runs = records.List();
+            foreach (var (_, problem) in records.Corrupt()) Console.Error.WriteLine(problem);
             if (runs.Count == 0)
             {
                 Console.WriteLine("no runs yet; `wf run <workflow.yaml>` starts one");
                 return 0;
             }
-            Console.WriteLine($"{"RUN",-23}  {"STATUS",-9}  {"WORKFLOW",-24}  {"STARTED",-19}  STEPS");
+            Console.WriteLine($"{"RUN",-23}  {"STATUS",-11}  {"WORKFLOW",-24}  {"STARTED",-19}  STEPS");
             foreach (var run in runs.Take(result.GetValue(limit)))
             {
                 var ran = run.Steps.Count(s => s.State == StepState.Succeeded);
                 var cached = run.Steps.Count(s => s.State == StepState.Cached);
                 var failed = run.Steps.Count(s => s.State is StepState.Failed);
-                Console.WriteLine($"{run.Id,-23}  {run.Status.ToString().ToLowerInvariant(),-9}  {Trim($"{run.WorkflowName} v{run.WorkflowVersion}", 24),-24}  {run.Started.LocalDateTime:yyyy-MM-dd HH:mm:ss}  {ran} ran, {cached} cached{(failed > 0 ? $", {failed} failed" : "")}");
+                Console.WriteLine($"{run.Id,-23}  {run.Status.ToString().ToLowerInvariant(),-11}  {Trim($"{run.WorkflowName} v{run.WorkflowVersion}", 24),-24}  {run.Started.LocalDateTime:yyyy-MM-dd HH:mm:ss}  {ran} ran, {cached} cached{(failed > 0 ? $", {failed} failed" : "")}");
             }
             return 0;
         });

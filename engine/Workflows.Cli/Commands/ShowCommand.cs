@@ -15,10 +15,10 @@ internal static class ShowCommand
         command.SetAction(result =>
         {
             var layout = ProjectLayout.ForDirectory(Directory.GetCurrentDirectory());
-            var record = new RunRecordStore(layout).Find(result.GetValue(run)!);
-            if (record is null)
+            var lookup = new RunRecordStore(layout).Lookup(result.GetValue(run)!);
+            if (lookup.Record is not { } record)
             {
-                Console.Error.WriteLine($"no run '{result.GetValue(run)}' under {layout.Runs}; `wf runs` lists them");
+                Console.Error.WriteLine(lookup.Problem);
                 return 1;
             }
             Print(record, new ArtifactStore(layout));
@@ -30,6 +30,8 @@ internal static class ShowCommand
     private static void Print(RunRecord record, ArtifactStore store)
     {
         Console.WriteLine($"run       {record.Id} ({record.Status.ToString().ToLowerInvariant()}, attempt {record.Attempts})");
+        if (record.Status == RunStatus.Interrupted)
+            Console.WriteLine($"          its process ended without finishing the run; `wf resume {record.Id}` continues it");
         Console.WriteLine($"workflow  {record.WorkflowName} v{record.WorkflowVersion} — {record.WorkflowFile} (sha256 {record.ContentHash[..12]})");
         Console.WriteLine($"started   {record.Started.LocalDateTime:yyyy-MM-dd HH:mm:ss}{(record.Ended is { } e ? $", ended {e.LocalDateTime:HH:mm:ss}" : "")}");
         if (record.ParamOverrides.Count > 0) Console.WriteLine($"params    {string.Join(", ", record.ParamOverrides.Select(p => $"{p.Key}={p.Value}"))}");
@@ -41,7 +43,8 @@ internal static class ShowCommand
             Console.WriteLine($"  {step.Name} ({step.Type}): {step.State.ToString().ToLowerInvariant()} {seconds}");
             if (step.Reason is not null) Console.WriteLine($"    why      {step.Reason}");
             if (step.Fingerprint is not null) Console.WriteLine($"    print    {step.Fingerprint[..16]}");
-            foreach (var (name, digest) in step.Outputs) Console.WriteLine($"    output   {name} → {store.PathOf(digest)}");
+            foreach (var (name, digest) in step.Outputs)
+                Console.WriteLine($"    output   {name} → {store.PathOf(digest)}{(store.Contains(digest) ? "" : " (no longer stored: removed by `wf gc` or moved aside as damaged)")}");
             foreach (var (name, value) in step.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) Console.WriteLine($"    metric   {name} = {value.ToString("G6", CultureInfo.InvariantCulture)}");
             if (step.Error is not null) Console.WriteLine($"    error    {step.Error}");
         }

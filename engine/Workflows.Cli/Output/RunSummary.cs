@@ -14,7 +14,7 @@ internal static class RunSummary
             text += " — nothing to do, every step was cached";
         var failed = record.Steps.FirstOrDefault(s => s.State == StepState.Failed);
         if (failed is not null) text += $"{Environment.NewLine}step '{failed.Name}' failed: {failed.Error}";
-        if (record.Status is RunStatus.Failed or RunStatus.Cancelled)
+        if (record.Status is RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted)
             text += $"{Environment.NewLine}fix the cause, then `wf resume {record.Id}` continues without redoing finished steps";
         return text;
     }

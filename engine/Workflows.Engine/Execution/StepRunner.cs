@@ -10,14 +10,16 @@ using Workflows.Engine.Tracking;
 
 namespace Workflows.Engine.Execution;
 
-/// <summary>Runs one step of a plan: fingerprint now that inputs exist, cache check, device lease,
-/// the step itself under an optional timeout, then atomic commit of its outputs.</summary>
+/// <summary>Runs one step of a plan: fingerprint now that inputs exist, cache check, the fingerprint's
+/// lock (shared by every process on the project), an integrity check of its inputs, device lease, the
+/// step itself under an optional timeout, then atomic commit of its outputs.</summary>
 internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRecord record, RunRequest request, ITracker tracker, IReadOnlyDictionary<string, string> runTags)
 {
     private readonly ArtifactStore _store = new(layout);
     private readonly RunRecordStore _records = new(layout);
     private readonly StepBinding _binding = new(plan.Workflow, new ArtifactStore(layout));
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _known = new(StringComparer.Ordinal);
+    private readonly InputIntegrity _inputs = new(new ArtifactStore(layout), plan, request.Observer);
 
     public StepRecord Skip(StepPlan stepPlan, StepRecord? blockedBy, bool cancelled)
     {
@@ -29,24 +31,75 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         return step;
     }
 
-    public async Task RunAsync(StepPlan stepPlan, CancellationToken cancellationToken)
+    public async Task<StepRecord> RunAsync(StepPlan stepPlan, CancellationToken cancellationToken, string? reason = null)
     {
         var step = record.Step(stepPlan.Step.Name);
         if (stepPlan.Decision == StepDecision.NotSelected)
         {
             Skip(stepPlan, null, false);
-            return;
+            return step;
         }
         var fingerprint = _binding.Fingerprint(stepPlan.Step, _known);
         step.Fingerprint = fingerprint.Fingerprint;
-        var cached = stepPlan.Forced ? null : stepPlan.Cache ?? new RunCache(layout, _store).Lookup(fingerprint.Fingerprint!);
+        var cached = stepPlan.Forced ? null
+            : stepPlan.Cache is { } planned && planned.Outputs.Values.All(_store.Contains) ? planned
+            : new RunCache(layout, _store).Lookup(fingerprint.Fingerprint!);
         if (cached is not null)
         {
             if (stepPlan.Decision == StepDecision.Run) step.Reason = "cached (upstream outputs unchanged)";
             await RecordCachedAsync(step, cached);
-            return;
+            return step;
         }
 
+        // One process computes a fingerprint at a time, as build systems do: a second run waits here,
+        // then reuses what the first one stored, and no two processes share a checkpoint folder.
+        FileLock stepLock;
+        var plannedReason = step.Reason;
+        try
+        {
+            stepLock = await FileLock.AcquireAsync(Path.Combine(layout.Locks, fingerprint.Fingerprint + ".lock"), $"run {record.Id} step '{step.Name}'",
+                owner =>
+                {
+                    step.Reason = $"waiting: {owner?.ToString() ?? "another process"} is computing this step (same fingerprint); its result will be reused";
+                    _records.Save(record); // so `wf show` says what this run is waiting for
+                    request.Observer.StepLog(step.Name, StepLogLevel.Warning, step.Reason);
+                },
+                cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            step.State = StepState.Cancelled;
+            step.Error = "cancelled while waiting for another run computing the same step; continue with `wf resume " + record.Id + "`";
+            Finish(step);
+            return step;
+        }
+        using (stepLock)
+        {
+            step.Reason = plannedReason;
+            if (!stepPlan.Forced && new RunCache(layout, _store).Lookup(fingerprint.Fingerprint!) is { } reused)
+            {
+                step.Reason = $"cached (computed meanwhile by run {reused.RunId})";
+                await RecordCachedAsync(step, reused);
+                return step;
+            }
+            var damaged = await _inputs.EnsureAsync(stepPlan, _known, (producer, why, ct) => RunAsync(producer, ct, why), cancellationToken);
+            if (damaged is not null)
+            {
+                step.State = StepState.Failed;
+                step.Error = damaged;
+                Finish(step);
+                return step;
+            }
+            if (reason is not null) step.Reason = reason;
+            fingerprint = _binding.Fingerprint(stepPlan.Step, _known); // unchanged unless a repaired input came back different
+            step.Fingerprint = fingerprint.Fingerprint;
+            await ExecuteAsync(stepPlan, step, fingerprint, cancellationToken);
+            return step;
+        }
+    }
+
+    private async Task ExecuteAsync(StepPlan stepPlan, StepRecord step, FingerprintResult fingerprint, CancellationToken cancellationToken)
+    {
         step.State = StepState.Running;
         step.Started = DateTimeOffset.UtcNow;
         step.Error = null;

@@ -16,6 +16,14 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
         var workflow = plan.Workflow.Definition;
         var records = new RunRecordStore(layout);
         var record = StartRecord(plan, request);
+        // The run lock says "this run is alive" to `wf runs`, `wf show` and a second `wf resume`; the
+        // kernel drops it when this process dies, so a killed run reads as interrupted, never stuck.
+        using var runLock = FileLock.TryAcquire(records.LockPathOf(record.Id), $"run {record.Id}")
+            ?? throw new RunInProgressException(RunInProgress.Message(records, record.Id));
+        using var storeLock = await StoreLock.SharedAsync(layout,
+            () => request.Observer.StepLog("store", Steps.StepLogLevel.Warning, "waiting for `wf gc` to finish with .wf/store"), cancellationToken);
+        if (request.Resume is not null && Directory.Exists(Path.Combine(layout.Temp, record.Id)))
+            Directory.Delete(Path.Combine(layout.Temp, record.Id), recursive: true); // left by the process that died
         if (request.WorkflowText is not null && request.Resume is null) records.SaveWorkflowSnapshot(record.Id, request.WorkflowText);
 
         var tracker = new ResilientTracker(request.Tracker, message => request.Observer.StepLog("tracking", Steps.StepLogLevel.Warning, message));
@@ -55,6 +63,8 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
             : RunStatus.Succeeded;
         record.Ended = DateTimeOffset.UtcNow;
         records.Save(record);
+        var scratch = Path.Combine(layout.Temp, record.Id);
+        if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
         await tracker.EndRunAsync(record.TrackingRunId, record.Status switch
         {
             RunStatus.Succeeded => TrackingRunStatus.Finished,

@@ -4,14 +4,25 @@ using Workflows.Engine.Storage;
 namespace Workflows.Engine.Runs;
 
 /// <summary>Reads and writes run records; each write replaces <c>run.json</c> atomically, so a killed
-/// process leaves the last complete record, which <c>wf resume</c> continues from.</summary>
+/// process leaves the last complete record, which <c>wf resume</c> continues from. The process running a
+/// run holds <c>run.lock</c> beside it; a record saying "running" whose lock is free was interrupted.</summary>
 public sealed class RunRecordStore(ProjectLayout layout)
 {
     private readonly Lock _gate = new();
 
     public const string WorkflowSnapshotFile = "workflow.yaml";
+    public const string RecordFile = "run.json";
 
     public string DirectoryOf(string runId) => Path.Combine(layout.Runs, runId);
+
+    /// <summary>The OS lock the process running <paramref name="runId"/> holds until it ends.</summary>
+    public string LockPathOf(string runId) => Path.Combine(DirectoryOf(runId), "run.lock");
+
+    /// <summary>True while a process is running <paramref name="runId"/> (it holds the run lock).</summary>
+    public bool IsAlive(string runId) => FileLock.IsHeld(LockPathOf(runId));
+
+    /// <summary>Who holds the run lock, for messages.</summary>
+    public LockOwner? Owner(string runId) => FileLock.Owner(LockPathOf(runId));
 
     public static string NewId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
@@ -19,7 +30,7 @@ public sealed class RunRecordStore(ProjectLayout layout)
     {
         lock (_gate)
         {
-            AtomicFile.WriteAllText(Path.Combine(DirectoryOf(record.Id), "run.json"), JsonSerializer.Serialize(record, EngineJson.Options));
+            AtomicFile.WriteAllText(Path.Combine(DirectoryOf(record.Id), RecordFile), JsonSerializer.Serialize(record, EngineJson.Options));
         }
     }
 
@@ -27,30 +38,69 @@ public sealed class RunRecordStore(ProjectLayout layout)
     public void SaveWorkflowSnapshot(string runId, string text) =>
         AtomicFile.WriteAllText(Path.Combine(DirectoryOf(runId), WorkflowSnapshotFile), text);
 
+    /// <summary>The record of <paramref name="runId"/>, null when there is none.</summary>
+    /// <exception cref="JsonException">The record exists but cannot be read (see <see cref="Lookup"/>).</exception>
     public RunRecord? Load(string runId)
     {
-        var path = Path.Combine(DirectoryOf(runId), "run.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(path), EngineJson.Options) : null;
+        var path = Path.Combine(DirectoryOf(runId), RecordFile);
+        if (!File.Exists(path)) return null;
+        var record = JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(path), EngineJson.Options)
+            ?? throw new JsonException("the file holds no record (null)");
+        if (record.Status == RunStatus.Running && !IsAlive(runId)) record.Status = RunStatus.Interrupted;
+        return record;
     }
 
-    /// <summary>All runs, newest first. Unreadable records are skipped.</summary>
-    public IReadOnlyList<RunRecord> List()
-    {
-        if (!Directory.Exists(layout.Runs)) return [];
-        return Directory.EnumerateDirectories(layout.Runs)
-            .Select(d => Path.GetFileName(d))
-            .Select(id => { try { return Load(id); } catch (JsonException) { return null; } })
-            .OfType<RunRecord>()
-            .OrderByDescending(r => r.Started)
-            .ToList();
-    }
+    /// <summary>All readable runs, newest first (see <see cref="Corrupt"/> for the others).</summary>
+    public IReadOnlyList<RunRecord> List() =>
+        Entries().Where(e => e.Record is not null).Select(e => e.Record!).OrderByDescending(r => r.Started).ToList();
+
+    /// <summary>Runs whose <c>run.json</c> cannot be read: id and what is wrong, worded for the user.</summary>
+    public IReadOnlyList<(string Id, string Problem)> Corrupt() =>
+        Entries().Where(e => e.Problem is not null).Select(e => (e.Id, e.Problem!)).OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
 
     /// <summary>Finds a run by full id or unique prefix; "latest" names the newest.</summary>
-    public RunRecord? Find(string idOrPrefix)
+    public RunRecord? Find(string idOrPrefix) => Lookup(idOrPrefix).Record;
+
+    /// <summary>Like <see cref="Find"/>, but says why nothing was found: no such run, an ambiguous prefix,
+    /// or a record that exists and is corrupt (named with its path and what to do).</summary>
+    public RunLookup Lookup(string idOrPrefix)
     {
-        var runs = List();
-        if (idOrPrefix == "latest") return runs.FirstOrDefault();
-        var matches = runs.Where(r => r.Id.StartsWith(idOrPrefix, StringComparison.Ordinal)).ToList();
-        return matches.Count == 1 ? matches[0] : runs.FirstOrDefault(r => r.Id == idOrPrefix);
+        var entries = Entries();
+        if (idOrPrefix == "latest")
+        {
+            var latest = entries.Where(e => e.Record is not null).MaxBy(e => e.Record!.Started);
+            return latest is not null ? new RunLookup(latest.Record, null) : new RunLookup(null, $"no runs yet under {layout.Runs}");
+        }
+        var matches = entries.Where(e => e.Id == idOrPrefix).ToList();
+        if (matches.Count == 0) matches = entries.Where(e => e.Id.StartsWith(idOrPrefix, StringComparison.Ordinal)).ToList();
+        return matches.Count switch
+        {
+            0 => new RunLookup(null, $"no run '{idOrPrefix}' under {layout.Runs}; `wf runs` lists them (run wf from the project root)"),
+            1 => new RunLookup(matches[0].Record, matches[0].Problem),
+            _ => new RunLookup(null, $"'{idOrPrefix}' matches {matches.Count} runs ({string.Join(", ", matches.Take(5).Select(m => m.Id))}); give more of the id"),
+        };
     }
+
+    private List<Entry> Entries()
+    {
+        if (!Directory.Exists(layout.Runs)) return [];
+        var entries = new List<Entry>();
+        foreach (var id in Directory.EnumerateDirectories(layout.Runs).Select(d => Path.GetFileName(d)!))
+        {
+            try
+            {
+                if (Load(id) is { } record) entries.Add(new Entry(id, record, null));
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+            {
+                var path = Path.Combine(DirectoryOf(id), RecordFile);
+                entries.Add(new Entry(id, null,
+                    $"the record of run {id} is corrupt: {path} ({e.Message.Split('\n')[0].TrimEnd()}); it cannot be shown or resumed. " +
+                    $"Finished steps are still cached, so `wf run <workflow>` redoes only what is missing; move {DirectoryOf(id)} away to stop seeing this"));
+            }
+        }
+        return entries;
+    }
+
+    private sealed record Entry(string Id, RunRecord? Record, string? Problem);
 }

@@ -20,6 +20,33 @@ public sealed class ArtifactStore(ProjectLayout layout)
         return File.Exists(path) ? JsonSerializer.Deserialize<ArtifactManifest>(File.ReadAllText(path), EngineJson.Options) : null;
     }
 
+    /// <summary>Every stored digest (folders under <c>.wf/store</c>), in ordinal order.</summary>
+    public IReadOnlyList<string> List() => Directory.Exists(layout.Store)
+        ? Directory.EnumerateDirectories(layout.Store).Select(d => Path.GetFileName(d)!).Where(d => !d.Contains(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
+        : [];
+
+    /// <summary>Reads every byte of an artifact and compares it with its manifest: empty when intact,
+    /// else one line per problem, each naming the file.</summary>
+    public IReadOnlyList<string> Problems(string digest) => ArtifactVerifier.Problems(PathOf(digest), digest);
+
+    /// <summary>Moves a damaged artifact out of the store into <c>.wf/quarantine/</c> (so nothing reads it and
+    /// its producer runs again) and returns where it went; null when it was already gone.</summary>
+    public string? Quarantine(string digest)
+    {
+        var source = PathOf(digest);
+        var target = Path.Combine(layout.Quarantine, $"{digest}-{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}");
+        Directory.CreateDirectory(layout.Quarantine);
+        try
+        {
+            Directory.Move(source, target);
+            return target;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null; // another reader moved it first
+        }
+    }
+
     /// <summary>Moves <paramref name="folder"/> into the store and returns its digest. When the same
     /// content is already stored the folder is discarded (deduplication).</summary>
     public string Commit(string folder, ArtifactKind kind, ArtifactProvenance provenance)
@@ -28,8 +55,14 @@ public sealed class ArtifactStore(ProjectLayout layout)
         var target = PathOf(digest);
         if (Contains(digest))
         {
-            Directory.Delete(folder, recursive: true);
-            return digest;
+            // Deduplicate only against intact bytes: a stored copy that no longer matches its digest is
+            // moved aside and replaced, which is how `--force` repairs a damaged artifact.
+            if (Problems(digest).Count == 0)
+            {
+                Directory.Delete(folder, recursive: true);
+                return digest;
+            }
+            Quarantine(digest);
         }
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => new FileInfo(f))

@@ -14,11 +14,15 @@ public static class ContentDigest
     public static string OfFile(string path)
     {
         var info = new FileInfo(path);
-        return FileCache.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), _ =>
-        {
-            using var stream = info.OpenRead();
-            return Convert.ToHexStringLower(SHA256.HashData(stream));
-        });
+        return FileCache.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), _ => Hash(info.FullName));
+    }
+
+    /// <summary>Hex sha256 of a file's bytes, read now (never from the per-process memo): for integrity checks,
+    /// where a damaged file may keep its size and modification time.</summary>
+    public static string Hash(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>Digest of a file or a folder tree. Files named in <paramref name="exclude"/> at the top

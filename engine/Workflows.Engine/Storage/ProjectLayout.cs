@@ -1,7 +1,8 @@
 namespace Workflows.Engine.Storage;
 
 /// <summary>Where a project keeps its state: <c>.wf/store</c> (artifacts), <c>.wf/cache</c> (fingerprint →
-/// outputs), <c>.wf/state</c> (last options per step, for plan explanations), <c>.wf/runs</c>.</summary>
+/// outputs), <c>.wf/state</c> (last options per step, for plan explanations), <c>.wf/runs</c>,
+/// <c>.wf/locks</c> and <c>.wf/quarantine</c>.</summary>
 public sealed class ProjectLayout(string root)
 {
     public string Root { get; } = Path.GetFullPath(root);
@@ -13,6 +14,10 @@ public sealed class ProjectLayout(string root)
     public string Runs => Path.Combine(StateRoot, "runs");
     public string Temp => Path.Combine(StateRoot, "tmp");
     public string Checkpoints => Path.Combine(StateRoot, "checkpoints");
+    /// <summary>OS lock files: one per step fingerprint being computed, and the store lock that <c>wf gc</c> takes.</summary>
+    public string Locks => Path.Combine(StateRoot, "locks");
+    /// <summary>Damaged artifacts moved aside by a read check or <c>wf verify --quarantine</c>.</summary>
+    public string Quarantine => Path.Combine(StateRoot, "quarantine");
 
     /// <summary>The project root for a workflow file: see <see cref="ForDirectory"/>, from the file's folder.</summary>
     public static ProjectLayout ForWorkflow(string workflowPath) =>

@@ -52,7 +52,7 @@ public class TrackingTests
     {
         using var project = new TempProject().Write(Workflow.Replace("fail: true", "text: B"));
         var record = await project.RunAsync(request: new RunRequest { Tracker = new BrokenTracker() });
-        Assert.That(record.Status, Is.EqualTo(Runs.RunStatus.Succeeded));
+        Assert.That(record.Status, Is.EqualTo(Workflows.Engine.Runs.RunStatus.Succeeded));
     }
 
     private sealed class BrokenTracker : ITracker

@@ -71,9 +71,20 @@ public class WorkflowExecutorTests
     [Test]
     public async Task Run_IndependentSteps_RunConcurrently()
     {
-        using var project = new TempProject().Write(Header + "steps:\n  a: { uses: echo, with: { barrier: x } }\n  b: { uses: echo, with: { barrier: x } }\n");
+        using var project = new TempProject().Write(Header + "steps:\n  a: { uses: echo, with: { barrier: x, text: A } }\n  b: { uses: echo, with: { barrier: x, text: B } }\n");
         var record = await project.RunAsync(request: new RunRequest { MaxParallelSteps = 2 });
         Assert.That(record.Status, Is.EqualTo(RunStatus.Succeeded), record.Step("a").Error);
+    }
+
+    [Test]
+    public async Task Run_TwoStepsWithOneFingerprint_ComputeItOnceAndReuseIt()
+    {
+        using var project = new TempProject().Write(Header + "steps:\n  a: { uses: echo, with: { delay_ms: 300, text: same } }\n  b: { uses: echo, with: { delay_ms: 300, text: same } }\n");
+        var record = await project.RunAsync(request: new RunRequest { MaxParallelSteps = 2 });
+        Assert.That(record.Status, Is.EqualTo(RunStatus.Succeeded));
+        Assert.That(TestProbe.StartedSteps, Has.Count.EqualTo(1));
+        var reused = record.Steps.Single(s => s.State == StepState.Cached);
+        Assert.That(reused.Reason, Does.StartWith($"cached (computed meanwhile by run {record.Id})"));
     }
 
     [Test]

@@ -112,5 +112,6 @@ public sealed class TestSteps : IStepLibrary
         registry.Add<EchoStep, EchoOptions>();
         registry.Add<MakeModelStep, MakeModelOptions>();
         registry.Add<DeviceStep, DeviceOptions>();
+        registry.Add<UnstableStep, UnstableOptions>();
     }
 }
