@@ -36,4 +36,14 @@ public sealed class StableRandom(ulong seed)
     public int Next(int maxExclusive) => maxExclusive <= 0
         ? throw new ArgumentOutOfRangeException(nameof(maxExclusive))
         : (int)(NextUInt64() % (ulong)maxExclusive);
+
+    /// <summary>Fisher–Yates shuffle of <paramref name="items"/> in place.</summary>
+    public void Shuffle<T>(IList<T> items)
+    {
+        for (var i = items.Count - 1; i > 0; i--)
+        {
+            var j = Next(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
 }

@@ -51,7 +51,7 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
 
         var failures = GateCheck.Failures(options, results);
         var report = context.CreateOutput("report");
-        await EvaluationReport.WriteAsync(report, options, results, failures, cancellationToken);
+        await EvaluationReport.WriteAsync(report, options, results, failures, context.ProjectRoot, cancellationToken);
         var metrics = EvaluationMetrics.Flatten(results);
         foreach (var (key, value) in metrics) context.LogMetric(key, value);
         if (failures.Count == 0) return StepResult.Succeeded(metrics);

@@ -12,8 +12,15 @@ internal static class EvaluationReport
     public const string MarkdownFile = "report.md";
 
     public static async Task WriteAsync(string folder, EvaluateOptions options, IReadOnlyList<ModelResult> results,
-        IReadOnlyList<string> failures, CancellationToken ct)
+        IReadOnlyList<string> failures, string projectRoot, CancellationToken ct)
     {
+        // Store inputs are recorded relative to the project, so the report is the same wherever it lives.
+        options = options with
+        {
+            Adapters = options.Adapters.Select(a => ReportPaths.Portable(a, projectRoot)!).ToList(),
+            Tasks = options.Tasks.ToDictionary(t => t.Key, t => t.Value with { Dataset = ReportPaths.Portable(t.Value.Dataset, projectRoot)! }),
+        };
+        results = results.Select(r => r with { Source = ReportPaths.Portable(r.Source, projectRoot)! }).ToList();
         var json = new JsonObject
         {
             ["model"] = options.Model,

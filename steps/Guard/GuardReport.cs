@@ -11,8 +11,10 @@ internal static class GuardReport
     public const string MarkdownFile = "report.md";
     public const int QuotedChars = 400;
 
-    public static async Task WriteAsync(string folder, GuardRun run, CancellationToken ct)
+    public static async Task WriteAsync(string folder, GuardRun run, string projectRoot, CancellationToken ct)
     {
+        // Store inputs are recorded relative to the project, so the report is the same wherever it lives.
+        run = run with { Options = run.Options with { Adapter = ReportPaths.Portable(run.Options.Adapter, projectRoot), Prompts = ReportPaths.Portable(run.Options.Prompts, projectRoot), Scan = ReportPaths.Portable(run.Options.Scan, projectRoot) } };
         var json = new JsonObject
         {
             ["model"] = run.Options.Model,

@@ -47,7 +47,7 @@ public sealed class GuardStep : IStep<GuardOptions>
         var scan = scanItems is null ? null : new GuardTally(scanItems);
         var run = new GuardRun(options, suiteItems, suite, scanItems, scan, GuardThresholds.Breaches(options.Thresholds, suite, scan), notes);
         var report = context.CreateOutput("report");
-        await GuardReport.WriteAsync(report, run, cancellationToken);
+        await GuardReport.WriteAsync(report, run, context.ProjectRoot, cancellationToken);
         var metrics = run.Metrics();
         foreach (var (key, value) in metrics) context.LogMetric(key, value);
         if (run.Breaches.Count == 0) return StepResult.Succeeded(metrics);

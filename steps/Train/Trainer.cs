@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
 using Workflows.Engine.Steps;
+using Workflows.Steps.Datasets;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
@@ -128,7 +129,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     {
         var epoch = k / BatchesPerEpoch;
         var order = Enumerable.Range(0, train.Examples.Count).ToArray();
-        new Random(HashCode.Combine(options.Seed, epoch) & int.MaxValue).Shuffle(order);
+        StableRandom.For(options.Seed, "epoch", epoch).Shuffle(order);           // the same order in every process
         return order.Skip(k % BatchesPerEpoch * options.BatchSize).Take(options.BatchSize).Select(i => train.Examples[i]).ToArray();
     }
 

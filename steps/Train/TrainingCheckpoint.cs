@@ -18,10 +18,16 @@ public static class TrainingCheckpoint
     private const string LatestFile = "latest";
     private const string OptimizerFile = "optimizer.safetensors";
     private const string StateFile = "state.json";
+    private const string PreviousSuffix = ".old";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    /// <summary>The folder of the best adapter so far.</summary>
-    public static string BestFolder(string stateDirectory) => Path.Combine(stateDirectory, "best");
+    /// <summary>The folder of the best adapter so far (put back first if a kill interrupted its replacement).</summary>
+    public static string BestFolder(string stateDirectory)
+    {
+        var best = Path.Combine(stateDirectory, "best");
+        if (!Directory.Exists(best) && Directory.Exists(best + PreviousSuffix)) Directory.Move(best + PreviousSuffix, best);
+        return best;
+    }
 
     /// <summary>Writes a checkpoint of <paramref name="model"/>, <paramref name="optimizer"/> and <paramref name="state"/>.</summary>
     public static void Save(string stateDirectory, LlamaForCausalLM model, LoraConfig config, AdamW optimizer, TrainingState state)
@@ -71,13 +77,22 @@ public static class TrainingCheckpoint
         return state;
     }
 
-    // Writes into a temporary sibling and renames it over the target.
+    // Writes into a temporary sibling and renames it over the target. The old target is moved aside,
+    // not deleted, until the new one is in place: a kill between the two moves leaves it under
+    // PreviousSuffix, and BestFolder puts it back.
     private static void Publish(string target, Action<string> write)
     {
         var temporary = target + ".tmp";
+        var previous = target + PreviousSuffix;
         if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         write(temporary);
-        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        if (Directory.Exists(target))
+        {
+            if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+            Directory.Move(target, previous);
+        }
+
         Directory.Move(temporary, target);
+        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
     }
 }

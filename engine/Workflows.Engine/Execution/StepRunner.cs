@@ -218,9 +218,12 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         return new TrackingRunStart(plan.Workflow.Definition.Experiment, step.Name, record.TrackingRunId, tags);
     }
 
+    // Only what the fingerprint determines: steps write lineage into artifacts (the model card), and a
+    // run id, commit or workflow file there would give the same fingerprint other bytes in another
+    // run. Which run produced an artifact is in its manifest and in the tracking run.
     private Dictionary<string, string> Lineage(string fingerprint)
     {
-        var lineage = new Dictionary<string, string>(runTags, StringComparer.Ordinal) { ["wf.step.fingerprint"] = fingerprint };
+        var lineage = new Dictionary<string, string>(StringComparer.Ordinal) { ["wf.step.fingerprint"] = fingerprint };
         foreach (var (stepName, outputs) in _known)
             foreach (var (output, digest) in outputs) lineage[$"input.{stepName}.{output}"] = digest;
         return lineage;

@@ -25,6 +25,7 @@ public sealed class Planner(ProjectLayout layout)
         var needed = Upstream(workflow, selected);
         var known = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         var plans = new List<StepPlan>();
+        var rerunOfCached = new Dictionary<string, string>(StringComparer.Ordinal);   // step → the forced step it waits on
 
         foreach (var step in workflow.Order)
         {
@@ -48,6 +49,14 @@ public sealed class Planner(ProjectLayout layout)
                 errors.Add($"step '{target}' needs the outputs of '{step.Name}', which are not cached ({RunReason.Explain(step, fingerprint, snapshots, workflow)}); run `wf run {workflow.Definition.SourcePath} --from {step.Name}` or the whole workflow first");
             }
             var reason = isForced ? ForcedReason(selection) : RunReason.Explain(step, fingerprint, snapshots, workflow);
+            // A forced step whose outputs are cached reproduces them (same fingerprint, same bytes), so
+            // what waits on it is expected to come from the cache once its outputs are known.
+            if (isForced && entry is not null) rerunOfCached[step.Name] = step.Name;
+            else if (fingerprint.WaitingFor is { } upstream && rerunOfCached.TryGetValue(upstream, out var origin))
+            {
+                rerunOfCached[step.Name] = origin;
+                reason += $"; cached if forced '{origin}' reproduces its outputs";
+            }
             plans.Add((new StepPlan(step, StepDecision.Run, reason, isForced, fingerprint.Fingerprint, null)));
         }
         return new ExecutionPlan(workflow, selection, plans, errors);

@@ -18,7 +18,9 @@ public interface IStepContext
     /// <summary>Folder that relative paths in options are resolved against (the project root).</summary>
     string ProjectRoot { get; }
 
-    /// <summary>Facts about the run for lineage: workflow version, content hash, git commit, input digests.</summary>
+    /// <summary>Lineage that artifacts may record: the step's fingerprint and its inputs' digests. Per-run
+    /// facts (run id, git commit, workflow file) are left out, so an artifact's bytes stay a function
+    /// of its fingerprint; the store manifest and the tracking run say which run made it.</summary>
     IReadOnlyDictionary<string, string> Lineage { get; }
 
     /// <summary>Resolves a path written in options against <see cref="ProjectRoot"/>.</summary>

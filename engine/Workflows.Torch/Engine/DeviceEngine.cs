@@ -19,6 +19,15 @@ public sealed class DeviceEngine
     private readonly object _gate = new();
     private torch.Device? _device;
 
+    /// <summary>libtorch's intra-op thread count, pinned for the whole process: 1.</summary>
+    /// <remarks>CPU kernels split float sums across threads, so the rounding, and with it every trained
+    /// or merged weight, depends on the thread count (measured: a 4-step LoRA run wrote other adapter
+    /// bytes at 1 and 2 threads). One fixed count makes the same fingerprint give the same bytes on any
+    /// machine and under any load; on a shared CPU it is also the fastest choice for small models.</remarks>
+    public const int IntraOpThreads = 1;
+
+    static DeviceEngine() => torch.set_num_threads(IntraOpThreads);
+
     /// <summary>The engine of this process.</summary>
     public static DeviceEngine Shared { get; } = new();
 

@@ -75,6 +75,16 @@ public class PlannerTests
     }
 
     [Test]
+    public async Task Plan_ForceCachedStep_DependentsSayTheyAreCachedIfItReproduces()
+    {
+        using var project = new TempProject().Write(Chain);
+        await project.RunAsync();
+        var plan = project.Plan(new StepSelection { Force = new HashSet<string> { "a" } });
+        Assert.That(plan.Step("b").Reason, Is.EqualTo("upstream 'a' will run; cached if forced 'a' reproduces its outputs"));
+        Assert.That(plan.Step("c").Reason, Is.EqualTo("upstream 'b' will run; cached if forced 'a' reproduces its outputs"));
+    }
+
+    [Test]
     public void Plan_StepWithUncachedUpstream_ErrorNamesTheMissingStep()
     {
         using var project = new TempProject().Write(Chain);
