@@ -9,7 +9,7 @@ using Workflows.Torch.Tokenization;
 namespace Workflows.Steps.Train;
 
 /// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout.</summary>
-[Step("train", Version = 1, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
+[Step("train", Version = 2, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
 [StepOutput("adapter", ArtifactKind.Adapter, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json")]
 public sealed class TrainStep : IStep<TrainOptions>
 {
