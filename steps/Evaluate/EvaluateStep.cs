@@ -38,14 +38,15 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
             AppliedAdapter applied;
             try
             {
-                applied = applier.Apply(loaded, options.Adapters[i]);
+                applied = applier.Apply(loaded, options.Adapters[i], options.QuantisedBase);
             }
             catch (InvalidDataException e)
             {
                 return StepResult.Failed($"adapters[{i}]: {e.Message}");
             }
             using var release = applied;
-            var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, loaded.Tokenizer);
+            if (applied.BaseDescription is { } described) context.Log($"adapters[{i}]: on the {described}");
+            var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, loaded.Tokenizer, applied.BaseDescription);
             results.Add(TaskRunner.Run(model, options, items, context, ((i + 1) * options.Tasks.Count, total), cancellationToken));
         }
 

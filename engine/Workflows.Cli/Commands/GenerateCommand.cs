@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Workflows.Steps.Adapters;
 using Workflows.Steps.Train;
 using Workflows.Torch;
 using Workflows.Torch.Adapters;
@@ -57,7 +58,8 @@ internal static class GenerateCommand
                 var network = loaded.Model;
                 if (result.GetValue(adapter) is { } folder)
                 {
-                    network = AdaptedModel.Load(loaded, folder);
+                    // A QLoRA adapter runs on the NF4 base it records, as evaluate and guard run it.
+                    network = AdaptedModel.Load(loaded, folder, AdapterBase.Resolve(folder, PeftAdapterFiles.ReadConfig(folder), null));
                 }
 
                 var generated = TextGenerator.Generate(network, loaded.Tokenizer, text, options, cancellationToken);
