@@ -6,10 +6,14 @@ namespace Workflows.Steps.Adapters;
 /// whatever the applier changed, leaving the shared base as it was.</summary>
 /// <param name="model">The adapted model to run forwards and generation on.</param>
 /// <param name="release">Undoes the application (unwraps layers, frees adapter weights); may be null.</param>
-public sealed class AppliedAdapter(LlamaForCausalLM model, IDisposable? release) : IDisposable
+/// <param name="baseDescription">Which base the adapter runs on, for reports; null when not known.</param>
+public sealed class AppliedAdapter(LlamaForCausalLM model, IDisposable? release, string? baseDescription = null) : IDisposable
 {
     /// <summary>The adapted model.</summary>
     public LlamaForCausalLM Model { get; } = model;
+
+    /// <summary>Which base the adapter runs on (e.g. <c>NF4 base as trained (…)</c>), or null.</summary>
+    public string? BaseDescription { get; } = baseDescription;
 
     public void Dispose() => release?.Dispose();
 }

@@ -12,6 +12,8 @@ public interface IAdapterApplier
     /// <summary>A model computing base + adapter, on the base's device and dtype.</summary>
     /// <param name="baseModel">The shared base model (read only).</param>
     /// <param name="adapterFolder">Absolute path of the adapter folder.</param>
+    /// <param name="quantisedBase">The base to use, as <see cref="AdapterBase.Resolve"/> reads it: null for the
+    /// one the adapter was trained on, false for full precision.</param>
     /// <exception cref="InvalidDataException">The folder is not an adapter for this base.</exception>
-    AppliedAdapter Apply(LoadedModel baseModel, string adapterFolder);
+    AppliedAdapter Apply(LoadedModel baseModel, string adapterFolder, bool? quantisedBase = null);
 }

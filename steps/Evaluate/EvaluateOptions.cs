@@ -27,6 +27,12 @@ public sealed record EvaluateOptions : IValidatableOptions
     [Range(0, int.MaxValue)]
     public int Seed { get; init; }
 
+    /// <summary>The base each adapter runs on. Default (unset): the one it was trained on, i.e. the NF4 base a
+    /// QLoRA adapter records in <c>adapter_config.json</c> (an adapter that says it is QLoRA but records no
+    /// quantisation is refused), else full precision. <c>false</c>: the full-precision base, said so in the
+    /// report. <c>true</c>: the recorded NF4 base, and an adapter without one is refused.</summary>
+    public bool? QuantisedBase { get; init; }
+
     /// <summary>Parameter dtype of the base: <c>float32</c> (default) or <c>bfloat16</c>.</summary>
     public string Dtype { get; init; } = "float32";
 

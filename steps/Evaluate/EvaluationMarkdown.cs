@@ -11,7 +11,7 @@ internal static class EvaluationMarkdown
         var md = new StringBuilder();
         md.AppendLine("# Evaluation").AppendLine();
         md.AppendLine($"Base model: `{options.Model}`");
-        foreach (var adapter in results.Where(r => !r.IsBase)) md.AppendLine($"- {adapter.Name}: `{adapter.Source}`");
+        foreach (var adapter in results.Where(r => !r.IsBase)) md.AppendLine($"- {adapter.Name}: `{adapter.Source}`{(adapter.Base is null ? "" : $", on the {adapter.Base}")}");
         md.AppendLine().AppendLine($"![base vs adapters]({EvaluationChart.FileName})").AppendLine();
         var adapters = results.Skip(1).ToList();
         md.Append("| task | metric | items | base |");

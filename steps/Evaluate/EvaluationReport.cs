@@ -55,6 +55,7 @@ internal static class EvaluationReport
     {
         ["name"] = result.Name,
         ["source"] = result.Source,
+        ["base"] = result.Base,
         ["tasks"] = new JsonObject(result.Tasks.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)new JsonObject
         {
             ["metrics"] = new JsonObject(t.Value.Metrics.Select(m => KeyValuePair.Create(m.Key, Number(m.Value)))),

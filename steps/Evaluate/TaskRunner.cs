@@ -27,6 +27,6 @@ internal static class TaskRunner
             context.Log($"{model.Name}: {name}: " + string.Join(", ", tasks[name].Metrics.Select(m => $"{m.Key} {GateCheck.Format(m.Value)}")) + $" ({seconds:0.0} s)");
             position.Done++;
         }
-        return new ModelResult(model.Name, model.Source, tasks);
+        return new ModelResult(model.Name, model.Source, tasks, model.Base);
     }
 }

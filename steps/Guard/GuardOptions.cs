@@ -15,6 +15,12 @@ public sealed record GuardOptions : IValidatableOptions
     [Input(ArtifactKind.Adapter)]
     public string? Adapter { get; init; }
 
+    /// <summary>The base <see cref="Adapter"/> runs on. Default (unset): the one it was trained on, i.e. the NF4
+    /// base a QLoRA adapter records in <c>adapter_config.json</c> (an adapter that says it is QLoRA but records
+    /// no quantisation is refused), else full precision. <c>false</c>: the full-precision base, said so in the
+    /// report. <c>true</c>: the recorded NF4 base, and an adapter without one is refused.</summary>
+    public bool? QuantisedBase { get; init; }
+
     /// <summary>Red-team prompts: a dataset output or a raw .csv/.tsv/.jsonl/.json/.txt file read with <see cref="Fields"/>.
     /// Default: none (only <see cref="Scan"/> runs).</summary>
     [Input(ArtifactKind.Any)]

@@ -40,10 +40,12 @@ public sealed record MergeOptions : IValidatableOptions
     [Range(0, int.MaxValue)]
     public int Seed { get; init; }
 
-    /// <summary>The adapters were trained over an NF4-quantised base (QLoRA): the update is merged into
-    /// the dequantised base (NF4, block 64, double quantisation: the train step's defaults), which is
-    /// what the adapter saw in training. Default: detected from each adapter's
-    /// <c>training_summary.json</c> (<c>method: qlora</c>); false when there is none.</summary>
+    /// <summary>The base the update is merged into. Default (unset): the one each adapter was trained on,
+    /// i.e. for a QLoRA adapter the dequantised NF4 base with the block size and double quantisation its
+    /// <c>adapter_config.json</c> records (an adapter whose <c>training_summary.json</c> says qlora but
+    /// that records no quantisation is refused), else the full-precision base. <c>false</c>: the
+    /// full-precision base, said so in the log; the drift check then compares against the adapter on the
+    /// full-precision base. <c>true</c>: the recorded NF4 base, and an adapter without one is refused.</summary>
     public bool? QuantisedBase { get; init; }
 
     /// <summary>Largest allowed absolute difference between a logit of the merged model and of the base with

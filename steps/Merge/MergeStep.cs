@@ -1,4 +1,5 @@
 using Workflows.Engine.Steps;
+using Workflows.Steps.Adapters;
 using Workflows.Torch;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Engine;
@@ -13,9 +14,11 @@ namespace Workflows.Steps.Merge;
 /// Merges one adapter (LoRA, DoRA, QLoRA) into its base, or first combines several as PEFT's
 /// <c>add_weighted_adapter</c> does, and writes a plain HF model. Safe by construction: everything
 /// happens on private copies of the base, NaN/Inf is refused, and the merged model's logits must
-/// match the base with the adapter applied at run time within <c>max_drift</c>.
+/// match, within <c>max_drift</c>, the adapter as written (the combined one when adapters were
+/// combined) applied at run time to a separately loaded base: the NF4 base a QLoRA adapter records,
+/// with its recorded block size and double quantisation, unless <c>quantised_base: false</c>.
 /// </summary>
-[Step("merge", Version = 1, UsesDevice = true, Description = "Merge an adapter into its base model, or combine several adapters (linear, cat, svd, ties, dare) first")]
+[Step("merge", Version = 2, UsesDevice = true, Description = "Merge an adapter into its base model, or combine several adapters (linear, cat, svd, ties, dare) first")]
 [StepOutput("model", ArtifactKind.Model, Description = "The merged model: HF folder with config, weights, tokenizer and generation config")]
 [StepOutput("adapter", ArtifactKind.Adapter, Optional = true, Description = "The combined adapter (PEFT folder); present when adapters were combined")]
 public sealed class MergeStep : IStep<MergeOptions>
@@ -29,15 +32,18 @@ public sealed class MergeStep : IStep<MergeOptions>
             var configs = options.Adapters.Select(PeftAdapterFiles.ReadConfig).ToList();
             var problems = AdapterCompatibility.Check(options, configs);
             if (problems.Count > 0) return StepResult.Failed(string.Join("\n", problems));
-            var quantised = options.QuantisedBase is { } given ? options.Adapters.Select(_ => given).ToList() : options.Adapters.Select(AdapterOrigin.IsQuantised).ToList();
-            if (quantised.Distinct().Count() > 1)
-                return StepResult.Failed($"adapters: {string.Join(", ", options.Adapters.Where((_, i) => quantised[i]))} were trained over an NF4 base (QLoRA) and the others over the full-precision base; combine adapters of one kind");
-            // The NF4 layers compute in float32 here so run-time and merged models differ only by rounding.
-            var quantise = quantised[0] ? new Nf4Options { ComputeDtype = ScalarType.Float32 } : null;
-            if (quantise is not null) context.Log("merging into the dequantised NF4 base (QLoRA adapters)");
+            var bases = options.Adapters.Select((adapter, i) => AdapterBase.Resolve(adapter, configs[i], options.QuantisedBase)).ToList();
+            if (bases.Distinct().Count() > 1)
+                return StepResult.Failed("adapters were trained on different bases (" +
+                    string.Join("; ", options.Adapters.Select((adapter, i) => $"{adapter}: {AdapterBase.Describe(configs[i], bases[i])}")) + "); combine adapters of one base");
+            // The NF4 layers compute in float32 here, so the merged weight is the dequantised base plus the
+            // update and the drift check measures the merge, not bfloat16 rounding.
+            var quantise = bases[0] is { } recorded ? recorded with { ComputeDtype = ScalarType.Float32 } : null;
+            context.Log($"merging into the {(quantise is null ? "" : "dequantised ")}{AdapterBase.Describe(configs[0], bases[0])}");
             using var model = LlamaLoader.Load(options.BaseModel, device);
             var tokenizer = TokenizerLoader.ForModel(options.BaseModel, model.Config);
             var config = configs[0];
+            var written = options.Adapters[0];                                             // what the drift check reads back
             if (!options.Combines)
             {
                 PeftAdapterFiles.Load(model, options.Adapters[0], quantise);
@@ -53,15 +59,13 @@ public sealed class MergeStep : IStep<MergeOptions>
                 var mismatch = AdapterCompatibility.CheckLayers(options, sources.Select(s => (IReadOnlyList<string>)AdapterInjector.Adapters(s.Model).Select(a => a.Path).ToList()).ToList());
                 if (mismatch is not null) return StepResult.Failed(mismatch);
                 config = AdapterCombination.Apply(model, sources, options, quantise);
-                PeftAdapterFiles.Save(model, config, context.CreateOutput("adapter"));
+                written = context.CreateOutput("adapter");
+                PeftAdapterFiles.Save(model, config, written);
                 context.Log($"combined {options.Adapters.Count} adapters with {MergeNames.Of(options.Combination)} into one of rank {config.Rank}");
             }
 
-            var runtime = LogitDrift.Logits(model, tokenizer, options.DriftPrompts);
             var merged = AdapterMerger.MergeAll(model, ScalarType.Float32);
-            var after = LogitDrift.Logits(model, tokenizer, options.DriftPrompts);
-            var drift = LogitDrift.MaxAbs(runtime, after);
-            runtime.Concat(after).ToList().ForEach(t => t.Dispose());
+            var drift = LogitDrift.AgainstRuntime(model, tokenizer, options.BaseModel, written, quantise, options.DriftPrompts);
             var metrics = new Dictionary<string, double> { ["merge_drift"] = drift, ["merged_layers"] = merged.Count, ["adapter_rank"] = config.Rank };
             foreach (var (key, value) in metrics) context.LogMetric(key, value);
             if (!(drift <= options.MaxDrift))

@@ -19,10 +19,13 @@ public static class PromptRenderer
         _ => null,
     };
 
-    /// <summary>The prompt for one user turn: what precedes the answer.</summary>
-    public static string Prompt(PromptTemplate template, string? custom, string? system, string user, string? input = null) => template switch
+    /// <summary>The prompt for one user turn: what precedes the answer. Only the <paramref name="first"/>
+    /// turn of a conversation carries alpaca's preamble.</summary>
+    public static string Prompt(PromptTemplate template, string? custom, string? system, string user, string? input = null, bool first = true) => template switch
     {
-        PromptTemplate.Alpaca => (string.IsNullOrEmpty(system) ? "" : system + "\n\n") + $"### Instruction:\n{StripInput(user, input)}\n\n" +
+        PromptTemplate.Alpaca => (!string.IsNullOrEmpty(system) ? system + "\n\n" : first ? AlpacaPreamble(input) : "") + $"### Instruction:\n{StripInput(user, input)}\n\n" +
+            (string.IsNullOrEmpty(input) ? "" : $"### Input:\n{input}\n\n") + "### Response:",
+        PromptTemplate.AlpacaShort => (string.IsNullOrEmpty(system) ? "" : system + "\n\n") + $"### Instruction:\n{StripInput(user, input)}\n\n" +
             (string.IsNullOrEmpty(input) ? "" : $"### Input:\n{input}\n\n") + "### Response:\n",
         PromptTemplate.Chatml => (string.IsNullOrEmpty(system) ? "" : $"<|im_start|>system\n{system}<|im_end|>\n") +
             $"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n",
@@ -30,6 +33,11 @@ public static class PromptRenderer
         PromptTemplate.Custom => custom!.Replace("{system}", system ?? "").Replace("{instruction}", StripInput(user, input)).Replace("{input}", input ?? ""),
         _ => throw new ArgumentOutOfRangeException(nameof(template)),
     };
+
+    // tatsu-lab/stanford_alpaca's PROMPT_DICT: prompt_input and prompt_no_input.
+    private static string AlpacaPreamble(string? input) => string.IsNullOrEmpty(input)
+        ? "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n"
+        : "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.\n\n";
 
     private static TextSegment Completion(PromptTemplate template, string answer) =>
         new(template == PromptTemplate.Chatml ? answer + "<|im_end|>\n" : answer, true);
@@ -43,7 +51,7 @@ public static class PromptRenderer
         {
             if (message.Role == ChatMessage.AssistantRole && pendingUser is not null)
             {
-                segments.Add(new(Prompt(template, custom, segments.Count == 0 ? system : null, pendingUser), false));
+                segments.Add(new(Prompt(template, custom, segments.Count == 0 ? system : null, pendingUser, first: segments.Count == 0), false));
                 segments.Add(Completion(template, message.Content));
                 pendingUser = null;
             }
@@ -53,11 +61,11 @@ public static class PromptRenderer
             }
         }
 
-        if (endWithPrompt && pendingUser is not null) segments.Add(new(Prompt(template, custom, segments.Count == 0 ? system : null, pendingUser), false));
+        if (endWithPrompt && pendingUser is not null) segments.Add(new(Prompt(template, custom, segments.Count == 0 ? system : null, pendingUser, first: segments.Count == 0), false));
         return segments;
     }
 
-    // Instruction rows keep input apart for the alpaca and custom templates, and join it for the others.
+    // Instruction rows keep input apart for the alpaca templates and custom, and join it for the others.
     private static string Join(string? instruction, string? input) =>
         string.IsNullOrEmpty(input) ? instruction ?? "" : $"{instruction}\n{input}";
 

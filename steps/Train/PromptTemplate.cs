@@ -3,8 +3,14 @@ namespace Workflows.Steps.Train;
 /// <summary>How a row is written out as prompt and completion text.</summary>
 public enum PromptTemplate
 {
-    /// <summary><c>### Instruction:</c> / <c>### Input:</c> / <c>### Response:</c> sections (Stanford Alpaca).</summary>
+    /// <summary>The Stanford Alpaca prompt, word for word: its preamble ("Below is an instruction that
+    /// describes a task…", with the "paired with an input" variant when the row has an input), then
+    /// <c>### Instruction:</c> / <c>### Input:</c> / <c>### Response:</c> and the answer straight after
+    /// <c>### Response:</c>. A system message replaces the preamble.</summary>
     Alpaca,
+    /// <summary>Alpaca's sections without the preamble (<c>### Instruction:\n…\n\n### Response:\n</c>);
+    /// a system message goes first. Shorter, for small contexts.</summary>
+    AlpacaShort,
     /// <summary><c>&lt;|im_start|&gt;role … &lt;|im_end|&gt;</c> turns.</summary>
     Chatml,
     /// <summary>The instruction (and input) on its own line, then the answer.</summary>

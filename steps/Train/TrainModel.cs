@@ -20,6 +20,7 @@ public static class TrainModel
         UseRsLora = options.Lora.UseRslora,
         UseDora = options.Method == TrainMethod.Dora,
         BaseModelNameOrPath = Path.GetFileName(Path.TrimEndingDirectorySeparator(options.Model)),
+        BaseQuantization = Quantisation(options),                         // evaluate, guard and merge rebuild this base
     };
 
     /// <summary>NF4 settings for <c>method: qlora</c>, else null.</summary>

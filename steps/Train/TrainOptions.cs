@@ -28,7 +28,8 @@ public sealed record TrainOptions : IValidatableOptions
     /// <summary>How the base is quantised for <c>method: qlora</c>; ignored otherwise.</summary>
     public QuantizationOptions Quantization { get; init; } = new();
 
-    /// <summary>How rows become text: <c>alpaca</c>, <c>chatml</c>, <c>plain</c> or <c>custom</c>. Default alpaca.</summary>
+    /// <summary>How rows become text: <c>alpaca</c> (the Stanford Alpaca prompt with its preamble),
+    /// <c>alpaca_short</c> (its sections only), <c>chatml</c>, <c>plain</c> or <c>custom</c>. Default alpaca.</summary>
     public PromptTemplate Template { get; init; } = PromptTemplate.Alpaca;
 
     /// <summary>The prompt for <c>template: custom</c>, with <c>{system}</c>, <c>{instruction}</c> and
@@ -94,7 +95,8 @@ public sealed record TrainOptions : IValidatableOptions
     [Range(0, int.MaxValue)]
     public int Seed { get; init; }
 
-    /// <summary>Dtype of the base weights and adapters: <c>float32</c> or <c>bfloat16</c>. Default float32.</summary>
+    /// <summary>Dtype of the frozen base weights: <c>float32</c> or <c>bfloat16</c>. Default float32. Adapters always
+    /// train in float32 (as PEFT does), whatever the base computes in.</summary>
     public TrainDtype Dtype { get; init; } = TrainDtype.Float32;
 
     public IEnumerable<OptionError> Validate()

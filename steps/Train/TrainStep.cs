@@ -78,6 +78,7 @@ public sealed class TrainStep : IStep<TrainOptions>
         BestValLoss = state.BestValLoss,
         AdapterStep = validation is null ? state.Step : state.BestStep,
         TrainableParameters = AdapterInjector.TrainableParameters(model).Sum(p => p.Parameter.numel()),
+        Quantization = TrainModel.Quantisation(options) is { } nf4 ? Nf4Record.ToJson(nf4) : null,
     };
 
     private static Dictionary<string, double> Metrics(TrainingSummary summary)

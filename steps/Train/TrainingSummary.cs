@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Workflows.Steps.Train;
@@ -29,6 +30,10 @@ public sealed record TrainingSummary
     public int AdapterStep { get; init; }
 
     public required long TrainableParameters { get; init; }
+
+    /// <summary>How the frozen base was quantised (<c>method: qlora</c>), as also recorded in
+    /// <c>adapter_config.json</c>; null for a full-precision base.</summary>
+    public JsonObject? Quantization { get; init; }
 
     public void Write(string folder) => File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json) + "\n");
 }

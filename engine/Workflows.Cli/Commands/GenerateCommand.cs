@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Workflows.Steps.Adapters;
 using Workflows.Steps.Train;
 using Workflows.Torch;
 using Workflows.Torch.Adapters;
@@ -26,7 +27,7 @@ internal static class GenerateCommand
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda | cuda:N (default auto)", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "float32 (default) | bfloat16 | float16", DefaultValueFactory = _ => "float32" };
         var adapter = new Option<string?>("--adapter") { Description = "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) applied to the model" };
-        var template = new Option<string?>("--template") { Description = "Write the prompt as the user turn of a training template: alpaca | chatml | plain" };
+        var template = new Option<string?>("--template") { Description = "Write the prompt as the user turn of a training template: alpaca | alpaca_short | chatml | plain" };
 
         var command = new Command("generate", "Continue a prompt with a Llama model (greedy or sampled)")
         {
@@ -52,12 +53,13 @@ internal static class GenerateCommand
                     StopStrings = result.GetValue(stop) ?? [],
                 };
                 var text = result.GetValue(template) is { } name
-                    ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name, ignoreCase: true), null, null, result.GetValue(prompt)!)
+                    ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name.Replace("_", ""), ignoreCase: true), null, null, result.GetValue(prompt)!)
                     : result.GetValue(prompt)!;
                 var network = loaded.Model;
                 if (result.GetValue(adapter) is { } folder)
                 {
-                    network = AdaptedModel.Load(loaded, folder);
+                    // A QLoRA adapter runs on the NF4 base it records, as evaluate and guard run it.
+                    network = AdaptedModel.Load(loaded, folder, AdapterBase.Resolve(folder, PeftAdapterFiles.ReadConfig(folder), null));
                 }
 
                 var generated = TextGenerator.Generate(network, loaded.Tokenizer, text, options, cancellationToken);

@@ -32,6 +32,10 @@ public sealed record LoraConfig
     /// <summary>Recorded as <c>base_model_name_or_path</c> in <c>adapter_config.json</c>.</summary>
     public string? BaseModelNameOrPath { get; init; }
 
+    /// <summary>How the frozen base was quantised when the adapter was trained (QLoRA), or null for a
+    /// full-precision base. Written to <c>adapter_config.json</c> as <see cref="Nf4Record.Key"/>.</summary>
+    public Nf4Options? BaseQuantization { get; init; }
+
     /// <summary>The factor s applied to B A: alpha / r, or alpha / √r with rsLoRA.</summary>
     public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
 }

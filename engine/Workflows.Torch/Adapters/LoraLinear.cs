@@ -5,12 +5,14 @@ using static TorchSharp.torch;
 namespace Workflows.Torch.Adapters;
 
 /// <summary>
-/// Wraps a linear layer with a LoRA update: <c>y = W x + s · B A dropout(x)</c>; with DoRA,
-/// <c>y = m / ‖W + s·BA‖ ⊙ (W x + s · B A dropout(x)) + b</c> (row norms, detached; the base bias b,
-/// if any, is outside the magnitude scaling, as in PEFT). The base layer is
-/// kept unchanged beside A and B (a <see cref="Linear"/> or a quantised <see cref="Nf4Linear"/>);
-/// parameter names follow PEFT: <c>base_layer.weight</c>, <c>lora_A.weight</c>, <c>lora_B.weight</c>,
-/// <c>lora_magnitude_vector</c>.
+/// Wraps a linear layer with a LoRA update: <c>y = W x + s · B A drop(x)</c>; with DoRA, as PEFT,
+/// <c>y = W x + (m/n − 1) ⊙ W drop(x) + (m/n) ⊙ s · B A drop(x)</c> with <c>n = ‖W + s·BA‖</c> per
+/// output row, detached; the base bias, if any, stays outside the magnitude scaling (as PEFT). The base layer is kept unchanged beside A and B (a <see cref="Linear"/> or a
+/// quantised <see cref="Nf4Linear"/>); parameter names follow PEFT: <c>base_layer.weight</c>,
+/// <c>lora_A.weight</c>, <c>lora_B.weight</c>, <c>lora_magnitude_vector</c>.
+/// The adapter's parameters are float32 whatever the base computes in (PEFT's
+/// <c>autocast_adapter_dtype</c>): its input is cast to float32 and its output back to the base's
+/// dtype, so small updates of A, B and m are never rounded away by bfloat16.
 /// </summary>
 public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 {
@@ -18,8 +20,10 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     public Linear lora_A;
     public Linear lora_B;
     public Parameter? lora_magnitude_vector;
+    /// <summary>Dtype of A, B and the magnitude vector.</summary>
+    public const ScalarType AdapterDtype = ScalarType.Float32;
+
     private readonly Dropout? _dropout;
-    private readonly ScalarType _dtype;
     private Tensor? _mergedNorm;
 
     /// <summary>Wraps <paramref name="baseLayer"/>: A Kaiming-uniform (a = √5, as PEFT), B zeros, so the
@@ -28,13 +32,12 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         : base(nameof(LoraLinear))
     {
         base_layer = baseLayer;
-        var (inFeatures, outFeatures, dtype, device) = Describe(baseLayer);
+        var (inFeatures, outFeatures, device) = Describe(baseLayer);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         Scaling = config.Scaling;
-        _dtype = dtype;
-        lora_A = nn.Linear(inFeatures, config.Rank, hasBias: false, device: device, dtype: dtype);
-        lora_B = nn.Linear(config.Rank, outFeatures, hasBias: false, device: device, dtype: dtype);
+        lora_A = nn.Linear(inFeatures, config.Rank, hasBias: false, device: device, dtype: AdapterDtype);
+        lora_B = nn.Linear(config.Rank, outFeatures, hasBias: false, device: device, dtype: AdapterDtype);
         _dropout = config.Dropout > 0 ? nn.Dropout(config.Dropout) : null;                 // as PEFT: no dropout module at p = 0
         using (no_grad())
         {
@@ -42,7 +45,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             nn.init.zeros_(lora_B.weight!);
             if (config.UseDora)
             {
-                using var weight = BaseWeight();
+                using var weight = BaseWeight().to_type(AdapterDtype);
                 lora_magnitude_vector = nn.Parameter(weight.norm(1, keepdim: false));                      // (out)
             }
         }
@@ -101,16 +104,18 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var result = base_layer.forward(x);                                                               // (…, out)
+        var result = base_layer.forward(x);                                                               // (…, out), the base's dtype
         if (Merged) return scope.MoveToOuter(result);
-        // An NF4 base computes in its compute dtype; A and B live in that dtype too.
-        var update = (lora_B.forward(lora_A.forward((_dropout?.forward(x) ?? x).to_type(_dtype))) * Scaling).to_type(result.dtype); // (…, out)
-        if (!IsDora) return scope.MoveToOuter(result + update);
-        var norm = DeltaWeight.RowNorm(BaseWeight(), Delta());                                            // (out)
-        var bias = BaseBias();
-        var unbiased = bias is null ? result : result - bias.to_type(result.dtype);
-        var scaled = (lora_magnitude_vector! / norm).to_type(result.dtype) * (unbiased + update);
-        return scope.MoveToOuter(bias is null ? scaled : scaled + bias.to_type(result.dtype));
+        var input = x.to_type(AdapterDtype);
+        var dropped = _dropout is not null && training ? _dropout.forward(input) : input;                 // (…, in)
+        var lora = lora_B.forward(lora_A.forward(dropped)) * Scaling;                                     // (…, out), float32
+        if (!IsDora) return scope.MoveToOuter(result + lora.to_type(result.dtype));
+        // PEFT's DoRA: the base term is recomputed on the dropped input, so with dropout the
+        // magnitude rescales W·drop(x), not W·x; the norm is a constant to the gradient.
+        var weight = BaseWeight().to_type(AdapterDtype);                                                  // (out, in)
+        var scale = lora_magnitude_vector! / DeltaWeight.RowNorm(weight, Delta());                        // (out)
+        var dora = ((scale - 1) * nn.functional.linear(dropped, weight)) + (scale * lora);                // (…, out)
+        return scope.MoveToOuter(result + dora.to_type(result.dtype));
     }
 
     /// <summary>Folds the update into the base weight (a <see cref="Linear"/> only). Safe: the new
@@ -143,15 +148,15 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         Merged = false;
     }
 
-    private static (long In, long Out, ScalarType Dtype, Device Device) Describe(nn.Module<Tensor, Tensor> layer)
+    private static (long In, long Out, Device Device) Describe(nn.Module<Tensor, Tensor> layer)
     {
         switch (layer)
         {
             case Linear linear:
                 var weight = linear.weight!;
-                return (weight.shape[1], weight.shape[0], weight.dtype, weight.device);
+                return (weight.shape[1], weight.shape[0], weight.device);
             case Nf4Linear nf4:
-                return (nf4.InFeatures, nf4.OutFeatures, nf4.ComputeDtype, nf4.Weight.Packed.device);
+                return (nf4.InFeatures, nf4.OutFeatures, nf4.Weight.Packed.device);
             default:
                 throw new ArgumentException($"LoRA wraps linear layers; got a {layer.GetType().Name}");
         }

@@ -71,6 +71,12 @@ public static class PeftAdapterFiles
                 UseRsLora = json["use_rslora"]?.GetValue<bool>() ?? false,
                 UseDora = json["use_dora"]?.GetValue<bool>() ?? false,
                 BaseModelNameOrPath = json["base_model_name_or_path"]?.GetValue<string>(),
+                BaseQuantization = json[Nf4Record.Key] switch
+                {
+                    null => null,
+                    JsonObject record => Nf4Record.FromJson(record, path),
+                    _ => throw new AdapterConfigException($"{path}: {Nf4Record.Key} must be an object"),
+                },
             };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
@@ -138,6 +144,7 @@ public static class PeftAdapterFiles
             ["use_dora"] = config.UseDora,
             ["use_rslora"] = config.UseRsLora,
         };
+        if (config.BaseQuantization is { } quantization) json[Nf4Record.Key] = Nf4Record.ToJson(quantization);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         File.Move(temporary, path, overwrite: true);

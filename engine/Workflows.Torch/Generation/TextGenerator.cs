@@ -84,8 +84,15 @@ public static class TextGenerator
         return logits[0, -1].to_type(ScalarType.Float32).cpu().data<float>().ToArray();
     }
 
-    // SentencePiece decoding of the whole sequence keeps spacing right; the prompt's own decoding
-    // is a prefix of it except when the prompt ends inside a multi-byte character.
-    private static string Completion(string fullText, string promptText) =>
-        fullText.StartsWith(promptText, StringComparison.Ordinal) ? fullText[promptText.Length..] : fullText;
+    /// <summary>The text after the prompt. SentencePiece decoding of the whole sequence keeps spacing
+    /// right; the prompt's own decoding is a prefix of it except when the prompt ends inside a
+    /// multi-byte character or decoding merges across the boundary. Then the completion starts where
+    /// the two texts first differ, so the prompt never leaks into what is scored or reported.</summary>
+    internal static string Completion(string fullText, string promptText)
+    {
+        if (fullText.StartsWith(promptText, StringComparison.Ordinal)) return fullText[promptText.Length..];
+        var common = 0;
+        while (common < fullText.Length && common < promptText.Length && fullText[common] == promptText[common]) common++;
+        return fullText[common..];
+    }
 }

@@ -1,13 +1,14 @@
 namespace Workflows.Steps.Evaluate.Metrics;
 
-/// <summary>SQuAD token F1: the harmonic mean of precision and recall of the normalised words shared by
-/// prediction and reference, counted with multiplicity. Two empty answers score 1; one empty scores 0.</summary>
+/// <summary>SQuAD token F1: the harmonic mean of precision and recall of the words shared by prediction and
+/// reference, counted with multiplicity. Words are normalised by <see cref="AnswerNormaliser"/>, or, with
+/// normalisation off, split on whitespace and compared exactly. Two empty answers score 1; one empty scores 0.</summary>
 internal static class TokenF1
 {
-    public static double Score(string prediction, string reference)
+    public static double Score(string prediction, string reference, bool normalise = true)
     {
-        var predicted = AnswerNormaliser.Tokens(prediction);
-        var gold = AnswerNormaliser.Tokens(reference);
+        var predicted = Words(prediction, normalise);
+        var gold = Words(reference, normalise);
         if (predicted.Count == 0 || gold.Count == 0) return predicted.Count == gold.Count ? 1 : 0;
         var counts = gold.GroupBy(w => w).ToDictionary(g => g.Key, g => g.Count());
         var common = 0;
@@ -22,4 +23,7 @@ internal static class TokenF1
         var recall = (double)common / gold.Count;
         return 2 * precision * recall / (precision + recall);
     }
+
+    private static List<string> Words(string text, bool normalise) =>
+        normalise ? AnswerNormaliser.Tokens(text) : [.. text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)];
 }

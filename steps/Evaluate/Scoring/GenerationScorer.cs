@@ -31,8 +31,8 @@ internal static class GenerationScorer
             var prediction = answers.Extract(output);
             var exact = prediction is null ? 0 : ExactMatch.Score(prediction, reference, task.Normalize);
             sums["exact_match"] += exact;
-            sums["contains"] += ContainsMatch.Score(output, reference);
-            sums["f1"] += prediction is null ? 0 : TokenF1.Score(prediction, reference);
+            sums["contains"] += ContainsMatch.Score(output, reference, task.Normalize);
+            sums["f1"] += prediction is null ? 0 : TokenF1.Score(prediction, reference, task.Normalize);
             sums["rouge_l"] += RougeL.Score(output, item.Target!);
             scored++;
             if (samples.Count < SampleCount) samples.Add(new ScoredItem(item.Id, prompt, reference, output, exact));

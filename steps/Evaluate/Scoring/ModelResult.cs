@@ -1,7 +1,7 @@
 namespace Workflows.Steps.Evaluate.Scoring;
 
 /// <summary>Every task's scores for one model (the base or one adapter).</summary>
-internal sealed record ModelResult(string Name, string Source, Dictionary<string, TaskScores> Tasks)
+internal sealed record ModelResult(string Name, string Source, Dictionary<string, TaskScores> Tasks, string? Base = null)
 {
     public bool IsBase => Name == BaseName;
 

@@ -8,4 +8,5 @@ namespace Workflows.Steps.Evaluate.Scoring;
 /// <param name="Source">The folder it came from.</param>
 /// <param name="Model">The network to run (the shared base, or the base with an adapter applied).</param>
 /// <param name="Tokenizer">The base model's tokenizer.</param>
-internal sealed record ModelUnderTest(string Name, string Source, LlamaForCausalLM Model, TextTokenizer Tokenizer);
+/// <param name="Base">Which base an adapter runs on (NF4 as trained, or full precision), for the report; null for the base.</param>
+internal sealed record ModelUnderTest(string Name, string Source, LlamaForCausalLM Model, TextTokenizer Tokenizer, string? Base = null);

@@ -1,11 +1,15 @@
 using Workflows.Steps.EvalData;
+using ExampleTokeniser = Workflows.Steps.Train.ExampleTokeniser;
+using TextSegment = Workflows.Steps.Train.TextSegment;
 using Workflows.Torch.Evaluation;
 
 namespace Workflows.Steps.Evaluate.Scoring;
 
 /// <summary>Mean next-token loss and perplexity. Whole texts go through the model runtime's own
 /// <see cref="LanguageModelLoss.Evaluate"/> (so numbers match its pinned test); prompt + target items are scored
-/// on the target tokens only, the prompt (BOS + template) encoded on its own and the target appended.</summary>
+/// on the target tokens only, tokenised exactly as the train step does (<see cref="ExampleTokeniser"/>: prompt and
+/// target encoded as one text, so no extra leading space before the target, and EOS after it), so evaluating a
+/// validation split with the training template's prompt gives the train step's <c>val_loss</c>.</summary>
 internal static class PerplexityScorer
 {
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
@@ -34,12 +38,19 @@ internal static class PerplexityScorer
     {
         if (item.Prompt is not null && !string.IsNullOrEmpty(item.Target))
         {
-            var prompt = model.Tokenizer.Encode(PromptTemplate.Fill(task.PromptTemplate, item.Prompt), addBos: true);
-            var target = model.Tokenizer.Encode(item.Target, addBos: false);
-            if (target.Count == 0) return null;
+            var prompt = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
+            var example = ExampleTokeniser.Tokenise([new TextSegment(prompt, false), new TextSegment(item.Target, true)], model.Tokenizer, trainOnInputs: false);
+            var scored = example.Labels.Count(l => l >= 0);                                 // the target's tokens and EOS, at the end
+            if (scored == 0) return null;
+            var ids = example.Ids.Select(i => (int)i).ToList();
             var window = model.Model.Config.MaxPositionEmbeddings;
-            var kept = target.Take(window).ToList();    // a target longer than the context is scored on its first window
-            return SequenceLogLikelihood.Loss(model.Model, [.. prompt, .. kept], kept.Count);
+            if (scored > window)                                                             // a target longer than the context is scored on its first window
+            {
+                ids = ids.Take(ids.Count - scored + window).ToList();
+                scored = window;
+            }
+
+            return SequenceLogLikelihood.Loss(model.Model, ids, scored);
         }
         var text = item.Text ?? item.Prompt;
         return string.IsNullOrEmpty(text) ? null : LanguageModelLoss.Evaluate(model.Model, model.Tokenizer, [text]);

@@ -7,12 +7,13 @@ using static TorchSharp.torch;
 
 namespace Workflows.Steps.Tests.Evaluate;
 
-/// <summary>Completion-only perplexity agrees with the runtime's masked cross-entropy (IgnoreIndex on the prompt).</summary>
+/// <summary>Completion-only perplexity agrees with the runtime's masked cross-entropy (IgnoreIndex on the prompt),
+/// tokenised as training does: prompt and target encoded as one text, EOS appended and scored.</summary>
 [TestFixture]
 public sealed class CompletionLossTests
 {
     [Test]
-    public async Task Run_PromptAndTarget_ScoresOnlyTheTargetTokens()
+    public async Task Run_PromptAndTarget_ScoresOnlyTheTargetTokensAndEos()
     {
         const string prompt = "Q: Once upon a time\nA:";
         const string target = " there was a little girl named Lily.";
@@ -28,15 +29,15 @@ public sealed class CompletionLossTests
 
         var model = DeviceEngine.Shared.Load(TempWorkflow.Model);
         var promptIds = model.Tokenizer.Encode(prompt, addBos: true);
-        var targetIds = model.Tokenizer.Encode(target, addBos: false);
-        var ids = promptIds.Concat(targetIds).Select(i => (long)i).ToArray();
+        var ids = model.Tokenizer.Encode(prompt + target, addBos: true).Append(model.Tokenizer.EosIds[0]).Select(i => (long)i).ToArray();
         var labels = ids.Skip(1).Select((id, i) => i + 1 < promptIds.Count ? LanguageModelLoss.IgnoreIndex : id).ToArray();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var logits = model.Model.forward(tensor(ids[..^1], [1, ids.Length - 1]));                 // (1, T, vocab)
         var expected = LanguageModelLoss.CrossEntropy(logits, tensor(labels, [1, labels.Length])).item<float>();
 
-        Assert.That(result.Metrics["c.tokens"], Is.EqualTo(targetIds.Count));
+        Assert.That(result.Metrics["c.tokens"], Is.EqualTo(ids.Length - promptIds.Count));
+        Assert.That(result.Metrics["c.tokens"], Is.EqualTo(model.Tokenizer.Encode(target, addBos: false).Count + 1), "the target's own tokens and EOS");
         Assert.That(result.Metrics["c.loss"], Is.EqualTo(expected).Within(1e-4));
     }
 }

@@ -130,7 +130,7 @@ public sealed class EvaluateStepTests
 
     private sealed class UnchangedBaseApplier : IAdapterApplier
     {
-        public AppliedAdapter Apply(Workflows.Torch.Engine.LoadedModel baseModel, string adapterFolder) => new(baseModel.Model, null);
+        public AppliedAdapter Apply(Workflows.Torch.Engine.LoadedModel baseModel, string adapterFolder, bool? quantisedBase = null) => new(baseModel.Model, null);
     }
 
     [Test]

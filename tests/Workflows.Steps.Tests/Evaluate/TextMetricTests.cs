@@ -38,6 +38,22 @@ public sealed class TextMetricTests
     public void Contains_ReferenceInPrediction_MatchesAtWordBoundaries(string prediction, string reference, double expected) =>
         Assert.That(ContainsMatch.Score(prediction, reference), Is.EqualTo(expected));
 
+    [Test]
+    public void Contains_NormalisationOff_ComparesExactWords()
+    {
+        Assert.That(ContainsMatch.Score("I am Sparky!", "Sparky!", normalise: false), Is.EqualTo(1));
+        Assert.That(ContainsMatch.Score("I am sparky", "Sparky", normalise: false), Is.EqualTo(0));
+        Assert.That(ContainsMatch.Score("I am Sparky.", "Sparky", normalise: false), Is.EqualTo(0));
+        Assert.That(ContainsMatch.Score("I am sparky.", "Sparky", normalise: true), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void TokenF1_NormalisationOff_CountsExactWordsOnly()
+    {
+        Assert.That(TokenF1.Score("The Cat sat", "the cat sat", normalise: false), Is.EqualTo(1.0 / 3).Within(1e-12));   // only "sat" shared
+        Assert.That(TokenF1.Score("The Cat sat", "the cat sat", normalise: true), Is.EqualTo(1.0).Within(1e-12));
+    }
+
     // Hand-computed: common words counted with multiplicity; F1 = 2PR/(P+R).
     private static readonly object[] F1Cases =
     [

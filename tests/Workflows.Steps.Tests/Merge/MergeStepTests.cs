@@ -179,7 +179,7 @@ public class MergeStepTests
         using (context)
         {
             Assert.That(result.Success, Is.False);
-            Assert.That(result.Error, Does.Contain("NF4 base (QLoRA)"));
+            Assert.That(result.Error, Does.Contain("trained on different bases").And.Contain("NF4 base as trained"));
         }
     }
 

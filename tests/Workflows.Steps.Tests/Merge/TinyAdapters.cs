@@ -11,15 +11,17 @@ internal static class TinyAdapters
 {
     public static string Stories260K => Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "models", "stories260K"));
 
-    public static string Write(string folder, long seed, int rank = 4, bool dora = false, string[]? targets = null, bool quantised = false, string? baseName = "stories260K", bool poisoned = false)
+    public static string Write(string folder, long seed, int rank = 4, bool dora = false, string[]? targets = null, bool quantised = false, string? baseName = "stories260K",
+        bool poisoned = false, int blockSize = 64)
     {
         using var model = LlamaLoader.Load(Stories260K);
+        var quantisation = quantised ? new Nf4Options { BlockSize = blockSize, ComputeDtype = ScalarType.Float32 } : null;
         var config = new LoraConfig
         {
-            Rank = rank, Alpha = 2 * rank, UseDora = dora, BaseModelNameOrPath = baseName,
+            Rank = rank, Alpha = 2 * rank, UseDora = dora, BaseModelNameOrPath = baseName, BaseQuantization = quantisation,
             TargetModules = targets ?? ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
         };
-        AdapterInjector.Apply(model, config, quantised ? new Nf4Options { ComputeDtype = ScalarType.Float32 } : null, seed);
+        AdapterInjector.Apply(model, config, quantisation, seed);
         var generator = new Generator((ulong)seed);
         using (no_grad())
         {

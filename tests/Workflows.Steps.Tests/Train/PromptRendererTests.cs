@@ -18,9 +18,35 @@ public sealed class PromptRendererTests
         var segments = PromptRenderer.Render(row, PromptTemplate.Alpaca, null)!;
         Assert.That(segments, Is.EqualTo(new[]
         {
-            new TextSegment("### Instruction:\nAdd the numbers.\n\n### Input:\n2 and 3\n\n### Response:\n", false),
+            new TextSegment("Below is an instruction that describes a task, paired with an input that provides further context. " +
+                "Write a response that appropriately completes the request.\n\n### Instruction:\nAdd the numbers.\n\n### Input:\n2 and 3\n\n### Response:", false),
             new TextSegment("5", true),
         }));
+    }
+
+    [Test]
+    public void Render_AlpacaInstructionWithoutInput_IsStanfordAlpacaNoInputPrompt()
+    {
+        var segments = PromptRenderer.Render(Rows.Instruction("Who are you?", "Sparky"), PromptTemplate.Alpaca, null)!;
+        Assert.That(segments[0].Text, Is.EqualTo("Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n" +
+            "### Instruction:\nWho are you?\n\n### Response:"));
+    }
+
+    [Test]
+    public void Render_AlpacaShort_KeepsSectionsWithoutPreamble()
+    {
+        var row = Rows.Instruction("Add the numbers.", "5") with { Input = "2 and 3" };
+        var segments = PromptRenderer.Render(row, PromptTemplate.AlpacaShort, null)!;
+        Assert.That(segments[0].Text, Is.EqualTo("### Instruction:\nAdd the numbers.\n\n### Input:\n2 and 3\n\n### Response:\n"));
+    }
+
+    [Test]
+    public void Render_AlpacaConversation_PreambleOnlyBeforeFirstTurn()
+    {
+        var row = Rows.Chat("Hi", "Hello!") with { Messages = [new("user", "Hi"), new("assistant", "Hello!"), new("user", "Bye"), new("assistant", "Bye!")] };
+        var segments = PromptRenderer.Render(row, PromptTemplate.Alpaca, null)!;
+        Assert.That(segments[0].Text, Does.StartWith("Below is an instruction"));
+        Assert.That(segments[2].Text, Is.EqualTo("### Instruction:\nBye\n\n### Response:"));
     }
 
     [Test]
@@ -60,18 +86,5 @@ public sealed class PromptRendererTests
         Assert.That(example.Ids[^1], Is.EqualTo(tokenizer.EosIds[0]));
         Assert.That(example.Labels[0], Is.EqualTo(-100));
         Assert.That(example.TrainedTokens, Is.EqualTo(trainOnInputs ? example.Ids.Length - 1 : example.Ids.Length - promptTokens));
-    }
-
-    [TestCase(0, 0.25)]
-    [TestCase(3, 1.0)]
-    [TestCase(8, 0.5)]
-    [TestCase(13, 0.0)]
-    public void LearningRate_WarmupThenCosine_FollowsTheCurve(int step, double expected)
-    {
-        // 4 warm-up steps then cosine over 10: at step 8 progress is 0.4 → 0.5·(1 + cos 0.4π) = 0.6545; at 13, 0.9 → 0.0245.
-        var rate = LearningRate.At(step, 14, 4, SchedulerKind.Cosine, 1.0);
-        var reference = step < 4 ? (step + 1) / 4.0 : 0.5 * (1 + Math.Cos(Math.PI * (step - 4) / 10.0));
-        Assert.That(rate, Is.EqualTo(reference).Within(1e-12));
-        Assert.That(rate, Is.EqualTo(expected).Within(0.16));
     }
 }

@@ -72,6 +72,85 @@ public class LoraLinearTests
         Assert.That(values[1], Is.EqualTo(5 / Math.Sqrt(2.5)).Within(1e-5));
     }
 
+    [Test]
+    public void Forward_DoraWithDropoutSeeded_FollowsPeftFormula()
+    {
+        // PEFT: y = W x + (m/n − 1)·W·drop(x) + (m/n)·s·B A drop(x), n = ‖W + s·BA‖ per row.
+        var generator = new Generator(7);
+        var linear = nn.Linear(6, 3, hasBias: false);
+        using (no_grad()) linear.weight!.copy_(randn(3, 6, generator: generator));
+        using var layer = new LoraLinear(linear, new LoraConfig { Rank = 2, Alpha = 4, UseDora = true, Dropout = 0.5 });
+        using (no_grad())
+        {
+            layer.lora_A.weight!.copy_(randn(2, 6, generator: generator));
+            layer.lora_B.weight!.copy_(randn(3, 2, generator: generator));
+            layer.lora_magnitude_vector!.copy_(tensor(new float[] { 0.5f, 2f, 3f }));
+        }
+
+        using var x = randn(4, 6, generator: generator);
+        layer.train();
+        torch.manual_seed(11);
+        using var y = layer.forward(x);
+        torch.manual_seed(11);
+        using var dropped = nn.functional.dropout(x, 0.5, training: true);                   // the same mask
+        using var w = linear.weight!.detach();
+        using var norm = (w + (2.0 * layer.lora_B.weight!.detach().matmul(layer.lora_A.weight!.detach()))).norm(1, keepdim: false);
+        using var scale = layer.lora_magnitude_vector!.detach() / norm;
+        using var expected = x.matmul(w.t()) + ((scale - 1) * dropped.matmul(w.t())) + (scale * (2.0 * dropped.matmul(layer.lora_A.weight!.detach().t()).matmul(layer.lora_B.weight!.detach().t())));
+        using var oldFormula = scale * (x.matmul(w.t()) + (2.0 * dropped.matmul(layer.lora_A.weight!.detach().t()).matmul(layer.lora_B.weight!.detach().t())));
+        Assert.That(dropped.eq(0).any().item<bool>(), Is.True, "the seed must drop something");
+        Assert.That((y - expected).abs().max().item<float>(), Is.LessThan(1e-5f));
+        Assert.That((y - oldFormula).abs().max().item<float>(), Is.GreaterThan(1e-2f), "scaling W·x instead of W·drop(x) must be told apart");
+    }
+
+    [Test]
+    public void Backward_Dora_NormIsAConstantToTheGradient()
+    {
+        // Hand-set layer (W = I, A = [1 1], B = [0.5; 0.25], s = 2, m = [1, 1], x = [1, 3]): n = [√5, √2.5].
+        // With n constant: ∂Σy/∂m = (W x + s·B A x) / n = [5/√5, 5/√2.5] and
+        // ∂Σy/∂A = Σᵢ (mᵢ/nᵢ)·s·Bᵢ · xᵀ = 2·(0.5/√5 + 0.25/√2.5)·[1, 3]; a norm on the graph would add terms.
+        var linear = nn.Linear(2, 2, hasBias: false);
+        using (no_grad()) linear.weight!.copy_(eye(2));
+        using var layer = new LoraLinear(linear, new LoraConfig { Rank = 1, Alpha = 2, UseDora = true });
+        using (no_grad())
+        {
+            layer.lora_A.weight!.copy_(tensor(new float[] { 1, 1 }, [1, 2]));
+            layer.lora_B.weight!.copy_(tensor(new float[] { 0.5f, 0.25f }, [2, 1]));
+        }
+
+        using var y = layer.forward(tensor(new float[] { 1, 3 }, [1, 2]));
+        y.sum().backward();
+        var grad = layer.lora_magnitude_vector!.grad!.data<float>().ToArray();
+        Assert.That(grad[0], Is.EqualTo(5 / Math.Sqrt(5)).Within(1e-5));
+        Assert.That(grad[1], Is.EqualTo(5 / Math.Sqrt(2.5)).Within(1e-5));
+        var factor = 2 * ((0.5 / Math.Sqrt(5)) + (0.25 / Math.Sqrt(2.5)));
+        var gradA = layer.lora_A.weight!.grad!.data<float>().ToArray();
+        Assert.That(gradA[0], Is.EqualTo(factor).Within(1e-5));
+        Assert.That(gradA[1], Is.EqualTo(3 * factor).Within(1e-5));
+    }
+
+    [Test]
+    public void Constructor_Bfloat16AndNf4Bases_AdapterParametersAreFloat32AndOutputKeepsBaseDtype()
+    {
+        var bf16 = nn.Linear(64, 32, hasBias: false, dtype: ScalarType.BFloat16);
+        using var onBf16 = new LoraLinear(bf16, new LoraConfig { Rank = 4, UseDora = true });
+        using var weight = randn(32, 64);
+        using var onNf4 = new LoraLinear(new Nf4Linear(weight, new Nf4Options()), new LoraConfig { Rank = 4, UseDora = true });
+        foreach (var layer in new[] { onBf16, onNf4 })
+        {
+            Assert.That(layer.lora_A.weight!.dtype, Is.EqualTo(ScalarType.Float32));
+            Assert.That(layer.lora_B.weight!.dtype, Is.EqualTo(ScalarType.Float32));
+            Assert.That(layer.lora_magnitude_vector!.dtype, Is.EqualTo(ScalarType.Float32));
+        }
+
+        using var x = randn(2, 64, dtype: ScalarType.BFloat16);
+        using var y = onBf16.forward(x);
+        Assert.That(y.dtype, Is.EqualTo(ScalarType.BFloat16));
+        using var x32 = randn(2, 64);
+        using var y32 = onNf4.forward(x32);
+        Assert.That(y32.dtype, Is.EqualTo(ScalarType.Float32));
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public void Merge_ThenUnmerge_MatchesAdapterThenRestoresBase(bool dora)

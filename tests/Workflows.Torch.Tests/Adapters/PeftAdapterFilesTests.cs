@@ -61,4 +61,37 @@ public class PeftAdapterFilesTests
         var error = Expect.Failure<AdapterConfigException>(() => PeftAdapterFiles.Load(AdapterModels.Fresh(), folder.Path));
         Assert.That(error.Message, Does.Contain("does not match").And.Contain("k_proj.lora_A.weight"));
     }
+
+    [Test]
+    public void ReadConfig_QloraAdapter_ReturnsTheRecordedNf4Base()
+    {
+        using var folder = new TemporaryFolder();
+        var quantisation = new Nf4Options { BlockSize = 128, DoubleQuant = false, ComputeDtype = TorchSharp.torch.ScalarType.BFloat16 };
+        var config = new LoraConfig { Rank = 2, TargetModules = ["q_proj"], BaseQuantization = quantisation };
+        var model = AdapterModels.Fresh();
+        AdapterInjector.Apply(model, config, quantisation);
+        PeftAdapterFiles.Save(model, config, folder.Path);
+
+        Assert.That(PeftAdapterFiles.ReadConfig(folder.Path).BaseQuantization, Is.EqualTo(quantisation));
+        using var json = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(folder.Path, PeftAdapterFiles.ConfigFile)));
+        var record = json.RootElement.GetProperty("base_model_quantization");
+        Assert.That(record.GetProperty("quant_type").GetString(), Is.EqualTo("nf4"));
+        Assert.That(record.GetProperty("block_size").GetInt32(), Is.EqualTo(128));
+        Assert.That(record.GetProperty("double_quant").GetBoolean(), Is.False);
+        Assert.That(record.GetProperty("compute_dtype").GetString(), Is.EqualTo("bfloat16"));
+    }
+
+    [Test]
+    public void ReadConfig_UnknownQuantType_FailsNamingTheField()
+    {
+        using var folder = new TemporaryFolder();
+        var model = AdapterModels.Fresh();
+        var config = new LoraConfig { Rank = 2, TargetModules = ["q_proj"], BaseQuantization = new Nf4Options() };
+        AdapterInjector.Apply(model, config);
+        PeftAdapterFiles.Save(model, config, folder.Path);
+        var path = System.IO.Path.Combine(folder.Path, PeftAdapterFiles.ConfigFile);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"nf4\"", "\"fp4\""));
+        var error = Expect.Failure<AdapterConfigException>(() => PeftAdapterFiles.ReadConfig(folder.Path));
+        Assert.That(error.Message, Does.Contain("base_model_quantization.quant_type is 'fp4'"));
+    }
 }

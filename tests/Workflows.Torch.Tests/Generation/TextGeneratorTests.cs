@@ -15,6 +15,16 @@ public class TextGeneratorTests
 
     private static readonly Lazy<(LlamaForCausalLM Model, TextTokenizer Tokenizer)> Hf = new(() => Load(SharedAssets.Stories260K));
 
+    [TestCase("Hello w\uFFFD", "Hello wörld, more", "örld, more")]           // the prompt ended inside a multi-byte character
+    [TestCase("Q: hi ", "Q: hi\u00a0there", "\u00a0there")]                 // decoding merged across the boundary
+    [TestCase("Q: hi", "Q: hi there", " there")]
+    public void Completion_DecodedPromptNotAPrefix_NeverReturnsThePrompt(string prompt, string full, string expected)
+    {
+        var completion = TextGenerator.Completion(full, prompt);
+        Assert.That(completion, Is.EqualTo(expected));
+        Assert.That(completion, Does.Not.StartWith(prompt[..2]));
+    }
+
     [TestCase("safetensors")]
     [TestCase("llama2c")]
     public void Generate_GreedyFromBos_GivesKnownStoryInPinnedTokenCount(string format)
