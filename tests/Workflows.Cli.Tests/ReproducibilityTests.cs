@@ -48,6 +48,7 @@ public sealed class ReproducibilityTests
               validation: "${{ steps.split.outputs.validation }}"
               method: {{{method}}}
               lora: { rank: 4, alpha: 8, dropout: 0.1, target_modules: [q_proj, v_proj, up_proj] }
+              template: alpaca_short
               max_seq_len: 64
               batch_size: 4
               max_steps: 4

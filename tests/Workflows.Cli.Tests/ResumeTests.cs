@@ -19,6 +19,7 @@ public sealed class ResumeTests
               train: "${{ steps.ingest.outputs.dataset }}"
               validation: "${{ steps.ingest.outputs.dataset }}"
               lora: { rank: 4, alpha: 8, dropout: 0.1, target_modules: [q_proj, v_proj] }
+              template: alpaca_short
               max_seq_len: 32
               batch_size: 4
               max_steps: 12

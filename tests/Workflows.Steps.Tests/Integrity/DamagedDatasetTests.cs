@@ -27,7 +27,7 @@ public sealed class DamagedDatasetTests
               model: "{model}"
               train: "${{ steps.split.outputs.train }}"
               lora: { rank: 4, alpha: 8, target_modules: [q_proj] }
-              template: alpaca
+              template: alpaca_short
               max_seq_len: 64
               batch_size: 4
               max_steps: 1
