@@ -37,7 +37,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
                 var blocked = stepPlan.Step.DependsOn.Select(d => done[d]).FirstOrDefault(d => d.State is StepState.Failed or StepState.Skipped or StepState.Cancelled);
                 if (blocked is not null || cancellationToken.IsCancellationRequested)
                 {
-                    done[stepPlan.Step.Name] = runner.Skip(stepPlan, blocked, cancellationToken.IsCancellationRequested);
+                    done[stepPlan.Step.Name] = await runner.SkipAsync(stepPlan, blocked, cancellationToken.IsCancellationRequested);
                     continue;
                 }
                 // Task.Run: a step's synchronous work must not block this loop, and each step needs its
