@@ -165,15 +165,27 @@ internal sealed partial class MlflowTestBackend
         Versions.FirstOrDefault(v => v.Name == name && v.Version == version)
         ?? throw new TestApiError("RESOURCE_DOES_NOT_EXIST", $"Model Version (name={name}, version={version}) not found");
 
-    private static JsonObject VersionJson(TestModelVersion v) => new()
+    /// <summary>As MLflow 3.11 answers: <c>tags</c> only when the version has some.</summary>
+    private static JsonObject VersionJson(TestModelVersion v)
     {
-        ["name"] = v.Name,
-        ["version"] = v.Version,
-        ["source"] = v.Source,
-        ["run_id"] = v.RunId,
-        ["status"] = "READY",
-        ["tags"] = new JsonArray([.. v.Tags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]),
-    };
+        var json = new JsonObject
+        {
+            ["name"] = v.Name,
+            ["version"] = v.Version,
+            ["current_stage"] = "None",
+            ["description"] = "",
+            ["source"] = v.Source,
+            ["run_id"] = v.RunId,
+            ["status"] = "READY",
+            ["run_link"] = "",
+        };
+        if (v.Tags.Count > 0)
+        {
+            json["tags"] = new JsonArray([.. v.Tags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]);
+        }
+
+        return json;
+    }
 
     private ref int CollectionsMarshalGet(string model) =>
         ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(ModelVersions, model);
