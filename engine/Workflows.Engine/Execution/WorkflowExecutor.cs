@@ -21,7 +21,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
         var tracker = new ResilientTracker(request.Tracker, message => request.Observer.StepLog("tracking", Steps.StepLogLevel.Warning, message));
         var runTags = RunTags(plan, request, record);
         record.TrackingRunId = await tracker.StartRunAsync(new TrackingRunStart(workflow.Experiment, $"{workflow.Name} {record.Id}", null, runTags), cancellationToken);
-        await tracker.LogParamsAsync(record.TrackingRunId, workflow.Params.ToDictionary(p => "params." + p.Key, p => p.Value is Yaml.YamlScalar s ? s.Value : "(structured)"), cancellationToken);
+        await tracker.LogParamsAsync(record.TrackingRunId, workflow.Params.ToDictionary(p => "params." + p.Key, p => TrackingParams.Display(p.Value)), cancellationToken);
         records.Save(record);
         request.Observer.RunStarted(plan, record);
 

@@ -21,6 +21,22 @@ public static class TrackingParams
     public static IReadOnlyDictionary<string, string> InputTags(IReadOnlyDictionary<string, string> digests) =>
         digests.ToDictionary(pair => "wf.input." + pair.Key, pair => pair.Value, StringComparer.Ordinal);
 
+    /// <summary>A workflow param as one value: a scalar as written, a list or mapping as JSON.</summary>
+    public static string Display(Yaml.YamlNode node) => node switch
+    {
+        Yaml.YamlScalar scalar => scalar.Value,
+        _ => ToJson(node).ToJsonString(EngineJson.Compact),
+    };
+
+    private static JsonNode? ToJson(Yaml.YamlNode node) => node switch
+    {
+        Yaml.YamlScalar { IsNull: true } => null,
+        Yaml.YamlScalar scalar => JsonValue.Create(scalar.Value),
+        Yaml.YamlSequence sequence => new JsonArray([.. sequence.Items.Select(ToJson)]),
+        Yaml.YamlMapping mapping => new JsonObject(mapping.Entries.Select(e => KeyValuePair.Create(e.Key.Value, ToJson(e.Value)))),
+        _ => null,
+    };
+
     private static void Walk(JsonNode? node, string prefix, IDictionary<string, string> result)
     {
         switch (node)

@@ -62,7 +62,7 @@ internal sealed class MlflowRestReader(Uri server) : IDisposable
         {
             var entryPath = (string)entry!["path"]!;
             if ((bool?)entry["is_dir"] == true) files.AddRange(await ArtifactsAsync(runId, entryPath));
-            else files.Add((entryPath, (long?)entry["file_size"] ?? -1));
+            else files.Add((entryPath, (long?)entry["file_size"] ?? 0)); // MLflow leaves file_size out for an empty file
         }
         return files;
     }

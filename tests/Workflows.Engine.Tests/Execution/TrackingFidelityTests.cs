@@ -50,6 +50,19 @@ public class TrackingFidelityTests
     }
 
     [Test]
+    public async Task Run_StructuredWorkflowParam_IsOneJsonValueOnTheWorkflowRun()
+    {
+        using var project = new TempProject().Write(Chain.Replace("name: t\n", "name: t\nparams: { rank: 4, modules: [q, v] }\n"));
+        project.WriteFile("data/extra/value.txt", "x");
+        var tracker = new RecordingTracker();
+        await project.RunAsync(request: new RunRequest { Tracker = tracker });
+
+        var parent = tracker.Runs.Single(r => r.Value.ParentRunId is null).Key;
+        Assert.That(tracker.Params[parent]["params.modules"], Is.EqualTo("[\"q\",\"v\"]"));
+        Assert.That(tracker.Params[parent]["params.rank"], Is.EqualTo("4"));
+    }
+
+    [Test]
     public async Task Run_Outputs_UploadedUnderTheirNameAndTaggedWithTheirDigest()
     {
         using var project = new TempProject().Write(Chain);
