@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace Workflows.Cli.Tests.Tracking;
@@ -18,7 +17,9 @@ internal sealed class MlflowRestReader(Uri server) : IDisposable
 
     public async Task<JsonObject> PostAsync(string path, object body)
     {
-        using var response = await _http.PostAsJsonAsync(path, body);
+        // Buffered, with a Content-Length: MLflow reads a chunked request body as empty (and answers {}).
+        using var content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(path, content);
         var text = await response.Content.ReadAsStringAsync();
         Assert.That(response.IsSuccessStatusCode, Is.True, $"POST {path}: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!.AsObject();

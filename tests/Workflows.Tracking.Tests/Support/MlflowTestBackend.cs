@@ -219,14 +219,20 @@ internal sealed partial class MlflowTestBackend
 
     private (int, string) SearchRuns(JsonObject body)
     {
-        var experimentIds = body["experiment_ids"]!.AsArray().Select(id => (string)id!).ToHashSet();
+        if (body["experiment_ids"] is not JsonArray ids || ids.Count == 0)
+        {
+            return Ok([]); // no experiments asked for: MLflow answers {}
+        }
+
+        var experimentIds = ids.Select(id => (string)id!).ToHashSet();
         var filter = (string?)body["filter"] ?? string.Empty;
         var match = TagFilter().Match(filter);
         var runs = Runs.Values
             .Where(run => experimentIds.Contains(run.ExperimentId))
             .Where(run => !match.Success || run.Tags.GetValueOrDefault(match.Groups["key"].Value) == match.Groups["value"].Value)
             .Take((int?)body["max_results"] ?? 1000);
-        return Ok(new JsonObject { ["runs"] = new JsonArray([.. runs.Select(RunJson)]) });
+        var found = runs.ToList();
+        return found.Count == 0 ? Ok([]) : Ok(new JsonObject { ["runs"] = new JsonArray([.. found.Select(RunJson)]) });
     }
 
     private (int, string) LogBatch(JsonObject body)
