@@ -14,7 +14,7 @@ internal static class FailedReport
         {
             var kept = Path.Combine(context.StateDirectory, file);
             File.Copy(Path.Combine(reportFolder, file), kept, overwrite: true);
-            context.LogArtifact(kept, file);
+            context.LogArtifact(kept); // a file goes to the run's artifact root under its own name
         }
         return Path.Combine(context.StateDirectory, files[0]);
     }

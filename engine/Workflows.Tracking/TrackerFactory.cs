@@ -47,6 +47,7 @@ public static class TrackerFactory
             Token = options.GetVariable("MLFLOW_TRACKING_TOKEN"),
             Username = options.GetVariable("MLFLOW_TRACKING_USERNAME"),
             Password = options.GetVariable("MLFLOW_TRACKING_PASSWORD"),
+            InsecureTls = options.GetVariable("MLFLOW_TRACKING_INSECURE_TLS")?.Trim().ToLowerInvariant() is "true" or "1",
             UserName = options.GetVariable("MLFLOW_TRACKING_USER_ID") ?? Environment.UserName,
             SourceName = options.SourceName,
             Resilience = options.Resilience,

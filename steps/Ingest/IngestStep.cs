@@ -53,7 +53,7 @@ public sealed class IngestStep : IStep<IngestOptions>
         var kept = Path.Combine(context.StateDirectory, QuarantineWriter.FileName);
         Directory.CreateDirectory(context.StateDirectory);
         File.Copy(Path.Combine(output, QuarantineWriter.FileName), kept, overwrite: true);
-        context.LogArtifact(kept, QuarantineWriter.FileName);
+        context.LogArtifact(kept); // artifact_path names a folder: the file goes to the root under its own name
         return kept;
     }
 

@@ -32,6 +32,19 @@ public sealed record WorkflowDefinition
     /// <summary>False when <c>tracking: { enabled: false }</c>.</summary>
     public bool TrackingEnabled { get; init; } = true;
 
+    /// <summary>Default of <see cref="TrackingUploadMaxMb"/>.</summary>
+    public const double DefaultUploadMaxMb = 100;
+
+    /// <summary><c>tracking: { upload_max_mb: N }</c>: a step output up to N MB (all its files together) is
+    /// uploaded to the step's MLflow run; a larger one is logged as its manifest plus a tag with its store
+    /// digest. Default 100; must be positive.</summary>
+    public double TrackingUploadMaxMb { get; init; } = DefaultUploadMaxMb;
+
+    /// <summary><c>tracking: { model_aliases: [champion] }</c>: registry aliases moved to every model version
+    /// the run registers (registration happens only once the steps before it, gates included, passed).
+    /// Default none.</summary>
+    public IReadOnlyList<string> ModelAliases { get; init; } = [];
+
     /// <summary><c>auto</c> | <c>cpu</c> | <c>cuda</c> | <c>cuda:N</c>.</summary>
     public string Device { get; init; } = "auto";
 

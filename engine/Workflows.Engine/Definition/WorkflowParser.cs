@@ -45,7 +45,7 @@ public static class WorkflowParser
         if (!DeviceNames.IsValid(device))
             diagnostics.Add(top.Get("device")!.Mark, null, $"unknown device '{device}'", "use auto, cpu, cuda or cuda:N");
         var tracking = top.Get("tracking") as YamlMapping;
-        if (tracking is not null) reader.CheckKeys(tracking, ["experiment", "enabled"], "tracking key");
+        if (tracking is not null) reader.CheckKeys(tracking, ["experiment", "enabled", "upload_max_mb", "model_aliases"], "tracking key");
 
         return new WorkflowDefinition
         {
@@ -58,6 +58,8 @@ public static class WorkflowParser
             Params = ReadParams(top.Get("params"), paramOverrides, diagnostics),
             Experiment = (tracking is null ? null : reader.String(tracking, "experiment")) ?? name,
             TrackingEnabled = (tracking is null ? null : reader.Bool(tracking, "enabled")) ?? true,
+            TrackingUploadMaxMb = (tracking is null ? null : reader.Double(tracking, "upload_max_mb")) ?? WorkflowDefinition.DefaultUploadMaxMb,
+            ModelAliases = tracking is null ? [] : reader.StringList(tracking.Get("model_aliases")),
             Device = device,
             Libraries = reader.StringList(top.Get("libraries")),
             LibrariesMark = top.Get("libraries")?.Mark,

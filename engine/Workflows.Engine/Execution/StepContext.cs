@@ -17,9 +17,12 @@ internal sealed class StepContext : IStepContext
     private readonly string _logFile;
     private readonly List<MetricPoint> _pending = [];
     private readonly Lock _gate = new();
+    private readonly Func<string, string, ModelRegistration> _registration;
 
-    public StepContext(StepContextSettings settings, StepType type, IRunObserver observer, ITracker tracker, string trackingRunId)
+    public StepContext(StepContextSettings settings, StepType type, IRunObserver observer, ITracker tracker, string trackingRunId,
+        Func<string, string, ModelRegistration>? registration = null)
     {
+        _registration = registration ?? ModelRegistration.Plain;
         StepName = settings.StepName;
         WorkflowName = settings.WorkflowName;
         Device = settings.Device;
@@ -91,14 +94,21 @@ internal sealed class StepContext : IStepContext
         if (batch is not null) _tracker.LogMetricsAsync(_trackingRunId, batch, CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    public void LogArtifact(string localPath, string? artifactPath = null) =>
+    /// <summary>Top-level artifact paths the step logged itself (the engine does not upload those outputs again).</summary>
+    public HashSet<string> LoggedArtifactPaths { get; } = new(StringComparer.Ordinal);
+
+    public void LogArtifact(string localPath, string? artifactPath = null)
+    {
+        var top = string.IsNullOrEmpty(artifactPath) ? Path.GetFileName(localPath.TrimEnd('/', '\\')) : artifactPath.Split('/')[0];
+        lock (_gate) LoggedArtifactPaths.Add(top);
         _tracker.LogArtifactAsync(_trackingRunId, localPath, artifactPath, CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     public void SetTag(string key, string value) =>
         _tracker.SetTagsAsync(_trackingRunId, new Dictionary<string, string> { [key] = value }, CancellationToken.None).GetAwaiter().GetResult();
 
     public Task<string?> RegisterModelAsync(string modelName, string artifactPath, CancellationToken cancellationToken) =>
-        _tracker.RegisterModelAsync(_trackingRunId, modelName, artifactPath, cancellationToken);
+        _tracker.RegisterModelAsync(_trackingRunId, _registration(modelName, artifactPath), cancellationToken);
 
     /// <summary>Sends metrics still buffered; called when the step ends.</summary>
     public Task FlushAsync(CancellationToken cancellationToken)

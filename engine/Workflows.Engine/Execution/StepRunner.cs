@@ -21,12 +21,23 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _known = new(StringComparer.Ordinal);
     private readonly InputIntegrity _inputs = new(new ArtifactStore(layout), plan, request.Observer);
 
-    public StepRecord Skip(StepPlan stepPlan, StepRecord? blockedBy, bool cancelled)
+    public async Task<StepRecord> SkipAsync(StepPlan stepPlan, StepRecord? blockedBy, bool cancelled)
     {
         var step = record.Step(stepPlan.Step.Name);
         step.State = stepPlan.Decision == StepDecision.NotSelected ? StepState.NotSelected : cancelled ? StepState.Cancelled : StepState.Skipped;
         if (step.State == StepState.Skipped) step.Error = $"upstream step '{blockedBy!.Name}' {blockedBy.State.ToString().ToLowerInvariant()}";
         if (step.State == StepState.Cancelled) step.Error = "the run was cancelled before this step started";
+        if (step.State != StepState.NotSelected)
+        {
+            // A skipped step is still a run in MLflow, so the tree shows every step and why it did not run.
+            var start = StepRunStart(step, step.Type, null, cached: false);
+            var state = step.State.ToString().ToLowerInvariant();
+            step.TrackingRunId = await tracker.StartRunAsync(start with
+            {
+                Tags = new Dictionary<string, string>(start.Tags) { ["wf.step.state"] = state, ["wf.skip_reason"] = step.Error!, [NoteTag] = $"{state}: {step.Error}" },
+            }, CancellationToken.None);
+            await tracker.EndRunAsync(step.TrackingRunId, TrackingRunStatus.Killed, CancellationToken.None);
+        }
         Finish(step);
         return step;
     }
@@ -36,7 +47,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         var step = record.Step(stepPlan.Step.Name);
         if (stepPlan.Decision == StepDecision.NotSelected)
         {
-            Skip(stepPlan, null, false);
+            await SkipAsync(stepPlan, null, false);
             return step;
         }
         var fingerprint = _binding.Fingerprint(stepPlan.Step, _known);
@@ -108,9 +119,16 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
 
         var stepType = stepPlan.Step.Type;
         var options = _binding.ForExecution(stepPlan.Step, _known);
-        var canonicalParams = CanonicalJson.Flatten(fingerprint.Options);
-        var trackingRun = await tracker.StartRunAsync(StepRunStart(step, stepType.Name, fingerprint.Fingerprint!, cached: false), CancellationToken.None);
-        await tracker.LogParamsAsync(trackingRun, canonicalParams.ToDictionary(p => p.Key, p => p.Value), CancellationToken.None);
+        // Params are the options as written and resolved (inputs as paths or steps.x.outputs.y); the
+        // digests the fingerprint used go beside them as tags.
+        var (readable, digests) = _binding.ForTracking(stepPlan.Step, _known);
+        var start = StepRunStart(step, stepType.Name, fingerprint.Fingerprint!, cached: false);
+        var trackingRun = await tracker.StartRunAsync(start with
+        {
+            Tags = new Dictionary<string, string>(start.Tags).Concat(TrackingParams.InputTags(digests)).ToDictionary(),
+        }, CancellationToken.None);
+        step.TrackingRunId = trackingRun;
+        await tracker.LogParamsAsync(trackingRun, TrackingParams.Flatten(readable), CancellationToken.None);
 
         var workRoot = Path.Combine(layout.Temp, record.Id, step.Name);
         if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
@@ -118,21 +136,22 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
             plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!), workRoot, Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
             Path.Combine(_records.DirectoryOf(record.Id), "logs", step.Name + ".log"));
         Directory.CreateDirectory(Path.GetDirectoryName(settings.LogFile)!);
-        var context = new StepContext(settings, stepType, request.Observer, tracker, trackingRun);
+        var context = new StepContext(settings, stepType, request.Observer, tracker, trackingRun,
+            (name, path) => Registration(name, path, step.Name, fingerprint.Fingerprint!));
 
         var outcome = await InvokeAsync(stepPlan, options, context, cancellationToken);
         await context.FlushAsync(CancellationToken.None);
         step.Metrics = context.LastMetrics.ToDictionary();
+        // A summary metric the step already logged with this value is not logged again: one point per value.
+        var unlogged = outcome.Metrics.Where(m => !step.Metrics.TryGetValue(m.Key, out var logged) || !logged.Equals(m.Value)).ToList();
         foreach (var (key, value) in outcome.Metrics) step.Metrics[key] = value;
-        if (outcome.Metrics.Count > 0)
-            await tracker.LogMetricsAsync(trackingRun, outcome.Metrics.Select(m => new MetricPoint(m.Key, m.Value, 0, DateTimeOffset.UtcNow)).ToList(), CancellationToken.None);
+        if (unlogged.Count > 0)
+            await tracker.LogMetricsAsync(trackingRun, unlogged.Select(m => new MetricPoint(m.Key, m.Value, 0, DateTimeOffset.UtcNow)).ToList(), CancellationToken.None);
 
         if (outcome.State == StepState.Succeeded)
             outcome = Commit(stepPlan, step, context, fingerprint, outcome);
-        // Reports are small and are what people browse; models and datasets stay in the store
-        // (steps that publish them, like package, log them themselves).
-        foreach (var (name, digest) in step.Outputs.Where(o => stepType.Output(o.Key)?.Kind == ArtifactKind.Report))
-            await tracker.LogArtifactAsync(trackingRun, _store.PathOf(digest), name, CancellationToken.None);
+        if (outcome.State == StepState.Succeeded)
+            await StepOutputTracking.LogAsync(tracker, trackingRun, step.Outputs, _store, plan.Workflow.Definition.TrackingUploadMaxMb, context.LoggedArtifactPaths);
         step.State = outcome.State;
         step.Error = outcome.Error;
         step.Ended = DateTimeOffset.UtcNow;
@@ -196,25 +215,59 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         step.State = StepState.Cached;
         step.Outputs = cached.Outputs.ToDictionary();
         _known[step.Name] = cached.Outputs;
-        // Cache hits stay visible in MLflow, linked to the run that produced the outputs.
+        // Cache hits stay visible in MLflow, linked to the run that produced the outputs and carrying
+        // its final metrics (the full histories stay on the producing run).
+        var producer = _records.Load(cached.RunId)?.Steps.FirstOrDefault(s => s.Fingerprint == cached.Fingerprint && s.State == StepState.Succeeded);
+        step.Metrics = producer?.Metrics.ToDictionary() ?? [];
         var start = StepRunStart(step, step.Type, cached.Fingerprint, cached: true);
-        var trackingRun = await tracker.StartRunAsync(start with
+        var tags = new Dictionary<string, string>(start.Tags)
         {
-            Tags = new Dictionary<string, string>(start.Tags) { ["wf.cached_from_run"] = cached.RunId },
-        }, CancellationToken.None);
-        await tracker.EndRunAsync(trackingRun, TrackingRunStatus.Finished, CancellationToken.None);
+            ["wf.cached_from_run"] = cached.RunId,
+            [NoteTag] = $"cached: outputs of wf run {cached.RunId}" + (producer?.TrackingRunId is { } source ? $" (MLflow run {source})" : ""),
+        };
+        if (producer?.TrackingRunId is { } sourceRun) tags["wf.cached_from_tracking_run"] = sourceRun;
+        step.TrackingRunId = await tracker.StartRunAsync(start with { Tags = tags }, CancellationToken.None);
+        if (step.Metrics.Count > 0)
+            await tracker.LogMetricsAsync(step.TrackingRunId, step.Metrics.Select(m => new MetricPoint(m.Key, m.Value, 0, DateTimeOffset.UtcNow)).ToList(), CancellationToken.None);
+        await tracker.SetTagsAsync(step.TrackingRunId, step.Outputs.ToDictionary(o => $"wf.output.{o.Key}", o => "sha256:" + o.Value), CancellationToken.None);
+        await tracker.EndRunAsync(step.TrackingRunId, TrackingRunStatus.Finished, CancellationToken.None);
         Finish(step);
     }
 
-    private TrackingRunStart StepRunStart(StepRecord step, string stepType, string fingerprint, bool cached)
+    /// <summary>A model version carries what it was made from and how it scored: the registering step's
+    /// fingerprint (which covers every upstream input), the run, and the metrics of the run's report
+    /// steps (evaluate, guard…). Aliases are moved only while no step of the run has failed.</summary>
+    private ModelRegistration Registration(string name, string artifactPath, string stepName, string fingerprint)
+    {
+        var workflow = plan.Workflow.Definition;
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["wf.fingerprint"] = fingerprint,
+            ["wf.run_id"] = record.Id,
+            ["wf.step"] = stepName,
+            ["wf.workflow.name"] = workflow.Name,
+            ["wf.workflow.content_hash"] = workflow.ContentHash,
+        };
+        var reportSteps = plan.Steps.Where(p => p.Step.Type.Outputs.Any(o => o.Kind == ArtifactKind.Report)).Select(p => p.Step.Name).ToHashSet();
+        foreach (var other in record.Steps.Where(s => reportSteps.Contains(s.Name) && s.State is StepState.Succeeded or StepState.Cached))
+            foreach (var (key, value) in other.Metrics)
+                tags[$"metric.{other.Name}.{key}"] = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var aliases = record.Steps.Any(s => s.State == StepState.Failed) ? [] : workflow.ModelAliases;
+        return new ModelRegistration(name, artifactPath, tags, aliases);
+    }
+
+    /// <summary>MLflow shows this tag as the run's description.</summary>
+    private const string NoteTag = "mlflow.note.content";
+
+    private TrackingRunStart StepRunStart(StepRecord step, string stepType, string? fingerprint, bool cached)
     {
         var tags = new Dictionary<string, string>(runTags, StringComparer.Ordinal)
         {
             ["wf.step"] = step.Name,
             ["wf.step.type"] = stepType,
-            ["wf.step.fingerprint"] = fingerprint,
             ["wf.cached"] = cached ? "true" : "false",
         };
+        if (fingerprint is not null) tags["wf.step.fingerprint"] = fingerprint;
         return new TrackingRunStart(plan.Workflow.Definition.Experiment, step.Name, record.TrackingRunId, tags);
     }
 

@@ -29,7 +29,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
         var tracker = new ResilientTracker(request.Tracker, message => request.Observer.StepLog("tracking", Steps.StepLogLevel.Warning, message));
         var runTags = RunTags(plan, request, record);
         record.TrackingRunId = await tracker.StartRunAsync(new TrackingRunStart(workflow.Experiment, $"{workflow.Name} {record.Id}", null, runTags), cancellationToken);
-        await tracker.LogParamsAsync(record.TrackingRunId, workflow.Params.ToDictionary(p => "params." + p.Key, p => p.Value is Yaml.YamlScalar s ? s.Value : "(structured)"), cancellationToken);
+        await tracker.LogParamsAsync(record.TrackingRunId, workflow.Params.ToDictionary(p => "params." + p.Key, p => TrackingParams.Display(p.Value)), cancellationToken);
         records.Save(record);
         request.Observer.RunStarted(plan, record);
 
@@ -45,7 +45,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
                 var blocked = stepPlan.Step.DependsOn.Select(d => done[d]).FirstOrDefault(d => d.State is StepState.Failed or StepState.Skipped or StepState.Cancelled);
                 if (blocked is not null || cancellationToken.IsCancellationRequested)
                 {
-                    done[stepPlan.Step.Name] = runner.Skip(stepPlan, blocked, cancellationToken.IsCancellationRequested);
+                    done[stepPlan.Step.Name] = await runner.SkipAsync(stepPlan, blocked, cancellationToken.IsCancellationRequested);
                     continue;
                 }
                 // Task.Run: a step's synchronous work must not block this loop, and each step needs its

@@ -41,6 +41,26 @@ public sealed class StepBinding(ValidatedWorkflow workflow, ArtifactStore store)
             ? store.PathOf(knownOutputs[r.Step][r.Output])
             : Path.GetFullPath(input.Path!, workflow.ProjectRoot)));
 
+    /// <summary>The options as people read them, for tracking params: an input stays as written (a path,
+    /// or <c>steps.x.outputs.y</c>), with each input's content digest alongside (readable form → digest).</summary>
+    public (JsonNode Options, IReadOnlyDictionary<string, string> InputDigests) ForTracking(
+        ValidatedStep step, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> knownOutputs)
+    {
+        var digests = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var options = BindOrThrow(step, new Resolver(workflow, (input, _) =>
+        {
+            if (input.Reference is { } r)
+            {
+                var name = $"steps.{r.Step}.outputs.{r.Output}";
+                if (knownOutputs.TryGetValue(r.Step, out var outputs) && outputs.TryGetValue(r.Output, out var digest)) digests[name] = "sha256:" + digest;
+                return name;
+            }
+            digests[input.Path!] = "sha256:" + ContentDigest.Of(Path.GetFullPath(input.Path!, workflow.ProjectRoot));
+            return input.Path!;
+        }));
+        return (CanonicalJson.ToNode(options), digests);
+    }
+
     private static object BindOrThrow(ValidatedStep step, IReferenceResolver resolver)
     {
         var diagnostics = new DiagnosticList();

@@ -11,6 +11,9 @@ public sealed class StepRecord
     public string? Reason { get; set; }
 
     public string? Fingerprint { get; set; }
+
+    /// <summary>The step's run id in the tracker (MLflow), so a later cache hit can link to it.</summary>
+    public string? TrackingRunId { get; set; }
     public DateTimeOffset? Started { get; set; }
     public DateTimeOffset? Ended { get; set; }
     public double? Seconds => Started is { } s && Ended is { } e ? Math.Round((e - s).TotalSeconds, 3) : null;

@@ -84,7 +84,13 @@ public static class WorkflowSchema
                 ["tracking"] = new JsonObject
                 {
                     ["type"] = "object", ["additionalProperties"] = false,
-                    ["properties"] = new JsonObject { ["experiment"] = new JsonObject { ["type"] = "string" }, ["enabled"] = new JsonObject { ["type"] = "boolean" } },
+                    ["properties"] = new JsonObject
+                    {
+                        ["experiment"] = new JsonObject { ["type"] = "string" },
+                        ["enabled"] = new JsonObject { ["type"] = "boolean" },
+                        ["upload_max_mb"] = new JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0, ["default"] = 100, ["description"] = "Step outputs up to this size are uploaded to MLflow; larger ones are logged as their manifest and store digest." },
+                        ["model_aliases"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["description"] = "Registry aliases (e.g. champion) moved to each model version the run registers." },
+                    },
                 },
                 ["device"] = new JsonObject { ["type"] = "string", ["pattern"] = "^(auto|cpu|cuda|cuda:[0-9]+)$", ["default"] = "auto" },
                 ["libraries"] = strings.DeepClone(),

@@ -21,8 +21,10 @@ public interface ITracker
 
     Task EndRunAsync(string runId, TrackingRunStatus status, CancellationToken cancellationToken);
 
-    /// <summary>Registers a model version from a run's artifact path; null when unsupported.</summary>
-    Task<string?> RegisterModelAsync(string runId, string modelName, string artifactPath, CancellationToken cancellationToken);
+    /// <summary>Registers a model version from a run's artifact path, with its version tags and aliases.
+    /// Registering the same run and artifact path again returns the existing version instead of a new one.</summary>
+    /// <returns>The version, or null when the tracker has no registry (or keeps the request for later).</returns>
+    Task<string?> RegisterModelAsync(string runId, ModelRegistration registration, CancellationToken cancellationToken);
 }
 
 /// <summary>What a run starts with.</summary>

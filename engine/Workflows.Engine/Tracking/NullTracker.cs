@@ -18,6 +18,6 @@ public sealed class NullTracker : ITracker
 
     public Task EndRunAsync(string runId, TrackingRunStatus status, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<string?> RegisterModelAsync(string runId, string modelName, string artifactPath, CancellationToken cancellationToken) =>
+    public Task<string?> RegisterModelAsync(string runId, ModelRegistration registration, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(null);
 }

@@ -47,8 +47,11 @@ public sealed class ResilientTracker : ITracker
     public Task EndRunAsync(string runId, TrackingRunStatus status, CancellationToken cancellationToken) =>
         Guarded(async ct => { await _inner.EndRunAsync(runId, status, ct); return true; }, false, "end run", cancellationToken);
 
-    public Task<string?> RegisterModelAsync(string runId, string modelName, string artifactPath, CancellationToken cancellationToken) =>
-        Guarded(ct => _inner.RegisterModelAsync(runId, modelName, artifactPath, ct), null, $"register model '{modelName}'", cancellationToken);
+    public Task<string?> RegisterModelAsync(string runId, ModelRegistration registration, CancellationToken cancellationToken) =>
+        Guarded(ct => _inner.RegisterModelAsync(runId, registration, ct), null, $"register model '{registration.Name}'", cancellationToken);
+
+    private static string TrimLabel(string message) =>
+        message.StartsWith("tracking: ", StringComparison.Ordinal) ? message["tracking: ".Length..] : message;
 
     private async Task<T> Guarded<T>(Func<CancellationToken, Task<T>> call, T fallback, string what, CancellationToken cancellationToken)
     {
@@ -58,7 +61,8 @@ public sealed class ResilientTracker : ITracker
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _warn($"tracking: could not {what}: {e.Message}");
+            // The observer already labels these lines "tracking"; inner messages may carry the label too.
+            _warn($"could not {what}: {TrimLabel(e.Message)}");
             return fallback;
         }
     }

@@ -148,14 +148,19 @@ internal sealed class MlflowFileStoreTracker : ITracker
     }
 
     /// <summary>The file store has no model registry a server would read back, so the request is kept as
-    /// a <c>wf.register_model/&lt;name&gt;</c> tag holding the artifact path; <c>wf tracking push --store</c>
-    /// registers the version on the server. Returns null: there is no version number yet.</summary>
-    public Task<string?> RegisterModelAsync(string runId, string modelName, string artifactPath, CancellationToken cancellationToken)
+    /// a <c>wf.register_model/&lt;name&gt;</c> tag holding the artifact path (and
+    /// <c>wf.register_model_meta/&lt;name&gt;</c> holding the version tags and aliases as JSON); <c>wf tracking
+    /// push --store</c> registers the version on the server. Returns null: there is no version number yet.</summary>
+    public Task<string?> RegisterModelAsync(string runId, ModelRegistration registration, CancellationToken cancellationToken)
     {
         var runDirectory = FindRun(runId);
         lock (Locks.GetOrAdd(runDirectory, _ => new object()))
         {
-            WriteTags(runDirectory, new Dictionary<string, string> { [RegisterModelTagPrefix + modelName] = artifactPath });
+            WriteTags(runDirectory, new Dictionary<string, string>
+            {
+                [RegisterModelTagPrefix + registration.Name] = registration.ArtifactPath,
+                [RegisterModelMetaTagPrefix + registration.Name] = RegistrationMeta.Write(registration),
+            });
         }
 
         return Task.FromResult<string?>(null);
@@ -163,6 +168,9 @@ internal sealed class MlflowFileStoreTracker : ITracker
 
     /// <summary>Tag-key prefix of pending model registrations.</summary>
     internal const string RegisterModelTagPrefix = "wf.register_model/";
+
+    /// <summary>Tag-key prefix of a pending registration's version tags and aliases.</summary>
+    internal const string RegisterModelMetaTagPrefix = "wf.register_model_meta/";
 
     internal static long RunStatusCode(TrackingRunStatus status) => status switch
     {

@@ -43,6 +43,18 @@ internal interface IMlflowApi
     [Post("/api/2.0/mlflow/registered-models/create")]
     Task CreateRegisteredModelAsync([Body(buffered: true)] CreateRegisteredModelRequest request, CancellationToken cancellationToken);
 
+    /// <remarks>Filters such as <c>name='m' and run_id='…'</c>; the answer's <c>source</c> tells versions of one run apart.</remarks>
+    [Get("/api/2.0/mlflow/model-versions/search")]
+    Task<SearchModelVersionsResponse> SearchModelVersionsAsync(
+        [AliasAs("filter")] string filter, [AliasAs("max_results")] int maxResults, [AliasAs("page_token")] string? pageToken, CancellationToken cancellationToken);
+
+    [Post("/api/2.0/mlflow/model-versions/set-tag")]
+    Task SetModelVersionTagAsync([Body(buffered: true)] SetModelVersionTagRequest request, CancellationToken cancellationToken);
+
+    /// <remarks>Moves the alias: a version that held it before loses it.</remarks>
+    [Post("/api/2.0/mlflow/registered-models/alias")]
+    Task SetModelAliasAsync([Body(buffered: true)] SetModelAliasRequest request, CancellationToken cancellationToken);
+
     [Post("/api/2.0/mlflow/model-versions/create")]
     Task<ModelVersionResponse> CreateModelVersionAsync([Body(buffered: true)] CreateModelVersionRequest request, CancellationToken cancellationToken);
 }

@@ -17,6 +17,7 @@ internal sealed class MlflowConnection : IDisposable
     private readonly HttpClient _http;
     private readonly ResiliencePipeline _calls;
     private readonly ResiliencePipeline _uploads;
+    private readonly TimeSpan _probeTimeout;
 
     public MlflowConnection(MlflowRestOptions options)
     {
@@ -33,7 +34,15 @@ internal sealed class MlflowConnection : IDisposable
 
         TrackingUri = options.TrackingUri;
         // Timeouts belong to the pipeline (per attempt); HttpClient's own would cut across retries.
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        if (options.InsecureTls)
+        {
+            // MLFLOW_TRACKING_INSECURE_TLS: as MLflow's client, skip certificate checks (self-signed servers).
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        }
+
+        _probeTimeout = options.Resilience.AttemptTimeout;
+        _http = new HttpClient(handler)
         {
             BaseAddress = new Uri(options.TrackingUri.GetLeftPart(UriPartial.Path).TrimEnd('/')),
             Timeout = Timeout.InfiniteTimeSpan,
@@ -67,6 +76,23 @@ internal sealed class MlflowConnection : IDisposable
             }, cancellationToken);
             return true;
         });
+
+    /// <summary>One attempt, no retries: does the server answer at all? Any answer but 5xx or 429 counts
+    /// (a proxy that does not route <c>/health</c> still proves the server is reachable).</summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_probeTimeout);
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(_http.BaseAddress!.ToString().TrimEnd('/') + "/health"), timeout.Token);
+            return !IsTransient(response.StatusCode);
+        }
+        catch (Exception error) when (error is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     public void Dispose() => _http.Dispose();
 

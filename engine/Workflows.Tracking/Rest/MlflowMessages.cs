@@ -40,7 +40,13 @@ internal sealed record CreateRegisteredModelRequest(string Name);
 
 internal sealed record CreateModelVersionRequest(string Name, string Source, string RunId);
 
-internal sealed record MlflowModelVersion(string Name, string Version);
+internal sealed record MlflowModelVersion(string Name, string Version, string? Source = null, string? RunId = null);
+
+internal sealed record SearchModelVersionsResponse(IReadOnlyList<MlflowModelVersion>? ModelVersions, string? NextPageToken);
+
+internal sealed record SetModelVersionTagRequest(string Name, string Version, string Key, string Value);
+
+internal sealed record SetModelAliasRequest(string Name, string Alias, string Version);
 
 internal sealed record ModelVersionResponse(MlflowModelVersion ModelVersion);
 

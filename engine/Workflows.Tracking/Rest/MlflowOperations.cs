@@ -121,8 +121,12 @@ internal sealed class MlflowOperations(MlflowConnection connection)
         return connection.UploadAsync($"{prefix}/{string.Join('/', parts)}", localFile, cancellationToken);
     }
 
-    public async Task<string> RegisterModelAsync(MlflowRunInfo run, string modelName, string artifactPath, CancellationToken cancellationToken)
+    /// <summary>Registers a version of <paramref name="registration"/>'s model from the run's artifact path,
+    /// unless one with this run id and source exists already (a re-push after its state was lost), then sets
+    /// the version's tags and moves its aliases. All three are idempotent, so a replay changes nothing.</summary>
+    public async Task<string> RegisterModelAsync(MlflowRunInfo run, ModelRegistration registration, CancellationToken cancellationToken)
     {
+        var modelName = registration.Name;
         try
         {
             await connection.SendAsync("registered-models/create",
@@ -133,10 +137,50 @@ internal sealed class MlflowOperations(MlflowConnection connection)
             // Registering a new version of an existing model is the normal case.
         }
 
-        var source = $"{run.ArtifactUri?.TrimEnd('/')}/{artifactPath.Trim('/')}".TrimEnd('/');
-        var request = new CreateModelVersionRequest(modelName, source, run.RunId);
-        var response = await connection.SendAsync("model-versions/create", token => connection.Api.CreateModelVersionAsync(request, token), cancellationToken);
-        return response.ModelVersion.Version;
+        var source = $"{run.ArtifactUri?.TrimEnd('/')}/{registration.ArtifactPath.Trim('/')}".TrimEnd('/');
+        var version = await FindVersionAsync(modelName, run.RunId, source, cancellationToken);
+        if (version is null)
+        {
+            var request = new CreateModelVersionRequest(modelName, source, run.RunId);
+            var response = await connection.SendAsync("model-versions/create", token => connection.Api.CreateModelVersionAsync(request, token), cancellationToken);
+            version = response.ModelVersion.Version;
+        }
+
+        foreach (var (key, value) in TrackingKeys.Clean(registration.Tags, TrackingKeys.TruncateTag))
+        {
+            var tag = new SetModelVersionTagRequest(modelName, version, key, value);
+            await connection.SendAsync("model-versions/set-tag", token => connection.Api.SetModelVersionTagAsync(tag, token), cancellationToken);
+        }
+
+        foreach (var alias in registration.Aliases)
+        {
+            var request = new SetModelAliasRequest(modelName, alias, version);
+            await connection.SendAsync("registered-models/alias", token => connection.Api.SetModelAliasAsync(request, token), cancellationToken);
+        }
+
+        return version;
+    }
+
+    /// <summary>The lowest version of <paramref name="modelName"/> made from this run and source, if any.</summary>
+    private async Task<string?> FindVersionAsync(string modelName, string runId, string source, CancellationToken cancellationToken)
+    {
+        var filter = $"name='{modelName.Replace("'", "\\'")}' and run_id='{runId}'";
+        var found = new List<MlflowModelVersion>();
+        string? pageToken = null;
+        do
+        {
+            var token0 = pageToken;
+            var page = await connection.SendAsync("model-versions/search",
+                token => connection.Api.SearchModelVersionsAsync(filter, 1000, token0, token), cancellationToken);
+            found.AddRange(page.ModelVersions ?? []);
+            pageToken = page.ModelVersions is { Count: > 0 } ? page.NextPageToken : null;
+        }
+        while (!string.IsNullOrEmpty(pageToken));
+
+        return found
+            .Where(v => v.RunId == runId && v.Source?.TrimEnd('/') == source)
+            .OrderBy(v => long.TryParse(v.Version, out var n) ? n : long.MaxValue)
+            .FirstOrDefault()?.Version;
     }
 
     /// <summary>Only these strings change a run's status; MLflow silently ignores others.</summary>

@@ -20,6 +20,11 @@ public sealed record MlflowResilienceOptions
     /// <summary>Timeout of one artifact upload attempt (files can be large). Default 10 min.</summary>
     public TimeSpan ArtifactAttemptTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Once a call has failed after its retries, the server counts as down: every later event goes
+    /// straight to the spool, and only after this interval is the server probed again (one request, no
+    /// retries) before calls resume. Default 30 s; range 0–1 h.</summary>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Every problem with these settings, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -32,6 +37,11 @@ public sealed record MlflowResilienceOptions
         if (BaseDelay < TimeSpan.Zero || MaxDelay < BaseDelay)
         {
             errors.Add($"backoff delays must satisfy 0 <= base ({BaseDelay}) <= max ({MaxDelay})");
+        }
+
+        if (ProbeInterval < TimeSpan.Zero || ProbeInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"probe interval must be between 0 and 1 h, got {ProbeInterval}");
         }
 
         foreach (var (name, timeout) in new[] { ("attempt", AttemptTimeout), ("artifact attempt", ArtifactAttemptTimeout) })

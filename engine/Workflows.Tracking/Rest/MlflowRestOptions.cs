@@ -16,6 +16,10 @@ public sealed record MlflowRestOptions
     /// <summary>Basic-auth password (from <c>MLFLOW_TRACKING_PASSWORD</c>).</summary>
     public string? Password { get; init; }
 
+    /// <summary>Skips TLS certificate checks (from <c>MLFLOW_TRACKING_INSECURE_TLS=true</c>), for servers with
+    /// self-signed certificates. Default false.</summary>
+    public bool InsecureTls { get; init; }
+
     /// <summary>Recorded as <c>user_id</c> and the <c>mlflow.user</c> tag. Default: the OS user.</summary>
     public string UserName { get; init; } = Environment.UserName;
 

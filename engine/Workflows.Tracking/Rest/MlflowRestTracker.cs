@@ -7,13 +7,18 @@ namespace Workflows.Tracking.Rest;
 /// <summary>Tracks runs on an MLflow server. Calls for one run are sent in order; different runs (steps
 /// running concurrently) go out in parallel. When the server stays unreachable after every retry, the
 /// event and every later event of that run go to the spool for <c>wf tracking push</c>; a run that could
-/// not even be created gets a client-side id (same 32-hex shape) that the push maps to the server's.</summary>
+/// not even be created gets a client-side id (same 32-hex shape) that the push maps to the server's.
+/// One such failure opens a circuit for the whole tracker: later events are spooled at once instead of
+/// spending the retries again, and the server is probed every <see cref="MlflowResilienceOptions.ProbeInterval"/>;
+/// runs started after it answers again go to the server, runs already spooled stay there to keep their order.</summary>
 internal sealed class MlflowRestTracker : ITracker, IDisposable
 {
     private readonly MlflowRestOptions _options;
     private readonly MlflowOperations _operations;
     private readonly TrackingSpool? _spool;
     private readonly ConcurrentDictionary<string, RunState> _runs = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _probeGate = new(1, 1);
+    private long _nextProbe = long.MinValue; // ms since epoch; MinValue while the circuit is closed
 
     public MlflowRestTracker(MlflowRestOptions options)
     {
@@ -29,7 +34,7 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
         var parent = start.ParentRunId is { } parentId ? State(parentId) : null;
         var tags = new Dictionary<string, string>(RunTags.ForStart(start with { ParentRunId = null }, _options.UserName, _options.SourceName));
 
-        if (parent is null || parent.ServerRunId is not null)
+        if ((parent is null || parent.ServerRunId is not null) && await CircuitClosedAsync(cancellationToken))
         {
             if (parent is not null)
             {
@@ -46,7 +51,7 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
             catch (MlflowUnavailableException error) when (_spool is not null)
             {
                 // Falls through: the push creates the run instead.
-                NotifySpooling(start.RunName, error);
+                OpenCircuit(error);
             }
             catch (MlflowUnavailableException error)
             {
@@ -137,20 +142,30 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
             state => Spool(state, SpoolEventKind.End, e => e with { Status = MlflowOperations.StatusName(status), Time = endTime }));
     }
 
-    public async Task<string?> RegisterModelAsync(string runId, string modelName, string artifactPath, CancellationToken cancellationToken)
+    public async Task<string?> RegisterModelAsync(string runId, ModelRegistration registration, CancellationToken cancellationToken)
     {
         string? version = null;
         await WithRunAsync(runId, cancellationToken,
             async (state, token) =>
             {
                 var info = state.Info ??= await _operations.GetRunAsync(state.ServerRunId!, token);
-                version = await _operations.RegisterModelAsync(info, modelName, artifactPath, token);
+                version = await _operations.RegisterModelAsync(info, registration, token);
             },
-            state => Spool(state, SpoolEventKind.Register, e => e with { ModelName = modelName, ArtifactPath = artifactPath }));
+            state => Spool(state, SpoolEventKind.Register, e => e with
+            {
+                ModelName = registration.Name,
+                ArtifactPath = registration.ArtifactPath,
+                Tags = registration.Tags,
+                Aliases = registration.Aliases,
+            }));
         return version;
     }
 
-    public void Dispose() => _operations.Connection.Dispose();
+    public void Dispose()
+    {
+        _operations.Connection.Dispose();
+        _probeGate.Dispose();
+    }
 
     private async Task WithRunAsync(
         string runId, CancellationToken cancellationToken, Func<RunState, CancellationToken, Task> send, Action<RunState> spool)
@@ -159,8 +174,10 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
         await state.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (state.Spooling)
+            if (state.Spooling || !await CircuitClosedAsync(cancellationToken))
             {
+                // From now on this run's events keep their order by all going through the spool.
+                state.Spooling = true;
                 spool(state);
                 return;
             }
@@ -171,9 +188,8 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
             }
             catch (MlflowUnavailableException error) when (_spool is not null)
             {
-                // From now on this run's events keep their order by all going through the spool.
                 state.Spooling = true;
-                NotifySpooling(runId, error);
+                OpenCircuit(error);
                 spool(state);
             }
             catch (MlflowUnavailableException error)
@@ -200,9 +216,53 @@ internal sealed class MlflowRestTracker : ITracker, IDisposable
             ServerRunId = state.ServerRunId,
         }));
 
-    private void NotifySpooling(string run, MlflowUnavailableException error) =>
-        _options.Warn?.Invoke(
-            $"tracking: {error.Message}; run '{run}' is recorded in {_spool!.Directory} instead — send it with 'wf tracking push' when the server is back");
+    /// <summary>True when calls may go to the server: the circuit is closed, or it is open, the probe
+    /// interval has passed, and one probe got an answer. Without a spool there is no circuit.</summary>
+    private async Task<bool> CircuitClosedAsync(CancellationToken cancellationToken)
+    {
+        if (_spool is null || Interlocked.Read(ref _nextProbe) == long.MinValue)
+        {
+            return true;
+        }
+
+        if (Now() < Interlocked.Read(ref _nextProbe) || !await _probeGate.WaitAsync(0, cancellationToken))
+        {
+            return false; // not yet, or another call is probing right now
+        }
+
+        try
+        {
+            if (Interlocked.Read(ref _nextProbe) == long.MinValue)
+            {
+                return true;
+            }
+
+            if (await _operations.Connection.ProbeAsync(cancellationToken))
+            {
+                Interlocked.Exchange(ref _nextProbe, long.MinValue);
+                _options.Warn?.Invoke($"the server at {_options.TrackingUri} answers again; new runs go to it (send the spooled ones with 'wf tracking push')");
+                return true;
+            }
+
+            Interlocked.Exchange(ref _nextProbe, Now() + (long)_options.Resilience.ProbeInterval.TotalMilliseconds);
+            return false;
+        }
+        finally
+        {
+            _probeGate.Release();
+        }
+    }
+
+    /// <summary>Said once per outage, not once per run or per call.</summary>
+    private void OpenCircuit(MlflowUnavailableException error)
+    {
+        var next = Now() + (long)_options.Resilience.ProbeInterval.TotalMilliseconds;
+        if (Interlocked.Exchange(ref _nextProbe, next) == long.MinValue)
+        {
+            _options.Warn?.Invoke(
+                $"{error.Message}; until the server answers again (probed every {_options.Resilience.ProbeInterval.TotalSeconds:0.#} s) runs are recorded in {_spool!.Directory} — send them with 'wf tracking push'");
+        }
+    }
 
     private static MlflowException Unavailable(MlflowUnavailableException error) =>
         new("UNAVAILABLE", error.Message, null, error);

@@ -104,6 +104,7 @@ internal static class FileStoreEvents
         foreach (var (key, artifactPath) in tags.Where(tag => tag.Key.StartsWith(MlflowFileStoreTracker.RegisterModelTagPrefix, StringComparison.Ordinal)))
         {
             var model = key[MlflowFileStoreTracker.RegisterModelTagPrefix.Length..];
+            var pending = RegistrationMeta.Read(tags.GetValueOrDefault(MlflowFileStoreTracker.RegisterModelMetaTagPrefix + model));
             yield return new SpoolEvent
             {
                 Id = Id($"register:{model}:{artifactPath}"),
@@ -111,6 +112,8 @@ internal static class FileStoreEvents
                 ClientRunId = runId,
                 ModelName = model,
                 ArtifactPath = artifactPath,
+                Tags = pending.Tags,
+                Aliases = pending.Aliases,
             };
         }
 

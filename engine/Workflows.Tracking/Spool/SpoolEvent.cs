@@ -43,6 +43,9 @@ internal sealed record SpoolEvent
     public string? Status { get; init; }
 
     public string? ModelName { get; init; }
+
+    /// <summary>For a registration: registry aliases to move to the version (its version tags are <see cref="Tags"/>).</summary>
+    public IReadOnlyList<string>? Aliases { get; init; }
 }
 
 /// <summary>A metric value as spooled; <see cref="Value"/> may be NaN or ±Infinity.</summary>

@@ -52,7 +52,9 @@ internal sealed class SpoolReplayer(MlflowOperations operations, PushState state
                     await operations.EndRunAsync(runId, MlflowOperations.ParseStatus(spoolEvent.Status!), spoolEvent.Time ?? 0, cancellationToken);
                     break;
                 case SpoolEventKind.Register:
-                    await operations.RegisterModelAsync(await InfoAsync(runId, cancellationToken), spoolEvent.ModelName!, spoolEvent.ArtifactPath ?? string.Empty, cancellationToken);
+                    var registration = new Engine.Tracking.ModelRegistration(spoolEvent.ModelName!, spoolEvent.ArtifactPath ?? string.Empty,
+                        spoolEvent.Tags ?? new Dictionary<string, string>(), spoolEvent.Aliases ?? []);
+                    await operations.RegisterModelAsync(await InfoAsync(runId, cancellationToken), registration, cancellationToken);
                     break;
             }
         }

@@ -63,6 +63,6 @@ public class TrackingTests
         public Task SetTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) => throw new IOException("disk full");
         public Task LogArtifactAsync(string runId, string localPath, string? artifactPath, CancellationToken cancellationToken) => throw new IOException("disk full");
         public Task EndRunAsync(string runId, TrackingRunStatus status, CancellationToken cancellationToken) => throw new IOException("disk full");
-        public Task<string?> RegisterModelAsync(string runId, string modelName, string artifactPath, CancellationToken cancellationToken) => throw new IOException("disk full");
+        public Task<string?> RegisterModelAsync(string runId, ModelRegistration registration, CancellationToken cancellationToken) => throw new IOException("disk full");
     }
 }

@@ -13,6 +13,8 @@ public sealed class RecordingTracker : ITracker
     public ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> Params { get; } = new();
     public ConcurrentQueue<(string RunId, MetricPoint Metric)> Metrics { get; } = new();
     public ConcurrentQueue<(string RunId, string ArtifactPath)> Artifacts { get; } = new();
+    public ConcurrentQueue<(string RunId, string LocalPath, string ArtifactPath)> ArtifactFiles { get; } = new();
+    public ConcurrentDictionary<string, ConcurrentDictionary<string, string>> Tags { get; } = new();
 
     public Task<string> StartRunAsync(TrackingRunStart start, CancellationToken cancellationToken)
     {
@@ -33,11 +35,17 @@ public sealed class RecordingTracker : ITracker
         return Task.CompletedTask;
     }
 
-    public Task SetTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task SetTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var known = Tags.GetOrAdd(runId, _ => new ConcurrentDictionary<string, string>());
+        foreach (var (key, value) in tags) known[key] = value;
+        return Task.CompletedTask;
+    }
 
     public Task LogArtifactAsync(string runId, string localPath, string? artifactPath, CancellationToken cancellationToken)
     {
         Artifacts.Enqueue((runId, artifactPath ?? ""));
+        ArtifactFiles.Enqueue((runId, localPath, artifactPath ?? ""));
         return Task.CompletedTask;
     }
 
@@ -47,7 +55,7 @@ public sealed class RecordingTracker : ITracker
         return Task.CompletedTask;
     }
 
-    public Task<string?> RegisterModelAsync(string runId, string modelName, string artifactPath, CancellationToken cancellationToken) =>
+    public Task<string?> RegisterModelAsync(string runId, ModelRegistration registration, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(null);
 
     public string RunOf(string stepName) => Runs.Single(r => r.Value.Tags.GetValueOrDefault("wf.step") == stepName).Key;

@@ -21,7 +21,8 @@ public sealed class EchoStep : IStep<EchoOptions>
         if (!options.SkipOutput) await File.WriteAllTextAsync(Path.Combine(context.CreateOutput("out"), "value.txt"), text, cancellationToken);
         context.LogMetric("length", text.Length);
         TestProbe.Finished(context.StepName);
-        return StepResult.Succeeded(new Dictionary<string, double> { ["chars"] = text.Length });
+        // "length" is both logged and returned, as real steps do with their summary metrics.
+        return StepResult.Succeeded(new Dictionary<string, double> { ["chars"] = text.Length, ["length"] = text.Length });
     }
 }
 

@@ -35,6 +35,7 @@ public sealed class GuardStepTests
         Assert.That(report + File.ReadAllText(Path.Combine(context.Outputs["report"], "report.json")),
             Does.Not.Contain("jane.doe@example.com").And.Not.Contain("555-0123").And.Not.Contain("AKIAIOSFODNN7EXAMPLE"));
         Assert.That(context.Artifacts, Has.Some.EndsWith("report.md"), "a failed step keeps its report");
+        Assert.That(context.ArtifactTargets.Where(a => a.LocalPath.EndsWith("report.md")).Select(a => a.ArtifactPath), Is.All.Null, "at the top of the run's artifacts");
     }
 
     [Test]

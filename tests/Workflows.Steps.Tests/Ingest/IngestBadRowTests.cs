@@ -61,6 +61,8 @@ public sealed class IngestBadRowTests
         var kept = Path.Combine(context.StateDirectory, "quarantine.jsonl");
         Assert.That(result.Error, Does.Contain(kept));
         Assert.That(File.Exists(kept), Is.True);
+        // At the top of the run's artifacts, not in a folder named after the file (quarantine.jsonl/quarantine.jsonl).
+        Assert.That(context.ArtifactTargets, Does.Contain((kept, (string?)null)));
     }
 
     [TestCase(0.25, true)]

@@ -39,6 +39,9 @@ internal sealed class TestStepContext : IStepContext, IDisposable
     public Action<double>? OnProgress { get; set; }
     public List<string> Artifacts { get; } = [];
 
+    /// <summary>Each logged artifact with the artifact folder it was logged under (null: the run's root).</summary>
+    public List<(string LocalPath, string? ArtifactPath)> ArtifactTargets { get; } = [];
+
     /// <summary>The folder handed out for each output name.</summary>
     public IReadOnlyDictionary<string, string> Outputs => _outputs;
 
@@ -61,7 +64,11 @@ internal sealed class TestStepContext : IStepContext, IDisposable
         MetricHistory.Add((key, value, step));
     }
 
-    public void LogArtifact(string localPath, string? artifactPath = null) => Artifacts.Add(localPath);
+    public void LogArtifact(string localPath, string? artifactPath = null)
+    {
+        Artifacts.Add(localPath);
+        ArtifactTargets.Add((localPath, artifactPath));
+    }
     public void SetTag(string key, string value) { }
     public Task<string?> RegisterModelAsync(string modelName, string artifactPath, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(null);

@@ -177,17 +177,46 @@ public sealed class MlflowRestTrackerTests
     }
 
     [Test]
-    public async Task RegisterModelAsync_SameModelTwice_ReturnsConsecutiveVersions()
+    public async Task RegisterModelAsync_SameRunAndSourceTwice_ReturnsTheExistingVersion()
     {
         using var tracker = NewTracker();
         var runId = await tracker.StartRunAsync(Run("package"), CancellationToken.None);
 
-        var first = await tracker.RegisterModelAsync(runId, "persona-model", "model", CancellationToken.None);
-        var second = await tracker.RegisterModelAsync(runId, "persona-model", "model", CancellationToken.None);
+        var first = await tracker.RegisterModelAsync(runId, ModelRegistration.Plain("persona-model", "model"), CancellationToken.None);
+        var second = await tracker.RegisterModelAsync(runId, ModelRegistration.Plain("persona-model", "model"), CancellationToken.None);
+
+        Assert.That((first, second), Is.EqualTo(("1", "1")));
+        Assert.That(_server.Backend.Versions, Has.Count.EqualTo(1));
+        var source = (string?)Bodies("/api/2.0/mlflow/model-versions/create").Single()["source"];
+        Assert.That(source, Is.EqualTo($"mlflow-artifacts:/1/{runId}/artifacts/model"));
+    }
+
+    [Test]
+    public async Task RegisterModelAsync_TwoRuns_ReturnConsecutiveVersions()
+    {
+        using var tracker = NewTracker();
+        var a = await tracker.StartRunAsync(Run("package"), CancellationToken.None);
+        var b = await tracker.StartRunAsync(Run("package"), CancellationToken.None);
+
+        var first = await tracker.RegisterModelAsync(a, ModelRegistration.Plain("persona-model", "model"), CancellationToken.None);
+        var second = await tracker.RegisterModelAsync(b, ModelRegistration.Plain("persona-model", "model"), CancellationToken.None);
 
         Assert.That((first, second), Is.EqualTo(("1", "2")));
-        var source = (string?)Bodies("/api/2.0/mlflow/model-versions/create").First()["source"];
-        Assert.That(source, Is.EqualTo($"mlflow-artifacts:/1/{runId}/artifacts/model"));
+    }
+
+    [Test]
+    public async Task RegisterModelAsync_TagsAndAlias_SetOnTheVersionAndTheAliasMoves()
+    {
+        using var tracker = NewTracker();
+        var a = await tracker.StartRunAsync(Run("package"), CancellationToken.None);
+        var b = await tracker.StartRunAsync(Run("package"), CancellationToken.None);
+        var tags = new Dictionary<string, string> { ["wf.fingerprint"] = "abc", ["metric.evaluate.persona.contains"] = "0.75" };
+
+        await tracker.RegisterModelAsync(a, new ModelRegistration("m", "package", tags, ["champion"]), CancellationToken.None);
+        var second = await tracker.RegisterModelAsync(b, new ModelRegistration("m", "package", tags, ["champion"]), CancellationToken.None);
+
+        Assert.That(_server.Backend.Versions[1].Tags, Is.EquivalentTo(tags));
+        Assert.That(_server.Backend.Aliases["m"]["champion"], Is.EqualTo(second));
     }
 
     [Test]
@@ -198,6 +227,22 @@ public sealed class MlflowRestTrackerTests
         await tracker.StartRunAsync(Run("a"), CancellationToken.None);
 
         Assert.That(_server.Requests.Select(r => r.Authorization), Is.All.EqualTo("Bearer s3cret"));
+    }
+
+    [Test]
+    public async Task Warn_ServerDownWithToken_NeverShowsTheCredentials()
+    {
+        using var spool = new TempDirectory();
+        var nowhere = new Uri($"http://127.0.0.1:{MlflowTestServer.FreePort()}");
+        var warnings = new List<string>();
+        using var tracker = new MlflowRestTracker(TestOptions.Rest(nowhere, spool.Path, retries: 0) with { Token = "s3cret-token", Password = "pw-secret", Warn = warnings.Add });
+
+        var runId = await tracker.StartRunAsync(Run("a"), CancellationToken.None);
+        await tracker.LogParamsAsync(runId, new Dictionary<string, string> { ["p"] = "1" }, CancellationToken.None);
+
+        Assert.That(warnings, Is.Not.Empty);
+        Assert.That(string.Join("\n", warnings) + string.Join("\n", Directory.EnumerateFiles(spool.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText)),
+            Does.Not.Contain("s3cret").And.Not.Contain("pw-secret"));
     }
 
     [Test]

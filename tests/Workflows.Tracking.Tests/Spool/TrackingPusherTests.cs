@@ -167,7 +167,7 @@ public sealed class TrackingPusherTests
         File.WriteAllText(_temp.Combine("adapter.bin"), "weights");
         await local.LogArtifactAsync(train, _temp.Combine("adapter.bin"), "adapter", CancellationToken.None);
         await local.EndRunAsync(train, TrackingRunStatus.Finished, CancellationToken.None);
-        var localVersion = await local.RegisterModelAsync(train, "persona-adapter", "adapter", CancellationToken.None);
+        var localVersion = await local.RegisterModelAsync(train, ModelRegistration.Plain("persona-adapter", "adapter"), CancellationToken.None);
 
         var first = await TrackingPusher.PushFileStoreAsync(store, TestOptions.Rest(_server.Uri), CancellationToken.None);
         await local.LogMetricsAsync(workflow, [new MetricPoint("duration_s", 12.5, 0, Start)], CancellationToken.None);
@@ -199,7 +199,7 @@ public sealed class TrackingPusherTests
         {
             var run = await tracker.StartRunAsync(Run("package"), CancellationToken.None);
             _server.Dead = true;
-            var version = await tracker.RegisterModelAsync(run, "persona-model", "model", CancellationToken.None);
+            var version = await tracker.RegisterModelAsync(run, ModelRegistration.Plain("persona-model", "model"), CancellationToken.None);
             Assert.That(version, Is.Null);
         }
 

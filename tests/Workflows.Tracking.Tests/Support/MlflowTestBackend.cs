@@ -20,6 +20,17 @@ internal sealed partial class MlflowTestBackend
 
     public Dictionary<string, int> ModelVersions { get; } = [];
 
+    /// <summary>Every registered version, in creation order.</summary>
+    public List<TestModelVersion> Versions { get; } = [];
+
+    /// <summary>Registered model → alias → version (an alias points at one version at a time).</summary>
+    public Dictionary<string, Dictionary<string, string>> Aliases { get; } = [];
+
+    public sealed record TestModelVersion(string Name, string Version, string Source, string RunId)
+    {
+        public Dictionary<string, string> Tags { get; } = [];
+    }
+
     public sealed class TestRun
     {
         public required string RunId { get; init; }
@@ -108,7 +119,25 @@ internal sealed partial class MlflowTestBackend
             case ("POST", "/api/2.0/mlflow/model-versions/create"):
                 var modelName = (string)body!["name"]!;
                 var version = ++CollectionsMarshalGet(modelName);
-                return Ok(new JsonObject { ["model_version"] = new JsonObject { ["name"] = modelName, ["version"] = version.ToString(CultureInfo.InvariantCulture), ["source"] = (string?)body["source"], ["run_id"] = (string?)body["run_id"], ["status"] = "READY" } });
+                var created = new TestModelVersion(modelName, version.ToString(CultureInfo.InvariantCulture), (string?)body["source"] ?? "", (string?)body["run_id"] ?? "");
+                Versions.Add(created);
+                return Ok(new JsonObject { ["model_version"] = VersionJson(created) });
+            case ("GET", "/api/2.0/mlflow/model-versions/search"):
+                return SearchVersions(query);
+            case ("POST", "/api/2.0/mlflow/model-versions/set-tag"):
+                FindVersion((string)body!["name"]!, (string)body["version"]!).Tags[(string)body["key"]!] = (string)body["value"]!;
+                return Ok([]);
+            case ("POST", "/api/2.0/mlflow/registered-models/alias"):
+                var aliased = FindVersion((string)body!["name"]!, (string)body["version"]!);
+                if (!Aliases.TryGetValue(aliased.Name, out var aliases))
+                {
+                    Aliases[aliased.Name] = aliases = [];
+                }
+
+                aliases[(string)body["alias"]!] = aliased.Version;
+                return Ok([]);
+            case ("GET", "/health"):
+                return (200, "OK");
         }
 
         if (method == "PUT" && route.StartsWith("/api/2.0/mlflow-artifacts/artifacts/", StringComparison.Ordinal))
@@ -118,6 +147,44 @@ internal sealed partial class MlflowTestBackend
         }
 
         return (-404, "<!doctype html><html><title>404 Not Found</title></html>");
+    }
+
+    /// <summary>Understands the filters this client sends (<c>name='…' and run_id='…'</c>), as the real
+    /// server's SQL store does; answers versions with their source and run id.</summary>
+    private (int, string) SearchVersions(JsonObject query)
+    {
+        var filter = (string?)query["filter"] ?? string.Empty;
+        var conditions = VersionFilter().Matches(filter).ToDictionary(m => m.Groups["key"].Value, m => m.Groups["value"].Value.Replace("\\'", "'"));
+        var found = Versions.Where(v =>
+            (!conditions.TryGetValue("name", out var name) || v.Name == name)
+            && (!conditions.TryGetValue("run_id", out var runId) || v.RunId == runId));
+        return Ok(new JsonObject { ["model_versions"] = new JsonArray([.. found.Select(v => (JsonNode)VersionJson(v))]) });
+    }
+
+    private TestModelVersion FindVersion(string name, string version) =>
+        Versions.FirstOrDefault(v => v.Name == name && v.Version == version)
+        ?? throw new TestApiError("RESOURCE_DOES_NOT_EXIST", $"Model Version (name={name}, version={version}) not found");
+
+    /// <summary>As MLflow 3.11 answers: <c>tags</c> only when the version has some.</summary>
+    private static JsonObject VersionJson(TestModelVersion v)
+    {
+        var json = new JsonObject
+        {
+            ["name"] = v.Name,
+            ["version"] = v.Version,
+            ["current_stage"] = "None",
+            ["description"] = "",
+            ["source"] = v.Source,
+            ["run_id"] = v.RunId,
+            ["status"] = "READY",
+            ["run_link"] = "",
+        };
+        if (v.Tags.Count > 0)
+        {
+            json["tags"] = new JsonArray([.. v.Tags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]);
+        }
+
+        return json;
     }
 
     private ref int CollectionsMarshalGet(string model) =>
@@ -152,14 +219,20 @@ internal sealed partial class MlflowTestBackend
 
     private (int, string) SearchRuns(JsonObject body)
     {
-        var experimentIds = body["experiment_ids"]!.AsArray().Select(id => (string)id!).ToHashSet();
+        if (body["experiment_ids"] is not JsonArray ids || ids.Count == 0)
+        {
+            return Ok([]); // no experiments asked for: MLflow answers {}
+        }
+
+        var experimentIds = ids.Select(id => (string)id!).ToHashSet();
         var filter = (string?)body["filter"] ?? string.Empty;
         var match = TagFilter().Match(filter);
         var runs = Runs.Values
             .Where(run => experimentIds.Contains(run.ExperimentId))
             .Where(run => !match.Success || run.Tags.GetValueOrDefault(match.Groups["key"].Value) == match.Groups["value"].Value)
             .Take((int?)body["max_results"] ?? 1000);
-        return Ok(new JsonObject { ["runs"] = new JsonArray([.. runs.Select(RunJson)]) });
+        var found = runs.ToList();
+        return found.Count == 0 ? Ok([]) : Ok(new JsonObject { ["runs"] = new JsonArray([.. found.Select(RunJson)]) });
     }
 
     private (int, string) LogBatch(JsonObject body)
@@ -265,6 +338,9 @@ internal sealed partial class MlflowTestBackend
     private static (int, string) Ok(JsonObject body) => (200, body.ToJsonString());
 
     private static TestApiError Bad(string message) => new("INVALID_PARAMETER_VALUE", message);
+
+    [GeneratedRegex(@"(?<key>name|run_id)\s*=\s*'(?<value>(?:[^'\\]|\\.)*)'")]
+    private static partial Regex VersionFilter();
 
     [GeneratedRegex(@"^tags\.`(?<key>[^`]+)` = '(?<value>[^']*)'$")]
     private static partial Regex TagFilter();

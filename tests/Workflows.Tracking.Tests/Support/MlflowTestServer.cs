@@ -153,7 +153,9 @@ internal sealed class MlflowTestServer : IDisposable
                 query[key] = request.QueryString[key];
             }
 
-            var body = request.HttpMethod == "POST" ? JsonNode.Parse(raw)?.AsObject() : null;
+            // MLflow 3.11 reads a chunked body (no Content-Length) as empty and answers as if nothing was sent.
+            var chunked = request.Headers["Transfer-Encoding"]?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true;
+            var body = request.HttpMethod == "POST" ? (chunked ? new JsonObject() : JsonNode.Parse(raw)?.AsObject()) : null;
             var (status, answer) = Backend.Handle(request.HttpMethod, request.Url.AbsolutePath, query, body, raw);
             if (_slowAnswers.TryDequeue(out var delay))
             {
