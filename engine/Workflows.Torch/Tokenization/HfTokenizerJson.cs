@@ -6,11 +6,13 @@ namespace Workflows.Torch.Tokenization;
 
 /// <summary>
 /// Reads a Hugging Face <c>tokenizer.json</c> whose model is byte-level BPE (GPT-2 style) into a
-/// Microsoft.ML.Tokenizers <see cref="BpeTokenizer"/> with the GPT-2 pre-tokenizer regex.
+/// Microsoft.ML.Tokenizers <see cref="BpeTokenizer"/> with the file's own pre-tokenizer regex (the
+/// <c>Split</c> of Llama 3 and Qwen, else GPT-2's), its NFC normalizer when it has one, and its
+/// added tokens matched whole before splitting (as HF tokenizers does).
 /// </summary>
-internal static partial class HfTokenizerJson
+internal static class HfTokenizerJson
 {
-    public static (Tokenizer Tokenizer, int VocabularySize) Load(string path)
+    public static TokenizerParts Load(string path)
     {
         JsonDocument document;
         try
@@ -49,13 +51,18 @@ internal static partial class HfTokenizerJson
                 }
             }
 
-            var pattern = SplitPattern(root.GetProperty("pre_tokenizer")) ?? Gpt2Pattern().ToString();
-            return (Create(vocabulary, merges, special, pattern), vocabulary.Select(v => v.Value).Concat(special.Values).Max() + 1);
+            var pattern = SplitPattern(root.GetProperty("pre_tokenizer")) ?? ByteLevelPatterns.Gpt2;
+            var nfc = root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind == JsonValueKind.Object
+                && normalizer.TryGetProperty("type", out var kind) && kind.GetString() == "NFC";
+            var size = vocabulary.Select(v => v.Value).Concat(special.Values).Max() + 1;
+            var ignoreMerges = model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True;
+            var tokenizer = ignoreMerges ? ByteLevelRanks.Create(vocabulary, special, pattern, nfc) : Create(vocabulary, merges, special, pattern, nfc);
+            return new TokenizerParts(tokenizer, size, special);
         }
     }
 
     /// <summary>A byte-level BPE from its vocabulary (byte-to-unicode mapped keys), merge list and pre-tokenizer regex.</summary>
-    public static Tokenizer Create(IEnumerable<KeyValuePair<string, int>> vocabulary, IEnumerable<string> merges, IReadOnlyDictionary<string, int> specialTokens, string pattern)
+    public static Tokenizer Create(IEnumerable<KeyValuePair<string, int>> vocabulary, IEnumerable<string> merges, IReadOnlyDictionary<string, int> specialTokens, string pattern, bool nfc = false)
     {
         var options = new BpeOptions(vocabulary)
         {
@@ -63,6 +70,7 @@ internal static partial class HfTokenizerJson
             ByteLevel = true,
             PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), specialTokens.Count > 0 ? specialTokens : null),
             SpecialTokens = specialTokens.Count > 0 ? specialTokens : null,
+            Normalizer = nfc ? NfcNormalizer.Instance : null,
         };
         return BpeTokenizer.Create(options);
     }
@@ -87,7 +95,4 @@ internal static partial class HfTokenizerJson
 
         return null;
     }
-
-    [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
-    private static partial Regex Gpt2Pattern();
 }

@@ -14,8 +14,11 @@ public sealed class TextTokenizer
     /// <param name="bosId">Beginning-of-sequence id, or null when the model has none.</param>
     /// <param name="eosIds">End-of-sequence ids (may be empty).</param>
     /// <param name="source">The file it was read from, for messages.</param>
-    public TextTokenizer(Tokenizer inner, int vocabularySize, int? bosId, IReadOnlyList<int> eosIds, string source)
+    /// <param name="specialTokens">Added/special tokens (text → id) that encode whole; null for none.</param>
+    public TextTokenizer(Tokenizer inner, int vocabularySize, int? bosId, IReadOnlyList<int> eosIds, string source,
+        IReadOnlyDictionary<string, int>? specialTokens = null)
     {
+        SpecialTokens = specialTokens ?? new Dictionary<string, int>();
         Inner = inner;
         VocabularySize = vocabularySize;
         BosId = bosId;
@@ -34,6 +37,18 @@ public sealed class TextTokenizer
 
     /// <summary>End-of-sequence ids (from the model config).</summary>
     public IReadOnlyList<int> EosIds { get; }
+
+    /// <summary>Added/special tokens (<c>&lt;|eot_id|&gt;</c>, <c>&lt;|im_end|&gt;</c>, <c>[INST]</c>…) by text;
+    /// in input text each encodes to its one id.</summary>
+    public IReadOnlyDictionary<string, int> SpecialTokens { get; }
+
+    /// <summary>The id of <paramref name="text"/> when it is one special token of this tokenizer, else null.</summary>
+    public int? SpecialTokenId(string text) => SpecialTokens.TryGetValue(text, out var id) ? id : null;
+
+    /// <summary>The same tokenizer with <paramref name="ids"/> added to <see cref="EosIds"/> (after the
+    /// existing ones, so <c>EosIds[0]</c> stays the model's own end of sequence).</summary>
+    public TextTokenizer WithEosIds(IEnumerable<int> ids) =>
+        new(Inner, VocabularySize, BosId, EosIds.Concat(ids.Where(id => !EosIds.Contains(id))).ToArray(), Source, SpecialTokens);
 
     /// <summary>The file the tokenizer was read from.</summary>
     public string Source { get; }
