@@ -1,6 +1,6 @@
 // Expected token ids for the families without llama.cpp test vectors, from @huggingface/transformers
 // (the JavaScript port of HF tokenizers) run on the real tokenizer.json files in ../shared.
-// Usage: npm ci && node make-tokenizer-ids.mjs   (rewrites ../Workflows.Torch.Tests/Fixtures/tokenizers/*.json)
+// Usage: npm ci && npm install --no-save @huggingface/transformers@4.3.2 && node make-tokenizer-ids.mjs   (rewrites ../Workflows.Torch.Tests/Fixtures/tokenizers/*.json)
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
