@@ -12,7 +12,18 @@ namespace Workflows.Torch.Tokenization;
 /// </summary>
 internal static class HfTokenizerJson
 {
-    public static TokenizerParts Load(string path)
+    public static TextTokenizer Load(string path, int? bosId, IReadOnlyList<int> eosIds)
+    {
+        var (parts, prefix, strip) = LoadParts(path);
+        return new TextTokenizer(parts.Tokenizer, parts.VocabularySize, bosId, eosIds, path, parts.SpecialTokens)
+        {
+            Prefix = prefix,
+            StripAround = strip.Count == 0 ? null : new Regex(string.Join("|", strip.Select(p =>
+                (p.Value.Left ? @"\s*" : "") + "(?<t>" + Regex.Escape(p.Key) + ")" + (p.Value.Right ? @"\s*" : ""))), RegexOptions.Compiled),
+        };
+    }
+
+    private static (TokenizerParts Parts, PrefixRule? Prefix, IReadOnlyDictionary<string, (bool Left, bool Right)> Strip) LoadParts(string path)
     {
         JsonDocument document;
         try
@@ -33,9 +44,14 @@ internal static class HfTokenizerJson
                 throw new ModelLoadException($"{path}: only BPE tokenizer.json files (model.type 'BPE' with vocab and merges) are supported");
             }
 
+            if (SentencePieceJson.Applies(model))
+            {
+                return SentencePieceJson.Load(root, path);
+            }
+
             if (!UsesByteLevel(root))
             {
-                throw new ModelLoadException($"{path}: only byte-level BPE (GPT-2 style) tokenizer.json is supported; for SentencePiece models use tokenizer.model");
+                throw new ModelLoadException($"{path}: only byte-level BPE (GPT-2 style) and SentencePiece-style BPE with byte_fallback tokenizer.json are supported");
             }
 
             var vocabulary = vocabElement.EnumerateObject().Select(p => new KeyValuePair<string, int>(p.Name, p.Value.GetInt32())).ToList();
@@ -57,7 +73,7 @@ internal static class HfTokenizerJson
             var size = vocabulary.Select(v => v.Value).Concat(special.Values).Max() + 1;
             var ignoreMerges = model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True;
             var tokenizer = ignoreMerges ? ByteLevelRanks.Create(vocabulary, special, pattern, nfc) : Create(vocabulary, merges, special, pattern, nfc);
-            return new TokenizerParts(tokenizer, size, special);
+            return (new TokenizerParts(tokenizer, size, special), null, new Dictionary<string, (bool, bool)>());
         }
     }
 

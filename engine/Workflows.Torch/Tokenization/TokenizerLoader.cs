@@ -53,12 +53,14 @@ public static class TokenizerLoader
         try
         {
             var name = Path.GetFileName(path);
-            if (name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-                || name.EndsWith(".tiktoken", StringComparison.OrdinalIgnoreCase) || (name.EndsWith(".model", StringComparison.OrdinalIgnoreCase) && Llama3Tiktoken.IsTiktokenFile(path)))
+            if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase))
             {
-                var parts = name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase) ? BpeVocabFiles.Load(path)
-                    : name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? HfTokenizerJson.Load(path)
-                    : Llama3Tiktoken.Load(path);
+                return HfTokenizerJson.Load(path, bosId, eosIds);
+            }
+
+            if (name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tiktoken", StringComparison.OrdinalIgnoreCase) || (name.EndsWith(".model", StringComparison.OrdinalIgnoreCase) && Llama3Tiktoken.IsTiktokenFile(path)))
+            {
+                var parts = name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase) ? BpeVocabFiles.Load(path) : Llama3Tiktoken.Load(path);
                 return new TextTokenizer(parts.Tokenizer, parts.VocabularySize, bosId, eosIds, path, parts.SpecialTokens);
             }
 
