@@ -1,4 +1,5 @@
 using Workflows.Steps.Datasets;
+using Workflows.Torch.Chat;
 
 namespace Workflows.Steps.Train;
 
@@ -6,9 +7,19 @@ namespace Workflows.Steps.Train;
 /// <see cref="Prompt"/> text is what a caller must send at inference to get the trained behaviour.</summary>
 public static class PromptRenderer
 {
+    /// <summary>Whether <paramref name="template"/> is a Jinja chat template (auto or a built-in one)
+    /// rather than one of the fixed text formats.</summary>
+    public static bool IsChatTemplate(PromptTemplate template) => template >= PromptTemplate.Auto;
+
+    /// <summary>The <see cref="ChatTemplate"/> name of <paramref name="template"/>.</summary>
+    public static string ChatTemplateName(PromptTemplate template) => template.ToString().ToLowerInvariant();
+
     /// <summary>The segments of <paramref name="row"/>, or null when the row kind cannot train a
-    /// causal model (classification rows).</summary>
-    public static IReadOnlyList<TextSegment>? Render(DatasetRow row, PromptTemplate template, string? custom) => row.Kind switch
+    /// causal model (classification rows). Chat templates need <paramref name="chat"/>.</summary>
+    public static IReadOnlyList<TextSegment>? Render(DatasetRow row, PromptTemplate template, string? custom, ChatTemplate? chat = null) =>
+        IsChatTemplate(template) ? RenderChat(row, chat ?? throw new ArgumentNullException(nameof(chat))) : Render(row, template, custom);
+
+    private static IReadOnlyList<TextSegment>? Render(DatasetRow row, PromptTemplate template, string? custom) => row.Kind switch
     {
         RowKind.Instruction when !string.IsNullOrEmpty(row.Output) =>
             [new(Prompt(template, custom, row.System, Join(row.Instruction, row.Input), row.Input), false), Completion(template, row.Output!)],
@@ -64,6 +75,25 @@ public static class PromptRenderer
         if (endWithPrompt && pendingUser is not null) segments.Add(new(Prompt(template, custom, segments.Count == 0 ? system : null, pendingUser, first: segments.Count == 0), false));
         return segments;
     }
+
+    // Every assistant turn is a completion; the template's end-of-turn marker goes with it.
+    private static IReadOnlyList<TextSegment>? RenderChat(DatasetRow row, ChatTemplate chat)
+    {
+        List<ChatTurn>? turns = row.Kind switch
+        {
+            RowKind.Instruction when !string.IsNullOrEmpty(row.Output) =>
+                [.. System(row.System), new(ChatMessage.UserRole, Join(row.Instruction, row.Input)), new(ChatMessage.AssistantRole, row.Output!)],
+            RowKind.Conversation when row.Messages is { Count: > 0 } && row.Messages.Any(m => m.Role == ChatMessage.AssistantRole) =>
+                row.Messages.Select(m => new ChatTurn(m.Role, m.Content)).ToList(),
+            RowKind.Preference when !string.IsNullOrEmpty(row.Chosen) =>
+                [.. (row.Messages ?? []).Select(m => new ChatTurn(m.Role, m.Content)), new(ChatMessage.AssistantRole, row.Chosen!)],
+            _ => null,
+        };
+        return turns?.Count > 0 ? chat.Segments(turns).Select(s => new TextSegment(s.Text, s.Assistant)).ToList() : null;
+    }
+
+    private static IEnumerable<ChatTurn> System(string? system) =>
+        string.IsNullOrEmpty(system) ? [] : [new ChatTurn(ChatMessage.SystemRole, system)];
 
     // Instruction rows keep input apart for the alpaca templates and custom, and join it for the others.
     private static string Join(string? instruction, string? input) =>

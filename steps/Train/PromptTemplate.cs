@@ -17,4 +17,14 @@ public enum PromptTemplate
     Plain,
     /// <summary>The <c>custom_template</c> prompt, then the answer.</summary>
     Custom,
+    /// <summary>The model's own Jinja <c>chat_template</c> from its <c>tokenizer_config.json</c>.</summary>
+    Auto,
+    /// <summary>Llama 3 Instruct: <c>&lt;|start_header_id|&gt;role&lt;|end_header_id|&gt;</c> … <c>&lt;|eot_id|&gt;</c> (built-in Jinja template).</summary>
+    Llama3,
+    /// <summary>Mistral Instruct: <c>[INST] … [/INST]</c> answer <c>&lt;/s&gt;</c> (built-in Jinja template).</summary>
+    Mistral,
+    /// <summary>Gemma: <c>&lt;start_of_turn&gt;role</c> … <c>&lt;end_of_turn&gt;</c> (built-in Jinja template).</summary>
+    Gemma,
+    /// <summary>Phi-3/3.5: <c>&lt;|role|&gt;</c> … <c>&lt;|end|&gt;</c> (built-in Jinja template).</summary>
+    Phi3,
 }

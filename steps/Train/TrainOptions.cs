@@ -29,7 +29,10 @@ public sealed record TrainOptions : IValidatableOptions
     public QuantizationOptions Quantization { get; init; } = new();
 
     /// <summary>How rows become text: <c>alpaca</c> (the Stanford Alpaca prompt with its preamble),
-    /// <c>alpaca_short</c> (its sections only), <c>chatml</c>, <c>plain</c> or <c>custom</c>. Default alpaca.</summary>
+    /// <c>alpaca_short</c> (its sections only), <c>chatml</c>, <c>plain</c>, <c>custom</c>, or a Jinja chat
+    /// template: <c>auto</c> (the model's own <c>chat_template</c>), <c>llama3</c>, <c>mistral</c>, <c>gemma</c>,
+    /// <c>phi3</c>. With a chat template every assistant turn is trained, with its end-of-turn marker.
+    /// Default alpaca.</summary>
     public PromptTemplate Template { get; init; } = PromptTemplate.Alpaca;
 
     /// <summary>The prompt for <c>template: custom</c>, with <c>{system}</c>, <c>{instruction}</c> and

@@ -2,6 +2,7 @@ using Workflows.Engine.Steps;
 using Workflows.Steps.Datasets;
 using Workflows.Torch;
 using Workflows.Torch.Adapters;
+using Workflows.Torch.Chat;
 using Workflows.Torch.Engine;
 using Workflows.Torch.Llama;
 using Workflows.Torch.Tokenization;
@@ -29,11 +30,31 @@ public sealed class TrainStep : IStep<TrainOptions>
         }
 
         var tokenizer = TokenizerLoader.ForModel(modelPath, model.Config);
+        ChatTemplate? chat = null;
+        if (PromptRenderer.IsChatTemplate(options.Template))
+        {
+            try
+            {
+                chat = ChatTemplate.Load(PromptRenderer.ChatTemplateName(options.Template), modelPath, tokenizer);
+            }
+            catch (ModelLoadException e)
+            {
+                return StepResult.Failed($"template: {e.Message}");
+            }
+
+            context.Log($"template {chat.Name}: assistant turns end with {chat.EndOfTurn}" + (chat.EndOfTurnId is { } id ? $" (token {id})" : " (written as text: not a token of this tokenizer)"));
+            if (chat.MarkersAsText.Count > 0)
+            {
+                context.Log($"template {chat.Name}: {string.Join(", ", chat.MarkersAsText)} are not tokens of {Path.GetFileName(tokenizer.Source)}; they are trained as ordinary text " +
+                    "and generation stops on the text", StepLogLevel.Warning);
+            }
+        }
+
         var maxLength = Math.Min(options.MaxSeqLen, model.Config.MaxPositionEmbeddings);
-        var (train, error) = await ReadAsync("train", options.Train, options, tokenizer, maxLength, context, cancellationToken);
+        var (train, error) = await ReadAsync("train", options.Train, options, tokenizer, chat, maxLength, context, cancellationToken);
         if (error is not null) return StepResult.Failed(error);
         var (validation, validationError) = options.Validation is null ? (null, null)
-            : await ReadAsync("validation", options.Validation, options, tokenizer, maxLength, context, cancellationToken);
+            : await ReadAsync("validation", options.Validation, options, tokenizer, chat, maxLength, context, cancellationToken);
         if (validationError is not null) return StepResult.Failed(validationError);
 
         var trainer = new Trainer(model, config, options, context, train!, validation);
@@ -52,11 +73,11 @@ public sealed class TrainStep : IStep<TrainOptions>
     }
 
     private static async Task<(TrainingData? Data, string? Error)> ReadAsync(string field, string folder, TrainOptions options,
-        TextTokenizer tokenizer, int maxLength, IStepContext context, CancellationToken cancellationToken)
+        TextTokenizer tokenizer, ChatTemplate? chat, int maxLength, IStepContext context, CancellationToken cancellationToken)
     {
         if (!DatasetFile.Exists(folder)) return (null, $"{field}: no {DatasetFile.FileName} in '{folder}'; pass a split, augment or ingest output");
         var rows = await DatasetFile.ReadAllAsync(folder, cancellationToken);
-        var (data, error) = TrainingData.Build(rows, options, tokenizer, maxLength, field);
+        var (data, error) = TrainingData.Build(rows, options, tokenizer, maxLength, field, chat);
         if (error is not null) return (null, error);
         if (data!.Examples.Count == 0)
             return (null, $"{field}: none of its {rows.Count} rows gives a trainable example with template {options.Template.ToString().ToLowerInvariant()}; check the dataset's kind and output columns");

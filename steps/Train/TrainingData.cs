@@ -1,4 +1,6 @@
 using Workflows.Steps.Datasets;
+using Workflows.Torch.Chat;
+using Workflows.Torch.Chat.Jinja;
 using Workflows.Torch.Tokenization;
 
 namespace Workflows.Steps.Train;
@@ -13,15 +15,25 @@ public sealed record TrainingData(IReadOnlyList<TokenisedExample> Examples, int 
     /// Renders, tokenises and fits <paramref name="rows"/> into <paramref name="maxLength"/> tokens.
     /// Returns an error line instead when a row is too long and <c>overlong: fail</c>.
     /// </summary>
-    public static (TrainingData? Data, string? Error) Build(IEnumerable<DatasetRow> rows, TrainOptions options, TextTokenizer tokenizer, int maxLength, string field)
+    public static (TrainingData? Data, string? Error) Build(IEnumerable<DatasetRow> rows, TrainOptions options, TextTokenizer tokenizer, int maxLength, string field,
+        ChatTemplate? chat = null)
     {
         var examples = new List<TokenisedExample>();
         int unusable = 0, truncated = 0;
         foreach (var row in rows)
         {
-            var segments = PromptRenderer.Render(row, options.Template, options.CustomTemplate);
+            IReadOnlyList<TextSegment>? segments;
+            try
+            {
+                segments = PromptRenderer.Render(row, options.Template, options.CustomTemplate, chat);
+            }
+            catch (JinjaException e)
+            {
+                return (null, $"{field}: row from {row.SourceFile}:{row.SourceLine}: {e.Message}");
+            }
+
             if (segments is null) { unusable++; continue; }
-            var example = ExampleTokeniser.Tokenise(segments, tokenizer, options.TrainOnInputs);
+            var example = ExampleTokeniser.Tokenise(segments, tokenizer, options.TrainOnInputs, chat is not null);
             if (example.Ids.Length > maxLength)
             {
                 if (options.Overlong == OverlongPolicy.Fail)

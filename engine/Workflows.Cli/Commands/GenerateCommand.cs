@@ -3,6 +3,8 @@ using Workflows.Steps.Adapters;
 using Workflows.Steps.Train;
 using Workflows.Torch;
 using Workflows.Torch.Adapters;
+using Workflows.Torch.Chat;
+using Workflows.Torch.Chat.Jinja;
 using Workflows.Torch.Devices;
 using Workflows.Torch.Engine;
 using Workflows.Torch.Generation;
@@ -27,7 +29,7 @@ internal static class GenerateCommand
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda | cuda:N (default auto)", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "float32 (default) | bfloat16 | float16", DefaultValueFactory = _ => "float32" };
         var adapter = new Option<string?>("--adapter") { Description = "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) applied to the model" };
-        var template = new Option<string?>("--template") { Description = "Write the prompt as the user turn of a training template: alpaca | alpaca_short | chatml | plain" };
+        var template = new Option<string?>("--template") { Description = "Write the prompt as the user turn of a training template: alpaca | alpaca_short | chatml | plain | auto | llama3 | mistral | gemma | phi3" };
 
         var command = new Command("generate", "Continue a prompt with a Llama model (greedy or sampled)")
         {
@@ -43,6 +45,13 @@ internal static class GenerateCommand
                 var engine = DeviceEngine.Shared;
                 engine.UseDevice(result.GetValue(device)!);
                 var loaded = engine.Load(result.GetValue(model)!, new ModelLoadOptions { Dtype = result.GetValue(dtype)! });
+                var chat = result.GetValue(template) is { } chatName && Enum.TryParse<PromptTemplate>(chatName, ignoreCase: true, out var kind) && PromptRenderer.IsChatTemplate(kind)
+                    ? ChatTemplate.Load(PromptRenderer.ChatTemplateName(kind), result.GetValue(model)!, loaded.Tokenizer)
+                    : null;
+                var stops = result.GetValue(stop) ?? [];
+                var chatml = string.Equals(result.GetValue(template), "chatml", StringComparison.OrdinalIgnoreCase);
+                var imEnd = chatml ? loaded.Tokenizer.SpecialTokenId("<|im_end|>") : null;
+                if (chatml && imEnd is null) stops = [.. stops, "<|im_end|>"];                  // chatml turns end there
                 var options = new GenerationOptions
                 {
                     MaxTokens = result.GetValue(maxTokens),
@@ -50,11 +59,16 @@ internal static class GenerateCommand
                     TopP = result.GetValue(topP),
                     TopK = result.GetValue(topK),
                     Seed = result.GetValue(seed),
-                    StopStrings = result.GetValue(stop) ?? [],
+                    // A chat template writes its own BOS and ends the answer with its end-of-turn marker:
+                    // its token when the tokenizer has one, else the marker's text.
+                    StopStrings = chat is { EndOfTurnId: null } ? [.. stops, chat.EndOfTurn] : stops,
+                    StopTokenIds = chat?.EndOfTurnId is { } endOfTurn ? [endOfTurn] : imEnd is { } id ? [id] : [],
+                    AddBos = chat is null,
                 };
-                var text = result.GetValue(template) is { } name
-                    ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name.Replace("_", ""), ignoreCase: true), null, null, result.GetValue(prompt)!)
-                    : result.GetValue(prompt)!;
+                var text = chat is not null ? chat.Render([new ChatTurn("user", result.GetValue(prompt)!)], addGenerationPrompt: true)
+                    : result.GetValue(template) is { } name
+                        ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name.Replace("_", ""), ignoreCase: true), null, null, result.GetValue(prompt)!)
+                        : result.GetValue(prompt)!;
                 var network = loaded.Model;
                 if (result.GetValue(adapter) is { } folder)
                 {
@@ -64,9 +78,10 @@ internal static class GenerateCommand
 
                 var generated = TextGenerator.Generate(network, loaded.Tokenizer, text, options, cancellationToken);
                 Console.Out.WriteLine(generated.Text);
+                Console.Error.WriteLine($"wf generate: {generated.GeneratedTokens.Count} tokens, stopped: {StopDescription(generated.StopReason, chat)}");
                 return 0;
             }
-            catch (Exception e) when (e is ModelLoadException or DeviceUnavailableException or ArgumentException or AdapterConfigException)
+            catch (Exception e) when (e is ModelLoadException or DeviceUnavailableException or ArgumentException or AdapterConfigException or JinjaException)
             {
                 Console.Error.WriteLine($"wf generate: {e.Message}");
                 return 1;
@@ -84,4 +99,11 @@ internal static class GenerateCommand
             }
         }
     }
+
+    private static string StopDescription(StopReason reason, ChatTemplate? chat) => reason switch
+    {
+        StopReason.EndOfSequence when chat?.EndOfTurnId is not null => $"end of turn or sequence token ({chat.EndOfTurn} is token {chat.EndOfTurnId})",
+        StopReason.StopString when chat is { EndOfTurnId: null } => $"stop text (the end-of-turn marker {chat.EndOfTurn} or --stop)",
+        _ => reason.ToString(),
+    };
 }

@@ -21,6 +21,10 @@ public sealed record GenerationOptions
     /// <summary>Generation stops when the completion contains one of these; the text is cut before it.</summary>
     public IReadOnlyList<string> StopStrings { get; init; } = [];
 
+    /// <summary>Ids that end generation besides the tokenizer's end-of-sequence ids, e.g. a chat
+    /// template's end-of-turn token (<c>&lt;|eot_id|&gt;</c>, <c>&lt;|im_end|&gt;</c>). Default none.</summary>
+    public IReadOnlyList<int> StopTokenIds { get; init; } = [];
+
     /// <summary>Whether the prompt starts with the BOS token. Default true.</summary>
     public bool AddBos { get; init; } = true;
 

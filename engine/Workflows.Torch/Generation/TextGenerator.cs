@@ -9,7 +9,8 @@ namespace Workflows.Torch.Generation;
 public static class TextGenerator
 {
     /// <summary>
-    /// Continues <paramref name="prompt"/>. Stops at an end-of-sequence id, a BOS after the first
+    /// Continues <paramref name="prompt"/>. Stops at an end-of-sequence id (any of the tokenizer's,
+    /// or <see cref="GenerationOptions.StopTokenIds"/>), a BOS after the first
     /// token (llama2.c models end a story by starting the next), a stop string, the token limit or
     /// the model's context. Greedy decoding (temperature 0) is deterministic; sampling is
     /// reproducible from <see cref="GenerationOptions.Seed"/>.
@@ -53,7 +54,7 @@ public static class TextGenerator
             }
 
             var next = sampler.Next(NextTokenLogits(model, tokens, cache, device));
-            if (tokenizer.EosIds.Contains(next) || next == tokenizer.BosId)
+            if (tokenizer.EosIds.Contains(next) || options.StopTokenIds.Contains(next) || next == tokenizer.BosId)
             {
                 reason = StopReason.EndOfSequence;
                 break;

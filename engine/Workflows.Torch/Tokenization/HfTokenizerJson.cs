@@ -6,11 +6,24 @@ namespace Workflows.Torch.Tokenization;
 
 /// <summary>
 /// Reads a Hugging Face <c>tokenizer.json</c> whose model is byte-level BPE (GPT-2 style) into a
-/// Microsoft.ML.Tokenizers <see cref="BpeTokenizer"/> with the GPT-2 pre-tokenizer regex.
+/// Microsoft.ML.Tokenizers <see cref="BpeTokenizer"/> with the file's own pre-tokenizer regex (the
+/// <c>Split</c> of Llama 3 and Qwen, else GPT-2's), its NFC normalizer when it has one, and its
+/// added tokens matched whole before splitting (as HF tokenizers does).
 /// </summary>
-internal static partial class HfTokenizerJson
+internal static class HfTokenizerJson
 {
-    public static (Tokenizer Tokenizer, int VocabularySize) Load(string path)
+    public static TextTokenizer Load(string path, int? bosId, IReadOnlyList<int> eosIds)
+    {
+        var (parts, prefix, strip) = LoadParts(path);
+        return new TextTokenizer(parts.Tokenizer, parts.VocabularySize, bosId, eosIds, path, parts.SpecialTokens)
+        {
+            Prefix = prefix,
+            StripAround = strip.Count == 0 ? null : new Regex(string.Join("|", strip.Select(p =>
+                (p.Value.Left ? @"\s*" : "") + "(?<t>" + Regex.Escape(p.Key) + ")" + (p.Value.Right ? @"\s*" : ""))), RegexOptions.Compiled),
+        };
+    }
+
+    private static (TokenizerParts Parts, PrefixRule? Prefix, IReadOnlyDictionary<string, (bool Left, bool Right)> Strip) LoadParts(string path)
     {
         JsonDocument document;
         try
@@ -31,9 +44,14 @@ internal static partial class HfTokenizerJson
                 throw new ModelLoadException($"{path}: only BPE tokenizer.json files (model.type 'BPE' with vocab and merges) are supported");
             }
 
+            if (SentencePieceJson.Applies(model))
+            {
+                return SentencePieceJson.Load(root, path);
+            }
+
             if (!UsesByteLevel(root))
             {
-                throw new ModelLoadException($"{path}: only byte-level BPE (GPT-2 style) tokenizer.json is supported; for SentencePiece models use tokenizer.model");
+                throw new ModelLoadException($"{path}: only byte-level BPE (GPT-2 style) and SentencePiece-style BPE with byte_fallback tokenizer.json are supported");
             }
 
             var vocabulary = vocabElement.EnumerateObject().Select(p => new KeyValuePair<string, int>(p.Name, p.Value.GetInt32())).ToList();
@@ -49,13 +67,18 @@ internal static partial class HfTokenizerJson
                 }
             }
 
-            var pattern = SplitPattern(root.GetProperty("pre_tokenizer")) ?? Gpt2Pattern().ToString();
-            return (Create(vocabulary, merges, special, pattern), vocabulary.Select(v => v.Value).Concat(special.Values).Max() + 1);
+            var pattern = SplitPattern(root.GetProperty("pre_tokenizer")) ?? ByteLevelPatterns.Gpt2;
+            var nfc = root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind == JsonValueKind.Object
+                && normalizer.TryGetProperty("type", out var kind) && kind.GetString() == "NFC";
+            var size = vocabulary.Select(v => v.Value).Concat(special.Values).Max() + 1;
+            var ignoreMerges = model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True;
+            var tokenizer = ignoreMerges ? ByteLevelRanks.Create(vocabulary, special, pattern, nfc) : Create(vocabulary, merges, special, pattern, nfc);
+            return (new TokenizerParts(tokenizer, size, special), null, new Dictionary<string, (bool, bool)>());
         }
     }
 
     /// <summary>A byte-level BPE from its vocabulary (byte-to-unicode mapped keys), merge list and pre-tokenizer regex.</summary>
-    public static Tokenizer Create(IEnumerable<KeyValuePair<string, int>> vocabulary, IEnumerable<string> merges, IReadOnlyDictionary<string, int> specialTokens, string pattern)
+    public static Tokenizer Create(IEnumerable<KeyValuePair<string, int>> vocabulary, IEnumerable<string> merges, IReadOnlyDictionary<string, int> specialTokens, string pattern, bool nfc = false)
     {
         var options = new BpeOptions(vocabulary)
         {
@@ -63,6 +86,7 @@ internal static partial class HfTokenizerJson
             ByteLevel = true,
             PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), specialTokens.Count > 0 ? specialTokens : null),
             SpecialTokens = specialTokens.Count > 0 ? specialTokens : null,
+            Normalizer = nfc ? NfcNormalizer.Instance : null,
         };
         return BpeTokenizer.Create(options);
     }
@@ -87,7 +111,4 @@ internal static partial class HfTokenizerJson
 
         return null;
     }
-
-    [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
-    private static partial Regex Gpt2Pattern();
 }

@@ -8,21 +8,23 @@ public static class TokenizerLoader
 {
     /// <summary>
     /// Loads the tokenizer of the model at <paramref name="modelPath"/>: for a folder,
-    /// <c>tokenizer.model</c> (SentencePiece) else <c>tokenizer.json</c> (byte-level BPE); for a
+    /// <c>tokenizer.model</c> (SentencePiece, or Meta's tiktoken format for Llama 3) else
+    /// <c>tokenizer.json</c> (byte-level BPE) else <c>vocab.json</c> + <c>merges.txt</c>; for a
     /// llama2.c <c>.bin</c>, <c>tokenizer.model</c> or <c>tok{vocab}.model</c> beside it, else the
     /// llama2.c tokenizer export <c>tokenizer.bin</c> or <c>tok{vocab}.bin</c>. BOS/EOS come
-    /// from <paramref name="config"/>.
+    /// from <paramref name="config"/>; the <c>eos_token_id</c> list of a <c>generation_config.json</c>
+    /// beside it adds the ids generation stops at (Llama 3's <c>&lt;|eot_id|&gt;</c>, Qwen's <c>&lt;|im_end|&gt;</c>).
     /// </summary>
     /// <exception cref="ModelLoadException">No tokenizer found, unreadable, or more ids than the model's vocabulary.</exception>
     public static TextTokenizer ForModel(string modelPath, LlamaConfig config)
     {
         var folder = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
-        var candidates = new[] { "tokenizer.model", $"tok{config.VocabSize}.model", "tokenizer.json", "tokenizer.bin", $"tok{config.VocabSize}.bin" }
+        var candidates = new[] { "tokenizer.model", $"tok{config.VocabSize}.model", "tokenizer.json", "vocab.json", "tokenizer.bin", $"tok{config.VocabSize}.bin" }
             .Select(name => Path.Combine(folder, name))
             .ToList();
         var found = candidates.FirstOrDefault(File.Exists)
             ?? throw new ModelLoadException($"{folder}: no tokenizer found (looked for {string.Join(", ", candidates.Select(Path.GetFileName))}); put the model's tokenizer beside it");
-        return Load(found, config);
+        return Load(found, config).WithEosIds(GenerationEosIds(Path.Combine(folder, "generation_config.json")));
     }
 
     /// <summary>
@@ -50,17 +52,25 @@ public static class TokenizerLoader
 
         try
         {
-            if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            var name = Path.GetFileName(path);
+            if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase))
             {
-                var (bpe, size) = HfTokenizerJson.Load(path);
-                return new TextTokenizer(bpe, size, bosId, eosIds, path);
+                return HfTokenizerJson.Load(path, bosId, eosIds);
             }
 
-            using Stream stream = path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
-                ? new MemoryStream(Llama2cTokenizerConverter.ToSentencePieceModel(path))
-                : File.OpenRead(path);
-            var sentencePiece = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false);
-            return new TextTokenizer(sentencePiece, sentencePiece.Vocabulary.Count, bosId, eosIds, path);
+            if (name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tiktoken", StringComparison.OrdinalIgnoreCase) || (name.EndsWith(".model", StringComparison.OrdinalIgnoreCase) && Llama3Tiktoken.IsTiktokenFile(path)))
+            {
+                var parts = name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase) ? BpeVocabFiles.Load(path) : Llama3Tiktoken.Load(path);
+                return new TextTokenizer(parts.Tokenizer, parts.VocabularySize, bosId, eosIds, path, parts.SpecialTokens);
+            }
+
+            var model = path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
+                ? Llama2cTokenizerConverter.ToSentencePieceModel(path)
+                : File.ReadAllBytes(path);
+            var special = SentencePieceSpecials.Read(model);
+            using var stream = new MemoryStream(model);
+            var sentencePiece = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false, special);
+            return new TextTokenizer(sentencePiece, sentencePiece.Vocabulary.Count, bosId, eosIds, path, special);
         }
         catch (ModelLoadException)
         {
@@ -70,6 +80,29 @@ public static class TokenizerLoader
                                       or Google.Protobuf.InvalidProtocolBufferException)
         {
             throw new ModelLoadException($"{path}: not a readable tokenizer ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+
+    private static IReadOnlyList<int> GenerationEosIds(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+            return document.RootElement.TryGetProperty("eos_token_id", out var eos) ? eos.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.Number => [eos.GetInt32()],
+                System.Text.Json.JsonValueKind.Array => eos.EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+                _ => [],
+            } : [];
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new ModelLoadException($"{path}: eos_token_id must be a number or a list of numbers ({e.Message.Split('\n')[0]})", e);
         }
     }
 }

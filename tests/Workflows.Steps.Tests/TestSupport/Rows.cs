@@ -18,6 +18,13 @@ internal static class Rows
             Messages = [new ChatMessage("system", "sys"), new ChatMessage("user", user), new ChatMessage("assistant", assistant)],
         });
 
+    public static DatasetRow Conversation(int line, params (string Role, string Content)[] messages) =>
+        WithId(new DatasetRow
+        {
+            Id = "", SourceId = "", SourceFile = "t.jsonl", SourceLine = line, Kind = RowKind.Conversation,
+            Messages = messages.Select(m => new ChatMessage(m.Role, m.Content)).ToList(),
+        });
+
     private static DatasetRow WithId(DatasetRow row)
     {
         var id = RowId.Of(row);
