@@ -62,7 +62,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         var workRoot = Path.Combine(layout.Temp, record.Id, step.Name);
         if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
         var settings = new StepContextSettings(step.Name, plan.Workflow.Definition.Name, plan.Workflow.Definition.Device, fingerprint.Fingerprint!,
-            plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!), workRoot, Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
+            plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!, stepPlan.Step), workRoot, Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
             Path.Combine(_records.DirectoryOf(record.Id), "logs", step.Name + ".log"));
         Directory.CreateDirectory(Path.GetDirectoryName(settings.LogFile)!);
         var context = new StepContext(settings, stepType, request.Observer, tracker, trackingRun);
@@ -165,10 +165,16 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         return new TrackingRunStart(plan.Workflow.Definition.Experiment, step.Name, record.TrackingRunId, tags);
     }
 
-    private Dictionary<string, string> Lineage(string fingerprint)
+    // Only the step's ancestors: outputs of unrelated steps of the same run did not shape this one.
+    private Dictionary<string, string> Lineage(string fingerprint, Validation.ValidatedStep step)
     {
+        var ancestors = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(step.DependsOn);
+        while (pending.TryPop(out var name))
+            if (ancestors.Add(name) && plan.Workflow.Contains(name))
+                foreach (var dependency in plan.Workflow.Step(name).DependsOn) pending.Push(dependency);
         var lineage = new Dictionary<string, string>(runTags, StringComparer.Ordinal) { ["wf.step.fingerprint"] = fingerprint };
-        foreach (var (stepName, outputs) in _known)
+        foreach (var (stepName, outputs) in _known.Where(k => ancestors.Contains(k.Key)))
             foreach (var (output, digest) in outputs) lineage[$"input.{stepName}.{output}"] = digest;
         return lineage;
     }

@@ -23,13 +23,14 @@ public sealed record GgufComparison(bool TokenizerAgrees, IReadOnlyList<int> Our
     public bool GreedyAgrees => OurGreedy.SequenceEqual(TheirGreedy);
 
     /// <summary>Runs <paramref name="model"/> and the GGUF file at <paramref name="ggufPath"/> on
-    /// <paramref name="prompt"/> (greedy, <paramref name="tokens"/> ids) and on <paramref name="text"/> (log-likelihoods).</summary>
-    public static GgufComparison Run(LlamaForCausalLM model, TextTokenizer tokenizer, string ggufPath, string prompt, int tokens, string text)
+    /// <paramref name="prompt"/> (greedy, <paramref name="tokens"/> ids) and on <paramref name="text"/> (log-likelihoods;
+    /// null: the prompt with our greedy continuation).</summary>
+    public static GgufComparison Run(LlamaForCausalLM model, TextTokenizer tokenizer, string ggufPath, string prompt, int tokens, string? text)
     {
         var ours = TextGenerator.Generate(model, tokenizer, prompt, new GenerationOptions { MaxTokens = tokens });
         var ourIds = ours.GeneratedTokens.ToList();
         if (ourIds.Count < tokens && ours.StopReason == StopReason.EndOfSequence && tokenizer.EosIds.Count > 0) ourIds.Add(tokenizer.EosIds[0]);
-        var textIds = tokenizer.Encode(text);
+        var textIds = tokenizer.Encode(text ?? ours.Text);
         var ourLikelihoods = LogLikelihoods(model, textIds);
 
         using var cpp = LlamaCppModel.Load(ggufPath);
