@@ -1,3 +1,4 @@
+using Workflows.Steps.Evaluate.Charts;
 using Workflows.Engine.Steps;
 using Workflows.Steps.Datasets;
 using Workflows.Torch;
@@ -9,7 +10,7 @@ using Workflows.Torch.Tokenization;
 namespace Workflows.Steps.Train;
 
 /// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout.</summary>
-[Step("train", Version = 1, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
+[Step("train", Version = 2, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
 [StepOutput("adapter", ArtifactKind.Adapter, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json")]
 public sealed class TrainStep : IStep<TrainOptions>
 {
@@ -48,6 +49,10 @@ public sealed class TrainStep : IStep<TrainOptions>
         else foreach (var file in Directory.EnumerateFiles(best)) File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
         var summary = Summarise(options, state, train, validation, model);
         summary.Write(output);
+        // The loss curves travel with the adapter (evaluate reports and model cards show them) and go to the tracker.
+        var curve = Path.Combine(output, LossChart.FileName);
+        await File.WriteAllBytesAsync(curve, LossChart.Render($"{summary.Method} training", state.TrainLosses, state.ValLosses), cancellationToken);
+        context.LogArtifact(curve, "charts");
         return StepResult.Succeeded(Metrics(summary));
     }
 
