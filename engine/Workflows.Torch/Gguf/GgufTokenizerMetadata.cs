@@ -13,7 +13,7 @@ internal static class GgufTokenizerMetadata
         // tokens, as convert_hf_to_gguf.py writes them.
         var padding = Enumerable.Range(vocabulary.Tokens.Count, config.VocabSize - vocabulary.Tokens.Count).ToList();
         writer.Add("tokenizer.ggml.model", vocabulary.Model);
-        if (vocabulary.Model == "gpt2") writer.Add("tokenizer.ggml.pre", "gpt2");
+        if (vocabulary.Model == "gpt2") writer.Add("tokenizer.ggml.pre", "gpt-2");             // llama.cpp's name for the GPT-2 split regex
         writer.Add("tokenizer.ggml.tokens", [.. vocabulary.Tokens, .. padding.Select(id => $"[PAD{id}]")]);
         if (vocabulary.Scores is not null) writer.Add("tokenizer.ggml.scores", [.. vocabulary.Scores, .. padding.Select(_ => 0f)]);
         writer.Add("tokenizer.ggml.token_type", [.. vocabulary.Types, .. padding.Select(_ => 5)]);

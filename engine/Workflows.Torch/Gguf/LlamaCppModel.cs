@@ -12,6 +12,7 @@ public sealed class LlamaCppModel : IDisposable
 {
     private static readonly Lock Quiet = new();
     private static bool _silenced;
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Errors = new();
     private readonly LLamaWeights _weights;
     private readonly ModelParams _parameters;
 
@@ -27,11 +28,17 @@ public sealed class LlamaCppModel : IDisposable
     {
         lock (Quiet)
         {
-            // llama.cpp logs every tensor it loads; only its errors matter here, and they surface as the exception below.
-            if (!_silenced) NativeLogConfig.llama_log_set((_, _) => { });
+            // llama.cpp logs every tensor it loads; only its errors matter here, and they go into the exception below.
+            if (!_silenced) NativeLogConfig.llama_log_set((level, message) =>
+            {
+                if (level != LLamaLogLevel.Error) return;
+                Errors.Enqueue(message.Trim());
+                while (Errors.Count > 8) Errors.TryDequeue(out _);
+            });
             _silenced = true;
         }
 
+        Errors.Clear();
         var parameters = new ModelParams(path) { GpuLayerCount = 0, Threads = 1, BatchThreads = 1 };
         try
         {
@@ -43,7 +50,9 @@ public sealed class LlamaCppModel : IDisposable
         }
         catch (Exception e) when (e is LLama.Exceptions.LoadWeightsFailedException or LLama.Exceptions.RuntimeError)
         {
-            throw new ModelLoadException($"{path}: llama.cpp cannot load it ({e.Message})", e);
+            var said = string.Join("; ", Errors.Where(m => m.Length > 0));
+            Errors.Clear();
+            throw new ModelLoadException($"{path}: llama.cpp cannot load it ({(said.Length > 0 ? said : e.Message)})", e);
         }
     }
 
