@@ -63,6 +63,7 @@ internal static partial class ModelCard
         "wf.workflow.name" => "workflow",
         "wf.workflow.version" => "workflow version",
         "wf.workflow.content_hash" => "workflow content hash",
+        "wf.workflow.file" => "workflow file",
         "mlflow.source.git.commit" => "git commit",
         "wf.step.fingerprint" => "package step fingerprint",
         _ when key.StartsWith("input.", StringComparison.Ordinal) => $"input `{key["input.".Length..]}` digest",

@@ -4,7 +4,7 @@ namespace Workflows.Steps.Package;
 
 /// <summary>The evaluation results of a card's <c>model-index</c>, read from evaluate reports'
 /// <c>report.json</c>: every metric of the last model each report scored (the tuned one; the base comes first).</summary>
-internal static class ModelIndex
+internal static partial class ModelIndex
 {
     /// <summary>One result: task name, task type, dataset name, metric name and value.</summary>
     public sealed record Entry(string Task, string TaskType, string Dataset, string Metric, double Value);
@@ -24,14 +24,19 @@ internal static class ModelIndex
             {
                 var definition = tasks.TryGetProperty(task.Name, out var d) ? d : default;
                 var type = definition.ValueKind == JsonValueKind.Object && definition.TryGetProperty("type", out var t) ? t.GetString() ?? "custom" : "custom";
-                var dataset = definition.ValueKind == JsonValueKind.Object && definition.TryGetProperty("dataset", out var ds) && ds.GetString() is { } p
-                    ? Path.GetFileNameWithoutExtension(p.TrimEnd('/', '\\')) : task.Name;
+                var file = definition.ValueKind == JsonValueKind.Object && definition.TryGetProperty("dataset", out var ds) && ds.GetString() is { } p
+                    ? Path.GetFileNameWithoutExtension(p.TrimEnd('/', '\\')) : null;
+                // A step output's folder is named by its digest, which says nothing to a reader: the task names it then.
+                var dataset = file is null || StoreDigest().IsMatch(file) ? task.Name : file;
                 foreach (var metric in task.Value.GetProperty("metrics").EnumerateObject())
-                    if (metric.Value.ValueKind == JsonValueKind.Number && metric.Name != "items")
+                    if (metric.Value.ValueKind == JsonValueKind.Number && metric.Name is not ("items" or "tokens"))
                         entries.Add(new Entry(task.Name, type, dataset, metric.Name, metric.Value.GetDouble()));
             }
         }
 
         return entries;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial System.Text.RegularExpressions.Regex StoreDigest();
 }

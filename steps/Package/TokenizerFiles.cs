@@ -25,7 +25,7 @@ internal static class TokenizerFiles
         if (config.EosTokenIds.Count > 0 && Text(config.EosTokenIds[0]) is { } eos) special["eos_token"] = eos;
         var unknown = vocabulary.Types.ToList().IndexOf(2);
         if (unknown >= 0) special["unk_token"] = vocabulary.Tokens[unknown];
-        var options = new JsonSerializerOptions { WriteIndented = true };
+        var options = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         var specialPath = Path.Combine(folder, SpecialTokensFile);
         if (!File.Exists(specialPath)) File.WriteAllText(specialPath, special.ToJsonString(options) + "\n");
