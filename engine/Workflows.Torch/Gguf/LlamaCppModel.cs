@@ -11,6 +11,9 @@ namespace Workflows.Torch.Gguf;
 public sealed class LlamaCppModel : IDisposable
 {
     private static readonly Lock Quiet = new();
+    /// <summary>Longest context the checks open (positions); the model's own length when shorter.</summary>
+    public const int MaxContext = 2048;
+
     private static bool _silenced;
     private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Errors = new();
     private readonly LLamaWeights _weights;
@@ -43,9 +46,11 @@ public sealed class LlamaCppModel : IDisposable
         try
         {
             var weights = LLamaWeights.LoadFromFile(parameters);
-            parameters.ContextSize = (uint)weights.ContextSize;
-            parameters.BatchSize = (uint)weights.ContextSize;
-            parameters.UBatchSize = (uint)weights.ContextSize;
+            // Checks need short texts only; a model trained for 128K positions would otherwise get a KV cache to match.
+            var context = (uint)Math.Min(weights.ContextSize, MaxContext);
+            parameters.ContextSize = context;
+            parameters.BatchSize = context;
+            parameters.UBatchSize = context;
             return new LlamaCppModel(weights, parameters);
         }
         catch (Exception e) when (e is LLama.Exceptions.LoadWeightsFailedException or LLama.Exceptions.RuntimeError)
