@@ -128,7 +128,8 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     {
         var epoch = k / BatchesPerEpoch;
         var order = Enumerable.Range(0, train.Examples.Count).ToArray();
-        new Random(HashCode.Combine(options.Seed, epoch) & int.MaxValue).Shuffle(order);
+        // Not HashCode.Combine: it is seeded per process, so every process (a rerun, a resume) shuffled differently.
+        new Random((int)((options.Seed * 1_000_003L + epoch) & int.MaxValue)).Shuffle(order);
         return order.Skip(k % BatchesPerEpoch * options.BatchSize).Take(options.BatchSize).Select(i => train.Examples[i]).ToArray();
     }
 
