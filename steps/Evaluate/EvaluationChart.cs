@@ -16,7 +16,7 @@ internal static class EvaluationChart
     public static byte[] Render(IReadOnlyList<ModelResult> results)
     {
         var title = results.Count > 1 ? "Base vs adapters" : "Base model";
-        return GroupedBarChart.Render(title, results.Select(r => r.Name).ToList(), Groups(results)).ToPng();
+        return BarChart.Render(title, results.Select(r => r.Name).ToList(), Groups(results));
     }
 
     /// <summary>The groups drawn, in the report table's order.</summary>

@@ -38,8 +38,25 @@ internal static class EvaluationReport
             ["passed"] = failures.Count == 0,
         };
         await File.WriteAllTextAsync(Path.Combine(folder, JsonFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
-        await File.WriteAllTextAsync(Path.Combine(folder, MarkdownFile), EvaluationMarkdown.Render(options, results, failures), ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, MarkdownFile), EvaluationMarkdown.Render(options, results, failures) + TrainingCurves(folder, options), ct);
         await File.WriteAllBytesAsync(Path.Combine(folder, EvaluationChart.FileName), EvaluationChart.Render(results), ct);
+    }
+
+    /// <summary>Copies each adapter's loss curve (written by the train step) beside the report; returns the
+    /// Markdown section that shows them, or nothing when no adapter has one.</summary>
+    private static string TrainingCurves(string folder, EvaluateOptions options)
+    {
+        var section = new System.Text.StringBuilder();
+        for (var i = 0; i < options.Adapters.Count; i++)
+        {
+            var curve = Path.Combine(options.Adapters[i], Charts.LossChart.FileName);
+            if (!File.Exists(curve)) continue;
+            var name = $"loss_curve_adapter_{i + 1}.png";
+            File.Copy(curve, Path.Combine(folder, name), overwrite: true);
+            section.AppendLine($"![adapter_{i + 1} training and validation loss]({name})").AppendLine();
+        }
+
+        return section.Length == 0 ? "" : "\n## Training curves\n\n" + section;
     }
 
     /// <summary>adapter − base for every metric both report.</summary>

@@ -9,20 +9,18 @@ internal static partial class ModelCard
 {
     public const string FileName = "README.md";
 
-    public static string Build(string title, bool isAdapter, string? baseModel, string dtype,
+    /// <param name="frontMatter">The YAML front matter (<see cref="CardMetadata.Build"/>).</param>
+    /// <param name="projectRoot">Local paths under or beside it are written relative to it; no absolute path leaves the machine.</param>
+    public static string Build(string frontMatter, string projectRoot, string title, bool isAdapter, string? baseModel, string dtype,
         IReadOnlyDictionary<string, string> lineage, IReadOnlyList<string> reports,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> reportImages, IReadOnlyList<string> files)
     {
         var card = new StringBuilder();
-        card.AppendLine("---");
-        card.AppendLine($"library_name: {(isAdapter ? "peft" : "transformers")}");
-        if (baseModel is not null) card.AppendLine($"base_model: {baseModel}");
-        card.AppendLine("tags:\n- workflows\n- llama");
-        card.AppendLine("---");
+        card.Append(frontMatter);
         card.AppendLine($"# {title}\n");
         card.AppendLine(isAdapter
             ? $"A PEFT LoRA adapter{(baseModel is null ? "" : $" for `{baseModel}`")}, weights stored as {dtype}.\n"
-            : $"A Llama model in Hugging Face format, weights stored as {dtype}.\n");
+            : files.Contains("config.json") ? $"A Llama model in Hugging Face format, weights stored as {dtype}.\n" : "A Llama model as GGUF files for llama.cpp and Ollama.\n");
         card.AppendLine("## Lineage\n");
         card.AppendLine("| what | value |\n|---|---|");
         foreach (var (key, value) in lineage.OrderBy(p => Rank(p.Key)).ThenBy(p => p.Key, StringComparer.Ordinal))
@@ -46,8 +44,16 @@ internal static partial class ModelCard
         card.AppendLine("## Use\n");
         card.AppendLine(isAdapter
             ? "```python\nfrom peft import PeftModel\nmodel = PeftModel.from_pretrained(base, \"path/to/this/folder\")\n```"
-            : "```\nwf generate path/to/this/folder --prompt \"Once upon a time\"\n```");
-        return card.ToString();
+            : files.Contains("config.json") ? "```\nwf generate path/to/this/folder --prompt \"Once upon a time\"\n```" : "");
+        var gguf = files.Where(f => f.EndsWith(".gguf", StringComparison.Ordinal)).ToList();
+        if (gguf.Count > 0)
+        {
+            card.AppendLine("\n### llama.cpp and Ollama\n");
+            card.AppendLine($"GGUF files: {string.Join(", ", gguf.Select(f => $"`{f}`"))} (written and checked in llama.cpp by the package step).\n");
+            card.AppendLine($"```bash\nllama-cli -m {gguf[0]} -p \"Once upon a time\" -n 64 --temp 0\nollama create my-model -f {OllamaModelfile.FileName} && ollama run my-model\n```");
+        }
+
+        return PathScrubber.Scrub(card.ToString(), projectRoot);
     }
 
     private static int Rank(string key) => key.StartsWith("wf.workflow", StringComparison.Ordinal) ? 0 : key.StartsWith("input.", StringComparison.Ordinal) ? 2 : 1;
@@ -57,6 +63,7 @@ internal static partial class ModelCard
         "wf.workflow.name" => "workflow",
         "wf.workflow.version" => "workflow version",
         "wf.workflow.content_hash" => "workflow content hash",
+        "wf.workflow.file" => "workflow file",
         "mlflow.source.git.commit" => "git commit",
         "wf.step.fingerprint" => "package step fingerprint",
         _ when key.StartsWith("input.", StringComparison.Ordinal) => $"input `{key["input.".Length..]}` digest",

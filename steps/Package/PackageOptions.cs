@@ -19,6 +19,13 @@ public sealed record PackageOptions : IValidatableOptions
     [Input(ArtifactKind.Model)]
     public string? BaseModel { get; init; }
 
+    /// <summary>Formats to write: <c>hf</c> (a Hugging Face or PEFT folder) and/or <c>gguf</c> (llama.cpp/Ollama
+    /// files, full models only). Default [hf]; a single value may be written without brackets.</summary>
+    public List<PackageFormat> Formats { get; init; } = [PackageFormat.Hf];
+
+    /// <summary>The GGUF files (types, chat template) when <see cref="Formats"/> holds <c>gguf</c>. Default: one q8_0 file, no template.</summary>
+    public GgufPackageOptions Gguf { get; init; } = new();
+
     /// <summary>Dtype of the packaged weights. Default <c>fp32</c>; <c>bf16</c> or <c>fp16</c> halve the size.</summary>
     public PackageDtype Dtype { get; init; } = PackageDtype.Fp32;
 
@@ -29,6 +36,11 @@ public sealed record PackageOptions : IValidatableOptions
     /// <summary>Register the package in the tracker's model registry under this name. Default: none (not registered).</summary>
     [RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
     public string? RegisterAs { get; init; }
+
+    /// <summary>Licence of the card's front matter, as a hub licence id (<c>mit</c>, <c>apache-2.0</c>, <c>other</c> …).
+    /// Default: recognised from the LICENSE file of the packaged model (or of base_model), else none.</summary>
+    [RegularExpression("^[a-z0-9][a-z0-9.-]{0,63}$")]
+    public string? License { get; init; }
 
     /// <summary>Title of the model card. Default: <see cref="RegisterAs"/>, else the workflow's name.</summary>
     public string? Title { get; init; }
@@ -46,5 +58,13 @@ public sealed record PackageOptions : IValidatableOptions
             yield return new OptionError(Model is null ? "model" : "adapter", "give exactly one of model and adapter", "model: packages a full model; adapter: a PEFT adapter folder");
         if (BaseModel is not null && Adapter is null)
             yield return new OptionError("base_model", "base_model only applies when packaging an adapter", "remove base_model, or package adapter: instead of model:");
+        if (Formats.Count == 0)
+            yield return new OptionError("formats", "give at least one format", "formats: [hf], [gguf] or [hf, gguf]");
+        if (Formats.Contains(PackageFormat.Gguf) && Adapter is not null)
+            yield return new OptionError("formats", "gguf packages a full model, not an adapter", "merge the adapter first (a merge step) and package model: its output");
+        if (Formats.Contains(PackageFormat.Gguf) && Gguf.Types.Count == 0)
+            yield return new OptionError("gguf.types", "give at least one GGUF type", "e.g. types: [q8_0, q4_0]");
+        if (Gguf.Template == Train.PromptTemplate.Custom)
+            yield return new OptionError("gguf.template", "a custom prompt template has no chat template form", "use alpaca, chatml or plain, or leave it out");
     }
 }

@@ -11,7 +11,7 @@ namespace Workflows.Steps.Package;
 /// not load is never published), then logs it to the tracker and optionally registers it.
 /// </summary>
 [Step("package", Version = 3, UsesDevice = true, Description = "Package a model or adapter with a model card, checksums and a reload smoke test; log and register it")]
-[StepOutput("package", ArtifactKind.Package, Description = "HF model folder or PEFT adapter folder with README.md and checksums.sha256")]
+[StepOutput("package", ArtifactKind.Package, Description = "HF model folder or PEFT adapter folder, and/or GGUF files with an Ollama Modelfile, with README.md and checksums.sha256")]
 public sealed class PackageStep : IStep<PackageOptions>
 {
     public async Task<StepResult> RunAsync(PackageOptions options, IStepContext context, CancellationToken cancellationToken)
@@ -21,12 +21,16 @@ public sealed class PackageStep : IStep<PackageOptions>
         var source = options.Adapter ?? options.Model!;
         var dtype = PackageWriter.ToScalar(options.Dtype);
         var folder = context.CreateOutput("package");
-        string? baseName;
+        var title = options.Title ?? options.RegisterAs ?? context.WorkflowName;
+        var gguf = options.Formats.Contains(PackageFormat.Gguf);
+        var chatTemplate = options.Gguf.Template is { } template ? ChatTemplates.Jinja(template) : null;
+        string? baseId;
         try
         {
             if (isAdapter) PackageWriter.WriteAdapter(source, dtype, folder);
-            else PackageWriter.WriteModel(source, dtype, folder);
-            baseName = isAdapter ? PeftAdapterFiles.ReadConfig(source).BaseModelNameOrPath : null;
+            else if (options.Formats.Contains(PackageFormat.Hf)) PackageWriter.WriteModel(source, dtype, folder, chatTemplate);
+            if (gguf) PackageGguf.Write(source, options.Gguf, title, folder);
+            baseId = isAdapter ? PackageWriter.ResolveAdapterBase(folder, options.BaseModel, context.ProjectRoot) : CardMetadata.HubId(source);
         }
         catch (Exception e) when (e is ModelLoadException or AdapterConfigException or InvalidOperationException or IOException)
         {
@@ -37,17 +41,27 @@ public sealed class PackageStep : IStep<PackageOptions>
         if (missing.Count > 0) context.Log($"reports without report.md (listed as such in the card): {string.Join(", ", missing)}", StepLogLevel.Warning);
         var images = ReportImages.CopyInto(options.Reports, folder);
         var files = Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        var title = options.Title ?? options.RegisterAs ?? context.WorkflowName;
-        var card = ModelCard.Build(title, isAdapter, baseName, options.Dtype.ToString().ToLowerInvariant(), context.Lineage, options.Reports, images, files!);
+        var license = options.License ?? LicenseDetector.Detect(ModelFolder(source)) ?? (options.BaseModel is { } b ? LicenseDetector.Detect(ModelFolder(b)) : null);
+        var hubBase = baseId is not null && CardMetadata.IsHubId(baseId) ? baseId : null;
+        var front = CardMetadata.Build(title, isAdapter, files.Contains("config.json"), gguf, license, hubBase, [], ModelIndex.Read(options.Reports));
+        var card = ModelCard.Build(front, context.ProjectRoot, title, isAdapter, baseId, options.Dtype.ToString().ToLowerInvariant(), context.Lineage, options.Reports, images, files!);
         await File.WriteAllTextAsync(Path.Combine(folder, ModelCard.FileName), card, cancellationToken);
         PackageChecksums.Write(folder);
 
         var (problem, smoke) = PackageVerifier.Verify(folder, options.BaseModel, options.SmokePrompt, options.SmokeTokens);
         if (problem is not null) return StepResult.Failed(problem + "\nThe package was not published.");
         if (smoke is not null) context.Log($"smoke generation: {smoke}");
+        var ggufMetrics = new Dictionary<string, double>();
+        if (gguf)
+        {
+            var (ggufProblem, measured, lines) = PackageGguf.Verify(source, options.Gguf, folder, options.SmokePrompt, options.SmokeTokens);
+            foreach (var line in lines) context.Log(line);
+            if (ggufProblem is not null) return StepResult.Failed(ggufProblem + "\nThe package was not published.");
+            ggufMetrics = measured;
+        }
 
         var bytes = Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
-        var metrics = new Dictionary<string, double> { ["package_bytes"] = bytes, ["package_files"] = files.Count + 2 };
+        var metrics = new Dictionary<string, double>(ggufMetrics) { ["package_bytes"] = bytes, ["package_files"] = files.Count + 2 };
         foreach (var (key, value) in metrics) context.LogMetric(key, value);
         context.LogArtifact(folder, "package");
         if (options.RegisterAs is { } name)
@@ -59,4 +73,6 @@ public sealed class PackageStep : IStep<PackageOptions>
 
         return StepResult.Succeeded(metrics);
     }
+
+    private static string ModelFolder(string path) => Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
 }

@@ -26,6 +26,7 @@ public static class PackageVerifier
         {
             var isAdapter = File.Exists(Path.Combine(folder, PeftAdapterFiles.ConfigFile));
             if (isAdapter && baseModel is null) return (FiniteAdapter(folder), null);
+            if (!isAdapter && !File.Exists(Path.Combine(folder, "config.json"))) return (null, null);     // GGUF only: checked in llama.cpp
             using var model = LlamaLoader.Load(isAdapter ? baseModel! : folder);
             var tokenizer = TokenizerLoader.ForModel(isAdapter ? baseModel! : folder, model.Config);
             if (isAdapter) PeftAdapterFiles.Load(model, folder);

@@ -1,3 +1,4 @@
+using Workflows.Steps.Evaluate.Charts;
 using Workflows.Engine.Steps;
 using Workflows.Steps.Datasets;
 using Workflows.Torch;
@@ -69,6 +70,10 @@ public sealed class TrainStep : IStep<TrainOptions>
         else foreach (var file in Directory.EnumerateFiles(best)) File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
         var summary = Summarise(options, state, train, validation, model);
         summary.Write(output);
+        // The loss curves travel with the adapter (evaluate reports and model cards show them) and go to the tracker.
+        var curve = Path.Combine(output, LossChart.FileName);
+        await File.WriteAllBytesAsync(curve, LossChart.Render($"{summary.Method} training", state.TrainLosses, state.ValLosses), cancellationToken);
+        context.LogArtifact(curve, "charts");
         return StepResult.Succeeded(Metrics(summary));
     }
 

@@ -51,7 +51,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
             var gradNorm = ClipGradients();
             optimizer.Step(lr);
             optimizer.ZeroGrad();
-            state = state with { Step = step + 1, Tokens = state.Tokens + tokens, LastLoss = loss };
+            state = state with { Step = step + 1, Tokens = state.Tokens + tokens, LastLoss = loss, TrainLosses = [.. state.TrainLosses, loss] };
             context.LogMetric("loss", loss, state.Step);
             context.LogMetric("lr", lr, state.Step);
             context.LogMetric("grad_norm", gradNorm, state.Step);
@@ -99,7 +99,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         var baseLoss = Loss(validation);                                   // adapters start as the identity
         context.LogMetric("val_loss", baseLoss, 0);
         TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);
-        return new TrainingState { BaseValLoss = baseLoss, LastValLoss = baseLoss, BestValLoss = baseLoss };
+        return new TrainingState { BaseValLoss = baseLoss, LastValLoss = baseLoss, BestValLoss = baseLoss, ValLosses = [[0, baseLoss]] };
     }
 
     // Forward and backward over the step's micro-batches; the loss is normalised by the step's
@@ -151,6 +151,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     {
         var loss = Loss(validation!);
         context.LogMetric("val_loss", loss, state.Step);
+        state = state with { ValLosses = [.. state.ValLosses, [state.Step, loss]] };
         if (loss < (state.BestValLoss ?? double.PositiveInfinity))
         {
             TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);

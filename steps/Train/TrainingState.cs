@@ -26,4 +26,10 @@ public sealed record TrainingState
 
     /// <summary>Most recent training loss.</summary>
     public double LastLoss { get; init; } = double.NaN;
+
+    /// <summary>Training loss of every step so far (index = step − 1), for the loss curve.</summary>
+    public IReadOnlyList<double> TrainLosses { get; init; } = [];
+
+    /// <summary>Validation losses so far as (step, loss) pairs, step 0 being the base model, for the loss curve.</summary>
+    public IReadOnlyList<double[]> ValLosses { get; init; } = [];
 }

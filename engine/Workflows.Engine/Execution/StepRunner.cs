@@ -133,7 +133,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         var workRoot = Path.Combine(layout.Temp, record.Id, step.Name);
         if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
         var settings = new StepContextSettings(step.Name, plan.Workflow.Definition.Name, plan.Workflow.Definition.Device, fingerprint.Fingerprint!,
-            plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!), workRoot, Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
+            plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!, stepPlan.Step), workRoot, Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
             Path.Combine(_records.DirectoryOf(record.Id), "logs", step.Name + ".log"));
         Directory.CreateDirectory(Path.GetDirectoryName(settings.LogFile)!);
         var context = new StepContext(settings, stepType, request.Observer, tracker, trackingRun,
@@ -271,13 +271,19 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         return new TrackingRunStart(plan.Workflow.Definition.Experiment, step.Name, record.TrackingRunId, tags);
     }
 
-    // Only what the fingerprint determines: steps write lineage into artifacts (the model card), and a
-    // run id, commit or workflow file there would give the same fingerprint other bytes in another
-    // run. Which run produced an artifact is in its manifest and in the tracking run.
-    private Dictionary<string, string> Lineage(string fingerprint)
+    // Only what the fingerprint determines, and only the step's ancestors: steps write lineage into
+    // artifacts (the model card), and a run id, commit or workflow file there would give the same
+    // fingerprint other bytes in another run; outputs of unrelated steps of the same run did not
+    // shape this one. Which run produced an artifact is in its manifest and in the tracking run.
+    private Dictionary<string, string> Lineage(string fingerprint, Validation.ValidatedStep step)
     {
+        var ancestors = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(step.DependsOn);
+        while (pending.TryPop(out var name))
+            if (ancestors.Add(name) && plan.Workflow.Contains(name))
+                foreach (var dependency in plan.Workflow.Step(name).DependsOn) pending.Push(dependency);
         var lineage = new Dictionary<string, string>(StringComparer.Ordinal) { ["wf.step.fingerprint"] = fingerprint };
-        foreach (var (stepName, outputs) in _known)
+        foreach (var (stepName, outputs) in _known.Where(k => ancestors.Contains(k.Key)))
             foreach (var (output, digest) in outputs) lineage[$"input.{stepName}.{output}"] = digest;
         return lineage;
     }

@@ -26,6 +26,19 @@ public class WorkflowExecutorTests
     }
 
     [Test]
+    public async Task Run_UnrelatedStepDoneBefore_LineageListsAncestorsOnly()
+    {
+        using var project = new TempProject().Write(Header + "steps:\n  a: { uses: echo, with: { text: A, delay_ms: 300 } }\n  c: { uses: echo, with: { text: C } }\n" +
+            "  b: { uses: echo, with: { text: B, inputs: ['${{ steps.a.outputs.out }}'] } }\n");
+        var record = await project.RunAsync();
+        Assert.That(record.Status, Is.EqualTo(RunStatus.Succeeded));
+        var lineage = TestProbe.Lineages["b"];
+        Assert.That(lineage.Keys, Has.Member("input.a.out"));
+        Assert.That(lineage.Keys, Has.No.Member("input.c.out"), "c is no ancestor of b");
+        Assert.That(TestProbe.FinishedSteps.ToList().IndexOf("c"), Is.LessThan(TestProbe.FinishedSteps.ToList().IndexOf("b")), "c was known when b started");
+    }
+
+    [Test]
     public async Task Run_Twice_SecondRunExecutesNothing()
     {
         using var project = new TempProject().Write(Header + "steps:\n  a: { uses: echo, with: { text: A } }\n  b: { uses: echo, with: { inputs: ['${{ steps.a.outputs.out }}'] } }\n");

@@ -11,12 +11,14 @@ public static class TestProbe
     public static ConcurrentQueue<string> StartedSteps { get; } = new();
     public static ConcurrentQueue<string> FinishedSteps { get; } = new();
     public static int MaxOnDevice { get; private set; }
+    public static ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> Lineages { get; } = new();
 
     public static void Reset()
     {
         StartedSteps.Clear();
         FinishedSteps.Clear();
         Barriers.Clear();
+        Lineages.Clear();
         MaxOnDevice = 0;
         _onDevice = 0;
     }

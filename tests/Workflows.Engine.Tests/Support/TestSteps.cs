@@ -12,6 +12,7 @@ public sealed class EchoStep : IStep<EchoOptions>
     public async Task<StepResult> RunAsync(EchoOptions options, IStepContext context, CancellationToken cancellationToken)
     {
         TestProbe.Started(context.StepName);
+        TestProbe.Lineages[context.StepName] = context.Lineage;
         if (options.Barrier is { } barrier && !TestProbe.Meet(barrier, TimeSpan.FromSeconds(10)))
             return StepResult.Failed("barrier timed out: the other step never ran at the same time");
         if (options.DelayMs > 0) await Task.Delay(options.DelayMs, cancellationToken);

@@ -32,7 +32,8 @@ public sealed class EvaluateStepTests
         Assert.That(markdown, Does.Contain("| stories | loss | 19 | 1.688"));
         Assert.That(markdown, Does.Contain("![base vs adapters](chart.png)"));
         var chart = File.ReadAllBytes(Path.Combine(context.Outputs["report"], "chart.png"));
-        Assert.That(DecodedPng.Decode(chart).Height, Is.EqualTo(Workflows.Steps.Evaluate.Charts.GroupedBarChart.Height));
+        using var bitmap = SkiaSharp.SKBitmap.Decode(chart);
+        Assert.That(bitmap.Height, Is.EqualTo(Workflows.Steps.Evaluate.Charts.BarChart.Height));
     }
 
     [Test]

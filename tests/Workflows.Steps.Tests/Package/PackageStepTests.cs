@@ -61,7 +61,7 @@ public class PackageStepTests
         {
             Assert.That(result.Success, Is.True, result.Error);
             var card = File.ReadAllText(Path.Combine(context.Outputs["package"], "README.md"));
-            Assert.That(card, Does.Contain("library_name: peft").And.Contain("base_model: stories260K").And.Contain("| perplexity | 12.5 |").And.Contain("#### Evaluation"));
+            Assert.That(card, Does.Contain("library_name: peft").And.Contain("adapter for `../shared/models/stories260K`").And.Not.Contain("base_model:").And.Contain("| perplexity | 12.5 |").And.Contain("#### Evaluation"));
             Assert.That(File.Exists(Path.Combine(context.Outputs["package"], "adapter_model.safetensors")), Is.True);
             // The report's chart travels with the card, and the checksums cover it.
             Assert.That(card, Does.Contain("![base vs adapters](report1-chart.png)"));

@@ -29,6 +29,8 @@ public sealed class TrainStepTests
         Assert.That(result.Metrics["best_val_loss"], Is.LessThan(result.Metrics["base_val_loss"]));
         var folder = context.Outputs["adapter"];
         Assert.That(File.Exists(Path.Combine(folder, TrainingSummary.FileName)), Is.True);
+        Assert.That(File.ReadAllBytes(Path.Combine(folder, Workflows.Steps.Evaluate.Charts.LossChart.FileName)).Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }), "loss curve PNG");
+        Assert.That(context.Artifacts, Has.Some.EndsWith(Workflows.Steps.Evaluate.Charts.LossChart.FileName), "logged to the tracker");
         using var file = SafetensorsFile.Open(Path.Combine(folder, PeftAdapterFiles.WeightsFile));
         Assert.That(file.Names, Has.All.Match(@"^base_model\.model\.model\.layers\.\d\.(self_attn|mlp)\.(q_proj|v_proj|up_proj)\.(lora_A\.weight|lora_B\.weight|lora_magnitude_vector)$"));
         Assert.That(file.Names.Count(), Is.EqualTo(method == TrainMethod.Dora ? 45 : 30));
