@@ -12,6 +12,10 @@ internal static class ChatTemplates
     {
         PromptTemplate.Alpaca =>
             "{% for message in messages %}{% if message['role'] == 'system' %}{{ message['content'] + '\\n\\n' }}" +
+            "{% elif message['role'] == 'user' %}{% if loop.first %}{{ '" + AlpacaPreamble + "' }}{% endif %}{{ '### Instruction:\\n' + message['content'] + '\\n\\n### Response:' }}" +
+            "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token + '\\n\\n' }}{% endif %}{% endfor %}",
+        PromptTemplate.AlpacaShort =>
+            "{% for message in messages %}{% if message['role'] == 'system' %}{{ message['content'] + '\\n\\n' }}" +
             "{% elif message['role'] == 'user' %}{{ '### Instruction:\\n' + message['content'] + '\\n\\n### Response:\\n' }}" +
             "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token + '\\n\\n' }}{% endif %}{% endfor %}",
         PromptTemplate.Chatml =>
@@ -20,21 +24,25 @@ internal static class ChatTemplates
         PromptTemplate.Plain =>
             "{% for message in messages %}{% if message['role'] == 'assistant' %}{{ message['content'] + eos_token + '\\n' }}" +
             "{% else %}{{ message['content'] + '\\n' }}{% endif %}{% endfor %}",
-        _ => throw new ArgumentOutOfRangeException(nameof(template), template, "only alpaca, chatml and plain have a chat template"),
+        _ => throw new ArgumentOutOfRangeException(nameof(template), template, "only alpaca, alpaca_short, chatml and plain have a chat template here"),
     };
 
     public static string Ollama(PromptTemplate template) => template switch
     {
-        PromptTemplate.Alpaca => "{{ if .System }}{{ .System }}\n\n{{ end }}### Instruction:\n{{ .Prompt }}\n\n### Response:\n",
+        PromptTemplate.Alpaca => "{{ if .System }}{{ .System }}\n\n{{ else }}" + AlpacaPreamble.Replace("\\n", "\n") + "{{ end }}### Instruction:\n{{ .Prompt }}\n\n### Response:",
+        PromptTemplate.AlpacaShort => "{{ if .System }}{{ .System }}\n\n{{ end }}### Instruction:\n{{ .Prompt }}\n\n### Response:\n",
         PromptTemplate.Chatml => "{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}<|im_start|>user\n{{ .Prompt }}<|im_end|>\n<|im_start|>assistant\n",
         PromptTemplate.Plain => "{{ if .System }}{{ .System }}\n{{ end }}{{ .Prompt }}\n",
-        _ => throw new ArgumentOutOfRangeException(nameof(template), template, "only alpaca, chatml and plain have a chat template"),
+        _ => throw new ArgumentOutOfRangeException(nameof(template), template, "only alpaca, alpaca_short, chatml and plain have a chat template here"),
     };
+
+    // tatsu-lab/stanford_alpaca's prompt_no_input preamble, escaped for a Jinja string literal.
+    private const string AlpacaPreamble = "Below is an instruction that describes a task. Write a response that appropriately completes the request.\\n\\n";
 
     /// <summary>Text that ends an answer in <paramref name="template"/> (besides the EOS token).</summary>
     public static IReadOnlyList<string> Stops(PromptTemplate? template) => template switch
     {
-        PromptTemplate.Alpaca => ["### Instruction:"],
+        PromptTemplate.Alpaca or PromptTemplate.AlpacaShort => ["### Instruction:"],
         PromptTemplate.Chatml => ["<|im_end|>", "<|im_start|>"],
         _ => [],
     };

@@ -11,7 +11,7 @@ public sealed record GgufPackageOptions
     /// Default [q8_0]. The first one is the Modelfile's <c>FROM</c>.</summary>
     public List<GgufTensorType> Types { get; init; } = [GgufTensorType.Q8_0];
 
-    /// <summary>The prompt template the model was trained with (<c>alpaca</c>, <c>chatml</c> or <c>plain</c>):
+    /// <summary>The prompt template the model was trained with (<c>alpaca</c>, <c>alpaca_short</c>, <c>chatml</c> or <c>plain</c>):
     /// written as the GGUF chat template, the Modelfile's <c>TEMPLATE</c> and <c>tokenizer_config.json</c>'s
     /// <c>chat_template</c>. Default: none (the base's <c>tokenizer_config.json</c> chat template when it has one).</summary>
     public PromptTemplate? Template { get; init; }

@@ -64,7 +64,8 @@ public sealed record PackageOptions : IValidatableOptions
             yield return new OptionError("formats", "gguf packages a full model, not an adapter", "merge the adapter first (a merge step) and package model: its output");
         if (Formats.Contains(PackageFormat.Gguf) && Gguf.Types.Count == 0)
             yield return new OptionError("gguf.types", "give at least one GGUF type", "e.g. types: [q8_0, q4_0]");
-        if (Gguf.Template == Train.PromptTemplate.Custom)
-            yield return new OptionError("gguf.template", "a custom prompt template has no chat template form", "use alpaca, chatml or plain, or leave it out");
+        if (Gguf.Template is Train.PromptTemplate.Custom || Gguf.Template is { } t && Train.PromptRenderer.IsChatTemplate(t))
+            yield return new OptionError("gguf.template", $"gguf.template '{Gguf.Template}' has no packaged chat template form yet",
+                "use alpaca, alpaca_short, chatml or plain, or leave it out to carry the base's own chat_template");
     }
 }
