@@ -22,7 +22,7 @@ internal static class RowTexts
     public static string? Prompt(DatasetRow row) => row.Kind switch
     {
         RowKind.Instruction => row.Instruction,
-        RowKind.Conversation or RowKind.Preference => row.Messages?.FirstOrDefault(m => m.Role == ChatMessage.UserRole)?.Content,
+        RowKind.Conversation or RowKind.Preference or RowKind.Feedback => row.Messages?.FirstOrDefault(m => m.Role == ChatMessage.UserRole)?.Content,
         _ => row.Text,
     };
 
@@ -32,7 +32,7 @@ internal static class RowTexts
         {
             case RowKind.Instruction:
                 return row with { Instruction = prompt };
-            case RowKind.Conversation or RowKind.Preference:
+            case RowKind.Conversation or RowKind.Preference or RowKind.Feedback:
                 var messages = row.Messages!.ToArray();
                 var first = Array.FindIndex(messages, m => m.Role == ChatMessage.UserRole);
                 messages[first] = messages[first] with { Content = prompt };

@@ -15,4 +15,8 @@ public enum RowKind
     Preference,
     /// <summary>A <c>text</c> with its <c>label</c>.</summary>
     Classification,
+    /// <summary>A conversation in <c>messages</c> whose last (assistant) turn was judged: <c>label</c> is
+    /// <c>desirable</c> or <c>undesirable</c> (KTO data). Not an SFT target: an undesirable answer must
+    /// never be trained on as if it were good.</summary>
+    Feedback,
 }

@@ -16,9 +16,13 @@ internal static partial class ChatTurns
         ["user"] = ChatMessage.UserRole, ["human"] = ChatMessage.UserRole,
         ["assistant"] = ChatMessage.AssistantRole, ["gpt"] = ChatMessage.AssistantRole,
         ["bot"] = ChatMessage.AssistantRole, ["model"] = ChatMessage.AssistantRole, ["chatgpt"] = ChatMessage.AssistantRole,
-        ["tool"] = ChatMessage.ToolRole, ["function"] = ChatMessage.ToolRole, ["observation"] = ChatMessage.ToolRole,
-        ["function_call"] = ChatMessage.ToolRole, ["ipython"] = ChatMessage.ToolRole,
+        ["tool"] = ChatMessage.ToolRole, ["function"] = ChatMessage.ToolRole, ["ipython"] = ChatMessage.ToolRole,
     };
+
+    // A tool call is the assistant's move, not a tool's reply; reading it as a 'tool' turn (or its
+    // observation without the call) would train the model on a conversation that never happened.
+    private static readonly string[] ToolCallRoles = ["function_call", "observation"];
+    private static readonly string[] ToolCallFields = ["tool_calls", "function_call"];
 
     /// <summary>A list of turns — or a string holding one as JSON, as CSV and canonical Parquet files
     /// store it; null (with the error recorded) when any turn is unusable.</summary>
@@ -43,6 +47,10 @@ internal static partial class ChatTurns
         if (node is not JsonObject turn) return FailOne(fields, $"{where} must be an object with role/content or from/value");
         var roleName = fields.AsText(RecordFields.Get(turn, "role") ?? RecordFields.Get(turn, "from"), $"{where}.role");
         if (roleName is null) return FailOne(fields, $"{where} has no 'role' or 'from'");
+        if (ToolCallRoles.Contains(roleName, StringComparer.OrdinalIgnoreCase))
+            return FailOne(fields, $"{where} is a '{roleName}' turn (a tool call or its result): the canonical dataset has no place for tool calls yet, so the row is refused rather than trained as plain text");
+        if (ToolCallFields.FirstOrDefault(f => RecordFields.Get(turn, f) is not null) is { } call)
+            return FailOne(fields, $"{where}.{call}: the canonical dataset has no place for tool calls yet, so the row is refused rather than trained without them");
         if (!Roles.TryGetValue(roleName, out var role)) return FailOne(fields, $"{where} has unknown role '{roleName}'");
         var content = RecordFields.Get(turn, "content") ?? RecordFields.Get(turn, "value");
         var text = content is JsonArray parts

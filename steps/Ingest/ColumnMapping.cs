@@ -27,7 +27,8 @@ public sealed record ColumnMapping
     /// <summary>Source field for text. Default: <c>text</c>, <c>content</c>, <c>sentence</c> or <c>document</c>.</summary>
     public string? Text { get; init; }
 
-    /// <summary>Source field for a classification label. Default: <c>label</c>.</summary>
+    /// <summary>Source field for a classification label, or a KTO row's boolean tag. Default: <c>label</c>
+    /// or <c>kto_tag</c>.</summary>
     public string? Label { get; init; }
 
     /// <summary>Source field for a list of chat turns. Default: <c>messages</c> or <c>conversations</c>.</summary>

@@ -11,7 +11,7 @@ internal sealed record FieldRole(string Name, string[] Aliases, Func<ColumnMappi
     public static readonly FieldRole Prompt = new("prompt", ["prompt", "question", "query"], m => m.Prompt);
     public static readonly FieldRole Completion = new("completion", ["completion", "answer", "response"], m => m.Completion);
     public static readonly FieldRole Text = new("text", ["text", "content", "sentence", "document"], m => m.Text);
-    public static readonly FieldRole Label = new("label", ["label"], m => m.Label);
+    public static readonly FieldRole Label = new("label", ["label", "kto_tag"], m => m.Label);
     public static readonly FieldRole Messages = new("messages", ["messages", "conversations"], m => m.Messages);
     public static readonly FieldRole Chosen = new("chosen", ["chosen"], m => m.Chosen);
     public static readonly FieldRole Rejected = new("rejected", ["rejected"], m => m.Rejected);

@@ -20,4 +20,7 @@ public enum IngestFormat
     Preference,
     /// <summary><c>text</c> (or <c>sentence</c>) and <c>label</c>.</summary>
     Classification,
+    /// <summary>LLaMA-Factory's KTO layout: a conversation (<c>messages</c> or <c>conversations</c>) and a
+    /// boolean <c>label</c> (its <c>kto_tag</c>) saying whether the last answer is desirable.</summary>
+    Kto,
 }

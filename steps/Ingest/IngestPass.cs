@@ -15,7 +15,7 @@ internal static class IngestPass
     {
         var tally = new IngestTally();
         var mapping = options.Columns ?? new ColumnMapping();
-        var normaliser = options.Format == IngestFormat.Auto ? null : new RowNormaliser(options.Format, mapping, sourceFile);
+        var normaliser = options.Format == IngestFormat.Auto ? null : new RowNormaliser(options.Format, mapping, sourceFile, options.DropFields);
         tally.Layout = options.Format == IngestFormat.Auto ? null : options.Format;
         await using var writer = await DatasetFile.CreateWriterAsync(outputFolder, ct);
         using var quarantine = new QuarantineWriter(Path.Combine(outputFolder, QuarantineWriter.FileName));
@@ -39,10 +39,11 @@ internal static class IngestPass
                 if (tally.Layout is null)
                 {
                     tally.FatalError = $"{sourceFile}:{record.Line}: unknown format: fields [{string.Join(", ", record.Fields.Select(f => f.Key))}] " +
-                        "match no known layout (alpaca, sharegpt, openai, prompt_completion, text, preference, classification); set format: or columns:";
+                        "match no known layout (alpaca, sharegpt, openai, prompt_completion, text, preference, classification, kto); set format: or columns:" +
+                        (source is DelimitedSource && options.Header ? HeaderGuess.Hint([.. record.Fields.Select(f => f.Key)]) : "");
                     break;
                 }
-                normaliser = new RowNormaliser(tally.Layout.Value, mapping, sourceFile);
+                normaliser = new RowNormaliser(tally.Layout.Value, mapping, sourceFile, options.DropFields);
             }
             var (row, error) = normaliser.Normalise(record.Fields, record.Line);
             if (row is null)

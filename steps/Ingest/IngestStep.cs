@@ -4,7 +4,7 @@ namespace Workflows.Steps.Ingest;
 
 /// <summary>Reads one source file, in any common fine-tuning layout, into a canonical dataset; records
 /// that cannot be used go to <c>quarantine.jsonl</c> beside <c>data.parquet</c> with their reasons.</summary>
-[Step("ingest", Version = 1, Description = "Read jsonl/json/csv/tsv/parquet/txt (.gz) in any common layout into a canonical dataset")]
+[Step("ingest", Version = 2, Description = "Read jsonl/json/csv/tsv/parquet/txt (.gz) in any common layout into a canonical dataset")]
 [StepOutput("dataset", ArtifactKind.Dataset, Description = "data.parquet (canonical schema) and quarantine.jsonl")]
 public sealed class IngestStep : IStep<IngestOptions>
 {
@@ -15,6 +15,8 @@ public sealed class IngestStep : IStep<IngestOptions>
             return StepResult.Failed($"input file '{options.Path}' not found (looked at {path}); check path:");
         var (fileType, typeError) = SourceTypes.Resolve(options.FileType, path);
         if (fileType is null) return StepResult.Failed(typeError!);
+        if (!options.Header && fileType is not (SourceFileType.Csv or SourceFileType.Tsv))
+            return StepResult.Failed($"header: false and column_names: apply to csv and tsv files; '{options.Path}' is read as {fileType.Value.ToString().ToLowerInvariant()}");
         var sourceFile = Path.GetRelativePath(context.ProjectRoot, path).Replace('\\', '/');
 
         var output = context.CreateOutput("dataset");
@@ -24,8 +26,9 @@ public sealed class IngestStep : IStep<IngestOptions>
         {
             tally = await IngestPass.RunAsync(source, path, sourceFile, options, output, context, cancellationToken);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
+            // A damaged .gz, a file that vanished or cannot be read: the file and the problem, no stack trace.
             return StepResult.Failed($"{sourceFile}: cannot be read as {fileType.Value.ToString().ToLowerInvariant()}: {e.Message}");
         }
 
@@ -38,6 +41,7 @@ public sealed class IngestStep : IStep<IngestOptions>
             return StepResult.Failed(BadRowsMessage(tally, options, KeepQuarantine(output, context)), metrics);
         if (tally.RowsKept == 0)
             return StepResult.Failed($"{sourceFile}: no rows found (the file holds {tally.RowsRead} records); check path: and format:", metrics);
+        if (tally.RowsQuarantined > 0) context.Log(QuarantinedWarning(tally, options), StepLogLevel.Warning);
         context.ReportProgress(1, $"{tally.RowsKept:N0} rows");
         return StepResult.Succeeded(metrics);
     }
@@ -52,6 +56,12 @@ public sealed class IngestStep : IStep<IngestOptions>
         context.LogArtifact(kept, QuarantineWriter.FileName);
         return kept;
     }
+
+    private static string QuarantinedWarning(IngestTally tally, IngestOptions options) =>
+        $"QUARANTINED {tally.RowsQuarantined:N0} of {tally.RowsRead:N0} rows ({tally.BadFraction:P2}, within max_bad_fraction {options.MaxBadFraction:G}); " +
+        $"they are left out of the dataset:\n  {string.Join("\n  ", tally.FirstBadLines)}\n" +
+        $"Every one, with its reason, is in {QuarantineWriter.FileName} beside data.parquet (wf show lists the folder). " +
+        "To fail on any bad row instead, set max_bad_fraction: 0.";
 
     private static string BadRowsMessage(IngestTally tally, IngestOptions options, string quarantinePath) =>
         $"{tally.RowsQuarantined:N0} of {tally.RowsRead:N0} rows are bad ({tally.BadFraction:P2}), over max_bad_fraction " +

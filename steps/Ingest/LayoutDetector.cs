@@ -11,6 +11,7 @@ internal static class LayoutDetector
     {
         var fields = new RecordFields(record, mapping);
         if (fields.Has(FieldRole.Chosen) && fields.Has(FieldRole.Rejected)) return IngestFormat.Preference;
+        if (fields.Has(FieldRole.Messages) && IsKtoTag(fields.Node(FieldRole.Label))) return IngestFormat.Kto;
         if (fields.Node(FieldRole.Messages) is JsonArray messages)
             return messages.FirstOrDefault() is JsonObject turn && RecordFields.Get(turn, "from") is not null ? IngestFormat.Sharegpt : IngestFormat.Openai;
         if (fields.Has(FieldRole.Messages) && fields.AsText(fields.Node(FieldRole.Messages), "messages")?.TrimStart().StartsWith('[') == true)
@@ -21,4 +22,10 @@ internal static class LayoutDetector
         if (fields.Has(FieldRole.Text)) return IngestFormat.Text;
         return null;
     }
+
+    /// <summary>A boolean, or its text, or a canonical feedback label (a feedback dataset read back).</summary>
+    private static bool IsKtoTag(JsonNode? node) => node is JsonValue value && (
+        value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False
+        || value.GetValueKind() == System.Text.Json.JsonValueKind.String
+            && value.GetValue<string>().Trim().ToLowerInvariant() is "true" or "false" or Datasets.FeedbackLabels.Desirable or Datasets.FeedbackLabels.Undesirable);
 }

@@ -29,8 +29,8 @@ internal static class SourceTypes
     {
         SourceFileType.Jsonl => new JsonLinesSource(options.MaxRowBytes),
         SourceFileType.Json => new JsonArraySource(options.MaxRowBytes),
-        SourceFileType.Csv => new DelimitedSource(',', options.MaxRowBytes),
-        SourceFileType.Tsv => new DelimitedSource('\t', options.MaxRowBytes),
+        SourceFileType.Csv => new DelimitedSource(',', options.MaxRowBytes, options.Header ? null : options.ColumnNames),
+        SourceFileType.Tsv => new DelimitedSource('\t', options.MaxRowBytes, options.Header ? null : options.ColumnNames),
         SourceFileType.Parquet => new ParquetSource(tempDirectory, options.MaxRowBytes),
         SourceFileType.Txt => new TextSource(options.MaxRowBytes, options.TextSeparator),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),

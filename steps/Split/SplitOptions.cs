@@ -4,7 +4,7 @@ using Workflows.Engine.Steps;
 namespace Workflows.Steps.Split;
 
 /// <summary>Options of the <c>split</c> step.</summary>
-public sealed record SplitOptions
+public sealed record SplitOptions : IValidatableOptions
 {
     /// <summary>The dataset to split (<c>${{ steps.X.outputs.dataset }}</c>). Required.</summary>
     [Input(ArtifactKind.Dataset)]
@@ -13,8 +13,9 @@ public sealed record SplitOptions
     /// <summary>How rows are dealt out. Default <c>grouped</c> (by <see cref="GroupBy"/>).</summary>
     public SplitMethod Method { get; init; } = SplitMethod.Grouped;
 
-    /// <summary>Shares of train/validation/test, adding up to 1. Default 0.8/0.1/0.1.</summary>
-    public SplitRatios Ratios { get; init; } = new();
+    /// <summary>Shares of train/validation/test, adding up to 1. Default 0.8/0.1/0.1; a map given here
+    /// replaces it whole (a split left out gets 0).</summary>
+    public SplitRatios Ratios { get; init; } = new() { Train = 0.8, Validation = 0.1, Test = 0.1 };
 
     /// <summary>Seed of the shuffle; same seed and input give byte-identical splits.
     /// Default 0; range 0 to 2,147,483,647.</summary>
@@ -43,4 +44,7 @@ public sealed record SplitOptions
     /// <summary>Fail the step when any exact or near-duplicate pair crosses splits. Default false
     /// (leaks are counted, logged and reported as metrics only).</summary>
     public bool FailOnLeakage { get; init; }
+
+    /// <summary>Ratio sums, fold numbers and column names, checked by <c>wf validate</c> before anything runs.</summary>
+    public IEnumerable<OptionError> Validate() => SplitValidation.Check(this);
 }

@@ -16,7 +16,7 @@ public sealed class SplitStep : IStep<SplitOptions>
         var input = context.ResolvePath(options.Dataset);
         if (!DatasetFile.Exists(input)) return StepResult.Failed($"dataset: no {DatasetFile.FileName} in '{options.Dataset}'; pass an ingest or augment output");
         var problems = SplitValidation.Check(options);
-        if (problems.Count > 0) return StepResult.Failed(string.Join("\n", problems));
+        if (problems.Count > 0) return StepResult.Failed(string.Join("\n", problems.Select(p => $"{p.Key}: {p.Message}")));
         var rows = await DatasetFile.ReadAllAsync(input, cancellationToken);
         if (rows.Count == 0) return StepResult.Failed($"dataset '{options.Dataset}' has no rows to split");
         if (options.Method == SplitMethod.Stratified && rows.All(r => DatasetColumns.Reader(options.StratifyBy)!(r) is null))

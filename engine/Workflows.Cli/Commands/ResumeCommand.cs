@@ -16,7 +16,7 @@ internal static class ResumeCommand
         var command = new Command("resume", "Continue a failed or cancelled run without redoing finished steps") { run, plain };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var layout = new ProjectLayout(Directory.GetCurrentDirectory());
+            var layout = ProjectLayout.ForDirectory(Directory.GetCurrentDirectory());
             var records = new RunRecordStore(layout);
             var record = records.Find(result.GetValue(run)!);
             if (record is null)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Workflows.Engine.Definition;
 using Workflows.Engine.Planning;
 
 namespace Workflows.Cli.Commands;
@@ -12,13 +13,20 @@ internal static class RunCommand
         var set = CommonOptions.Set();
         var selection = new SelectionOptions();
         var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of the live view (automatic when not a terminal or in CI)" };
-        var command = new Command("run", "Run a workflow; cached steps are reused") { file, set, plain };
+        var device = new Option<string?>("--device") { Description = "auto | cpu | cuda | cuda:N: overrides the workflow's device: for this run" };
+        var command = new Command("run", "Run a workflow; cached steps are reused") { file, set, plain, device };
         selection.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var overrides = CommonOptions.ParseSets(result.GetValue(set), Console.Error);
             if (overrides is null) return 2;
-            return await RunExecution.ExecuteAsync(result.GetValue(file)!, overrides, selection.Read(result), resume: null, result.GetValue(plain), cancellationToken);
+            if (result.GetValue(device) is { } chosen && !DeviceNames.IsValid(chosen))
+            {
+                await Console.Error.WriteLineAsync($"--device '{chosen}': use auto, cpu, cuda or cuda:N");
+                return 2;
+            }
+            return await RunExecution.ExecuteAsync(result.GetValue(file)!, overrides, selection.Read(result), resume: null, result.GetValue(plain), cancellationToken,
+                device: result.GetValue(device));
         });
         return command;
     }

@@ -4,6 +4,7 @@ using Workflows.Engine.Execution;
 using Workflows.Engine.Planning;
 using Workflows.Engine.Runs;
 using Workflows.Engine.Tracking;
+using Workflows.Engine.Validation;
 using Workflows.Tracking;
 
 namespace Workflows.Cli.Commands;
@@ -12,7 +13,7 @@ namespace Workflows.Cli.Commands;
 internal static class RunExecution
 {
     public static async Task<int> ExecuteAsync(string file, Dictionary<string, string> overrides, StepSelection selection,
-        RunRecord? resume, bool plain, CancellationToken cancellationToken, string? workflowText = null)
+        RunRecord? resume, bool plain, CancellationToken cancellationToken, string? workflowText = null, string? device = null)
     {
         var loaded = WorkflowHost.Loader().Load(file, overrides, workflowText);
         if (!loaded.IsValid)
@@ -20,7 +21,10 @@ internal static class RunExecution
             DiagnosticPrinter.Print(loaded.Diagnostics, Console.Error);
             return 1;
         }
-        var plan = new Planner(loaded.Layout).Plan(loaded.Workflow!, selection);
+        var workflow = loaded.Workflow!;
+        // The device is where steps run, not what they compute, so it is no part of any fingerprint.
+        if (device is not null) workflow = new ValidatedWorkflow(workflow.Definition with { Device = device }, workflow.ProjectRoot, workflow.Order);
+        var plan = new Planner(loaded.Layout).Plan(workflow, selection);
         if (plan.Errors.Count > 0)
         {
             foreach (var error in plan.Errors) Console.Error.WriteLine(error);

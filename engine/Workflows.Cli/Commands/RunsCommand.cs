@@ -13,7 +13,7 @@ internal static class RunsCommand
         var command = new Command("runs", "List runs, newest first") { limit };
         command.SetAction(result =>
         {
-            var runs = new RunRecordStore(new ProjectLayout(Directory.GetCurrentDirectory())).List();
+            var runs = new RunRecordStore(ProjectLayout.ForDirectory(Directory.GetCurrentDirectory())).List();
             if (runs.Count == 0)
             {
                 Console.WriteLine("no runs yet; `wf run <workflow.yaml>` starts one");

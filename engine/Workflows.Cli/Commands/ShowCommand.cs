@@ -14,7 +14,7 @@ internal static class ShowCommand
         var command = new Command("show", "Show a run's steps, states, timings and outputs") { run };
         command.SetAction(result =>
         {
-            var layout = new ProjectLayout(Directory.GetCurrentDirectory());
+            var layout = ProjectLayout.ForDirectory(Directory.GetCurrentDirectory());
             var record = new RunRecordStore(layout).Find(result.GetValue(run)!);
             if (record is null)
             {

@@ -14,12 +14,16 @@ public sealed class ProjectLayout(string root)
     public string Temp => Path.Combine(StateRoot, "tmp");
     public string Checkpoints => Path.Combine(StateRoot, "checkpoints");
 
-    /// <summary>The project root for a workflow file: the nearest folder above it holding <c>.wf</c>,
-    /// <c>wf.config.yaml</c> or <c>.git</c>; else the workflow's own folder.</summary>
-    public static ProjectLayout ForWorkflow(string workflowPath)
+    /// <summary>The project root for a workflow file: see <see cref="ForDirectory"/>, from the file's folder.</summary>
+    public static ProjectLayout ForWorkflow(string workflowPath) =>
+        ForDirectory(Path.GetDirectoryName(Path.GetFullPath(workflowPath))!);
+
+    /// <summary>The nearest folder at or above <paramref name="start"/> holding <c>.git</c>, <c>.wf</c> or
+    /// <c>wf.config.yaml</c>; else <paramref name="start"/> itself. Nearest wins whichever marker it has,
+    /// so a stray <c>.wf/</c> in a parent folder never captures a git repository below it.</summary>
+    public static ProjectLayout ForDirectory(string start)
     {
-        var start = Path.GetDirectoryName(Path.GetFullPath(workflowPath))!;
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
         {
             if (Directory.Exists(Path.Combine(dir.FullName, ".wf")) || File.Exists(Path.Combine(dir.FullName, "wf.config.yaml"))
                 || Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git")))

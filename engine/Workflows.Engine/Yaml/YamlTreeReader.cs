@@ -10,6 +10,11 @@ namespace Workflows.Engine.Yaml;
 /// that hides every later problem.</remarks>
 public static class YamlTreeReader
 {
+    /// <summary>Deepest nesting of mappings and sequences accepted. Real workflows stay under ten
+    /// levels; the limit exists because nodes are read recursively, and a hostile file nested
+    /// 100,000 deep would otherwise overflow the stack and kill the process instead of being reported.</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>Parses the first document. Returns null (with a diagnostic) on a syntax error.</summary>
     public static YamlNode? Read(string text, string file, DiagnosticList diagnostics)
     {
@@ -24,7 +29,13 @@ public static class YamlTreeReader
                 return null;
             }
             parser.Consume<DocumentStart>();
-            return ReadNode(parser, file, anchors, diagnostics);
+            return ReadNode(parser, file, anchors, diagnostics, 0);
+        }
+        catch (NestingTooDeep e)
+        {
+            diagnostics.Add(e.Mark, null, $"YAML nested more than {MaxDepth} levels deep",
+                "flatten the structure; no workflow option nests this deep");
+            return null;
         }
         catch (YamlException e)
         {
@@ -32,6 +43,11 @@ public static class YamlTreeReader
             // YamlDotNet prefixes its own "(Line: x, Col: y ...)" position; ours is already in front.
             var paren = message.IndexOf("): ", StringComparison.Ordinal);
             if (message.StartsWith("(Line", StringComparison.Ordinal) && paren > 0) message = message[(paren + 3)..];
+            if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && TabIndentation(text, file, (int)e.Start.Line) is { } tab)
+            {
+                diagnostics.Add(tab, null, "YAML syntax error: a tab used as indentation", "indent with spaces; YAML does not allow tabs there");
+                return null;
+            }
             diagnostics.Add(MarkOf(e.Start, file), null, $"YAML syntax error: {message}", "fix the YAML syntax (indentation, quotes, colons)");
             return null;
         }
@@ -45,10 +61,12 @@ public static class YamlTreeReader
         }
     }
 
-    private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, DiagnosticList diagnostics)
+    private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, DiagnosticList diagnostics, int depth)
     {
         var current = parser.Current ?? throw new YamlException("unexpected end of document");
         var mark = MarkOf(current.Start, file);
+        // Checked before recursing, so the stack never grows past MaxDepth frames of this method.
+        if (depth > MaxDepth) throw new NestingTooDeep(mark);
         switch (current)
         {
             case AnchorAlias alias:
@@ -63,7 +81,7 @@ public static class YamlTreeReader
             {
                 parser.MoveNext();
                 var items = new List<YamlNode>();
-                while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(parser, file, anchors, diagnostics));
+                while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(parser, file, anchors, diagnostics, depth + 1));
                 return Remember(start.Anchor, new YamlSequence(mark, items), anchors);
             }
             case MappingStart start:
@@ -73,8 +91,8 @@ public static class YamlTreeReader
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    var keyNode = ReadNode(parser, file, anchors, diagnostics);
-                    var value = ReadNode(parser, file, anchors, diagnostics);
+                    var keyNode = ReadNode(parser, file, anchors, diagnostics, depth + 1);
+                    var value = ReadNode(parser, file, anchors, diagnostics, depth + 1);
                     if (keyNode is not YamlScalar key)
                     {
                         diagnostics.Add(keyNode.Mark, null, "a mapping key must be a plain value", "use a name such as 'train' as the key");
@@ -101,4 +119,24 @@ public static class YamlTreeReader
     }
 
     private static SourceMark MarkOf(Mark mark, string file) => new(file, (int)mark.Line, (int)mark.Column);
+
+    /// <summary>The first tab in a line's indentation at or after <paramref name="fromLine"/>: YamlDotNet
+    /// reports such an error at the start of the enclosing mapping (often 1:1), not at the tab.</summary>
+    private static SourceMark? TabIndentation(string text, string file, int fromLine)
+    {
+        var lines = text.Split('\n');
+        for (var i = Math.Max(fromLine, 1) - 1; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var indent = line.Length - line.TrimStart(' ', '\t').Length;
+            var tab = line.IndexOf('\t', 0, indent);
+            if (tab >= 0) return new SourceMark(file, i + 1, tab + 1);
+        }
+        return null;
+    }
+
+    private sealed class NestingTooDeep(SourceMark mark) : Exception
+    {
+        public SourceMark Mark { get; } = mark;
+    }
 }

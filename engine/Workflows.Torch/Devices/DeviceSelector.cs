@@ -35,7 +35,7 @@ public static class DeviceSelector
             var count = CudaDeviceCount();
             if (count == 0)
             {
-                throw new DeviceUnavailableException($"device '{device}' was requested but this libtorch build has no CUDA support or no GPU is visible; use --device cpu or auto");
+                throw new DeviceUnavailableException($"device '{device}' was requested but this libtorch build has no CUDA support or no GPU is visible; pick the CPU with `wf run <workflow> --device cpu` (or `wf generate … --device cpu`), or set `device: auto` in the workflow");
             }
 
             if (index >= count)

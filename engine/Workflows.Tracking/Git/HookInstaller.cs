@@ -61,22 +61,37 @@ public static class HookInstaller
         return new HookInstallResult(true, hook, $"{hook} {message}");
     }
 
-    /// <summary>Git ignores a hook's exit code after a commit, so the script reports a failure instead of
-    /// hiding it, and does nothing where wf is absent (a fresh clone before the build).</summary>
-    internal static string Script(string command) =>
-        $"""
+    /// <summary>Where the hook writes the output of the runs it starts, under the project root.</summary>
+    public const string LogDirectory = ".wf/logs";
+
+    /// <summary>The command runs in the background, detached from the terminal (setsid where there is
+    /// one, nohup), with its output in <see cref="LogDirectory"/>: a training run must not hold
+    /// <c>git commit</c> for minutes. Git ignores a hook's exit code after a commit, so a failure is
+    /// written to the log instead of being hidden, and the hook does nothing where wf is absent (a fresh
+    /// clone before the build).</summary>
+    internal static string Script(string command)
+    {
+        var quoted = command.Replace("'", "'\\''", StringComparison.Ordinal);
+        return $"""
         #!/bin/sh
         {Marker}
-        # Runs the workflows this commit affects. Reinstall: wf hooks install. Remove: delete this file.
+        # Starts the workflows this commit affects in the background, so the commit returns at once; their
+        # output goes to {LogDirectory}/ and `wf runs` lists the runs. Reinstall: wf hooks install. Remove: delete this file.
         cd "$(git rev-parse --show-toplevel)" || exit 0
         if [ ! -x ./wf ]; then
           echo "post-commit: ./wf not found; skipping workflow triggers" >&2
           exit 0
         fi
-        {command} || echo "post-commit: '{command}' failed with exit code $?" >&2
+        mkdir -p {LogDirectory} || exit 0
+        log="{LogDirectory}/post-commit-$(date +%Y%m%d-%H%M%S)-$$.log"
+        detach=""
+        command -v setsid >/dev/null 2>&1 && detach="setsid"
+        WF_HOOK_COMMAND='{quoted}' nohup $detach sh -c 'eval "$WF_HOOK_COMMAND" || echo "post-commit: $WF_HOOK_COMMAND failed with exit code $?"' >"$log" 2>&1 </dev/null &
+        echo "post-commit: the workflows this commit affects run in the background; log: $log (wf runs lists them)" >&2
         exit 0
 
         """;
+    }
 
     private static string HooksDirectory(Repository repository)
     {

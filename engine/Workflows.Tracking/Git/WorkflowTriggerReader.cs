@@ -1,3 +1,5 @@
+using Workflows.Engine.Diagnostics;
+using Workflows.Engine.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -43,11 +45,20 @@ public static class WorkflowTriggerReader
     /// <summary>The file's trigger, null when it has none, or an error line.</summary>
     public static (WorkflowTrigger? Trigger, string? Error) ReadFile(string file)
     {
+        // The engine's reader first: it stops at a bounded depth, where YamlStream's recursive loader
+        // would overflow the stack on a hostile file and take the post-commit hook down with it.
+        var text = File.ReadAllText(file);
+        var diagnostics = new DiagnosticList();
+        if (YamlTreeReader.Read(text, file, diagnostics) is null
+            && diagnostics.Items.FirstOrDefault(d => d.Message != "the file is empty") is { } problem)
+        {
+            return (null, problem.ToString());
+        }
+
         var stream = new YamlStream();
         try
         {
-            using var reader = new StreamReader(file);
-            stream.Load(reader);
+            stream.Load(new StringReader(text));
         }
         catch (YamlException parseError)
         {

@@ -5,8 +5,9 @@ using System.Text.Json.Nodes;
 namespace Workflows.Steps.Ingest.Sources;
 
 /// <summary>CSV (RFC 4180 quoting; a quoted field may span lines) or TSV (tabs, no quoting), with a
-/// header row naming the fields. A record whose field count differs from the header's is quarantined.</summary>
-internal sealed class DelimitedSource(char delimiter, int maxRowBytes) : IRecordSource
+/// header row naming the fields, or with <paramref name="columnNames"/> for a file without one. A record
+/// whose field count differs from the header's is quarantined.</summary>
+internal sealed class DelimitedSource(char delimiter, int maxRowBytes, IReadOnlyList<string>? columnNames = null) : IRecordSource
 {
     private FileStream? _file;
 
@@ -17,7 +18,7 @@ internal sealed class DelimitedSource(char delimiter, int maxRowBytes) : IRecord
     public async IAsyncEnumerable<SourceRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var stream = SourceStreams.Open(path, out _file);
-        string[]? header = null;
+        var header = columnNames?.ToArray();
         var pending = new StringBuilder();
         long start = 0, bytes = 0;
         string? problem = null;
@@ -45,7 +46,7 @@ internal sealed class DelimitedSource(char delimiter, int maxRowBytes) : IRecord
                 header = Split(text).Select(h => h.Trim()).ToArray();
                 if (header.Any(string.IsNullOrEmpty) || header.Distinct().Count() != header.Length)
                 {
-                    yield return SourceRecord.Broken(start, $"the header row has empty or repeated column names: {text}");
+                    yield return SourceRecord.Broken(start, $"the header row has empty or repeated column names: {text}" + HeaderGuess.Hint(header));
                     yield break;
                 }
                 Reset();

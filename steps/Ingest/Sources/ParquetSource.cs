@@ -19,15 +19,23 @@ internal sealed class ParquetSource(string tempDirectory, int maxRowBytes) : IRe
     {
         var file = SourceStreams.IsGzip(path) ? await UnpackAsync(path, ct) : path;
         await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read);
-        int groups;
-        await using (var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: ct))
-            groups = reader.RowGroupCount;
+        var (groups, openError) = await CountRowGroupsAsync(stream, ct);
+        if (openError is not null)
+        {
+            yield return SourceRecord.Broken(1, $"not a readable Parquet file: {openError}; check that the file is Parquet, or set file_type: to what it holds");
+            yield break;
+        }
         long row = 0;
         for (var g = 0; g < groups; g++)
         {
             stream.Position = 0;
-            var result = await ParquetSerializer.DeserializeUntypedAsync(stream, null, g, ct);
-            foreach (var values in result.Data)
+            var (data, groupError) = await ReadRowGroupAsync(stream, g, ct);
+            if (groupError is not null)
+            {
+                yield return SourceRecord.Broken(row + 1, $"row group {g + 1} of {groups} cannot be read ({groupError}); the file is damaged or was cut short");
+                yield break;
+            }
+            foreach (var values in data!)
             {
                 row++;
                 var json = JsonSerializer.SerializeToUtf8Bytes(values);
@@ -36,6 +44,34 @@ internal sealed class ParquetSource(string tempDirectory, int maxRowBytes) : IRe
                     : JsonLinesSource.Parse(row, json);
             }
             _progress = (g + 1.0) / groups;
+        }
+    }
+
+    // Parquet.Net reports a non-Parquet or damaged file with assorted exception types (IOException,
+    // InvalidDataException, its own, index errors from a corrupt footer); each becomes one located error.
+    private static async Task<(int Groups, string? Error)> CountRowGroupsAsync(Stream stream, CancellationToken ct)
+    {
+        try
+        {
+            await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: ct);
+            return (reader.RowGroupCount, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (0, e.Message);
+        }
+    }
+
+    private static async Task<(IList<Dictionary<string, object>>? Data, string? Error)> ReadRowGroupAsync(Stream stream, int group, CancellationToken ct)
+    {
+        try
+        {
+            var result = await ParquetSerializer.DeserializeUntypedAsync(stream, null, group, ct);
+            return (result.Data, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (null, e.Message);
         }
     }
 

@@ -56,4 +56,35 @@ public class YamlTreeReaderTests
         var root = (YamlMapping)YamlTreeReader.Read("base: &b { rank: 8 }\nother: *b\n", "f.yaml", diagnostics)!;
         Assert.That(root.Get("other"), Is.SameAs(root.Get("base")));
     }
+
+    [Test]
+    public void Read_NestedPastTheLimit_ReportsWhereItStarts()
+    {
+        var diagnostics = new DiagnosticList();
+        var depth = YamlTreeReader.MaxDepth + 1;
+        var root = YamlTreeReader.Read("a:\n  b: " + new string('[', depth) + new string(']', depth) + "\n", "f.yaml", diagnostics);
+        Assert.That(root, Is.Null);
+        Assert.That(diagnostics.Items.Select(d => d.ToString()).Single(),
+            Does.StartWith("f.yaml:2:").And.Contain($"YAML nested more than {YamlTreeReader.MaxDepth} levels deep"));
+    }
+
+    [Test]
+    public void Read_NestedJustUnderTheLimit_Reads()
+    {
+        var diagnostics = new DiagnosticList();
+        var depth = YamlTreeReader.MaxDepth - 2;
+        var root = YamlTreeReader.Read("a: " + new string('[', depth) + new string(']', depth) + "\n", "f.yaml", diagnostics);
+        Assert.That(diagnostics.HasErrors, Is.False);
+        Assert.That(root, Is.InstanceOf<YamlMapping>());
+    }
+
+    [Test]
+    public void Read_TabAsIndentation_ReportsTheTabNotTheFileStart()
+    {
+        var diagnostics = new DiagnosticList();
+        var root = YamlTreeReader.Read("a: 1\nsteps:\n  train:\n  \tuses: x\n", "f.yaml", diagnostics);
+        Assert.That(root, Is.Null);
+        Assert.That(diagnostics.Items.Single().Mark, Is.EqualTo(new SourceMark("f.yaml", 4, 3)));
+        Assert.That(diagnostics.Items.Single().Message, Does.Contain("tab used as indentation"));
+    }
 }

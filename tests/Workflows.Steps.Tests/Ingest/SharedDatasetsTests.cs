@@ -26,12 +26,8 @@ public sealed class SharedDatasetsTests
             Path = "../shared/data/advbench/harmful_behaviors.csv",
             Columns = new ColumnMapping { Prompt = "target", Completion = "goal" },
         });
-        // Four dialogues end in an empty chosen reply ("Assistant: "): real bad rows, quarantined.
-        yield return Case("hh-rlhf-harmless/harmless-base-test.jsonl.gz", RowKind.Preference, 2308, new IngestOptions
-        {
-            Path = "../shared/data/hh-rlhf-harmless/harmless-base-test.jsonl.gz",
-            MaxBadFraction = 0.01,
-        }, quarantined: 4);
+        // Four dialogues end in an empty reply ("Assistant: "): real bad rows, quarantined under the default tolerance.
+        yield return Case("hh-rlhf-harmless/harmless-base-test.jsonl.gz", RowKind.Preference, 2308, quarantined: 4);
         yield return Case("tinystories/TinyStories-valid.txt", RowKind.Text, 19);
         yield return Case("tinystories/tinystories_sample.cs336.txt", RowKind.Text, 5, new IngestOptions
         {

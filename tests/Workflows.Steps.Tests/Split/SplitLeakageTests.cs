@@ -57,13 +57,13 @@ public sealed class SplitLeakageTests
 
     private static IEnumerable<TestCaseData> InvalidOptions()
     {
-        yield return new TestCaseData(new SplitOptions { Dataset = "", Ratios = new SplitRatios { Train = 0.8, Validation = 0.3, Test = 0.1 } }, "ratios must add up to 1")
+        yield return new TestCaseData(new SplitOptions { Dataset = "", Ratios = new SplitRatios { Train = 0.8, Validation = 0.3, Test = 0.1 } }, "ratios: must add up to 1")
             .SetName("RunAsync_RatiosNotSummingToOne_Fails");
         yield return new TestCaseData(new SplitOptions { Dataset = "", GroupBy = "speaker" }, "group_by: unknown column 'speaker'")
             .SetName("RunAsync_UnknownGroupColumn_Fails");
         yield return new TestCaseData(new SplitOptions { Dataset = "", Method = SplitMethod.Stratified }, "column 'label' is empty in every row")
             .SetName("RunAsync_StratifyOnEmptyColumn_Fails");
-        yield return new TestCaseData(new SplitOptions { Dataset = "", KFold = new KFoldOptions { Folds = 3, Fold = 3 } }, "k_fold.fold must be below")
+        yield return new TestCaseData(new SplitOptions { Dataset = "", KFold = new KFoldOptions { Folds = 3, Fold = 3 } }, "k_fold.fold: must be below")
             .SetName("RunAsync_FoldOutOfRange_Fails");
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Workflows.Tracking.Git;
 using Workflows.Tracking.Tests.Support;
 
@@ -83,5 +84,43 @@ public sealed class HookInstallerTests
 
         Assert.That(result.Installed, Is.False);
         Assert.That(result.Message, Does.Contain("not inside a git repository"));
+    }
+
+    [Test]
+    [Platform(Exclude = "Win")]
+    public void Install_ThenGitCommit_CommitReturnsAtOnceWhileTheRunGoesOnInTheBackground()
+    {
+        using var repo = new TestRepository();
+        repo.Commit("first");
+        HookInstaller.Install(repo.Root);
+        // A stand-in for ./wf that takes longer than a commit may: if the hook waited, so would git.
+        var wf = repo.Write("wf", "#!/bin/sh\nsleep 6\necho \"ran $*\" > .wf/hook-ran\n");
+        File.SetUnixFileMode(wf, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var clock = Stopwatch.StartNew();
+        var commit = Git(repo.Root, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "--allow-empty", "-q", "-m", "second");
+        var elapsed = clock.Elapsed;
+
+        Assert.That(commit.ExitCode, Is.Zero, commit.Output);
+        Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "git commit waited for the triggered run");
+        Assert.That(commit.Output, Does.Contain("run in the background; log: .wf/logs/post-commit-"));
+        var marker = Path.Combine(repo.Root, ".wf", "hook-ran");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(marker) && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        Thread.Sleep(200);
+        Assert.That(File.ReadAllText(marker).Trim(), Is.EqualTo("ran trigger --since HEAD~1"));
+        Assert.That(Directory.GetFiles(Path.Combine(repo.Root, ".wf", "logs"), "post-commit-*.log"), Has.Length.EqualTo(1));
+    }
+
+    private static (int ExitCode, string Output) Git(string directory, params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        // Reading to the end also proves the background run does not hold git's output open.
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(30))) process.Kill(entireProcessTree: true);
+        return (process.ExitCode, output.Result + error.Result);
     }
 }

@@ -41,4 +41,16 @@ public sealed class WorkflowTriggerReaderTests
         Assert.That(errors[1], Does.StartWith($"{temp.Combine("scalar.yaml")}:1:5 'on' must be a mapping"));
         Assert.That(errors[2], Is.EqualTo($"{temp.Combine("wrong.yaml")}:3:15 on.push.branches must be a list of globs"));
     }
+
+    [Test]
+    public void ReadDirectory_NestedPastTheLimit_ReportsItLocatedInsteadOfRecursing()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("deep.yaml"), "on:\n  push: { paths: " + new string('[', 200) + new string(']', 200) + " }\n");
+
+        var (triggers, errors) = WorkflowTriggerReader.ReadDirectory(temp.Path);
+
+        Assert.That(triggers, Is.Empty);
+        Assert.That(errors.Single(), Does.StartWith($"{temp.Combine("deep.yaml")}:2:").And.Contain("nested more than 64 levels deep"));
+    }
 }
