@@ -4,6 +4,7 @@ using Workflows.Engine.Steps;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
+using Workflows.Steps.Train.Preference;
 using static TorchSharp.torch;
 
 namespace Workflows.Steps.Train;
@@ -15,15 +16,19 @@ namespace Workflows.Steps.Train;
 /// seed and the step index, so a resumed run repeats exactly what an uninterrupted one does.
 /// </summary>
 public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOptions options, IStepContext context,
-    TrainingData train, TrainingData? validation)
+    TrainingData train, TrainingData? validation, PreferenceObjective? preference = null, bool preferenceValidation = false)
 {
+    private bool Validating => validation is not null || preferenceValidation;
+
     private readonly List<(string Name, Tensor Parameter)> _parameters =
         AdapterInjector.TrainableParameters(model).Select(p => (p.Name, (Tensor)p.Parameter)).ToList();
 
     /// <summary>Optimizer steps the run will take.</summary>
     public int TotalSteps => options.MaxSteps ?? (int)Math.Ceiling(options.Epochs * (double)BatchesPerEpoch / options.GradAccumulation);
 
-    private int BatchesPerEpoch => (train.Examples.Count + options.BatchSize - 1) / options.BatchSize;
+    private int BatchesPerEpoch => (TrainCount + options.BatchSize - 1) / options.BatchSize;
+
+    private int TrainCount => preference?.TrainCount ?? train.Examples.Count;
 
     /// <summary>Trains from the last checkpoint (or the start) to the end; returns the final state, or
     /// an error line when the loss stops being finite.</summary>
@@ -56,7 +61,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
             context.LogMetric("grad_norm", gradNorm, state.Step);
             context.LogMetric("tokens_per_second", inputTokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), state.Step);
             var stop = false;
-            if (validation is not null && (state.Step % options.EvalEvery == 0 || state.Step == TotalSteps)) (state, stop) = Evaluate(state);
+            if (Validating && (state.Step % options.EvalEvery == 0 || state.Step == TotalSteps)) (state, stop) = Evaluate(state);
             if (stop || state.Step % options.CheckpointEvery == 0 || state.Step == TotalSteps)
             {
                 TrainingCheckpoint.Save(context.StateDirectory, model, config, optimizer, state);
@@ -94,9 +99,8 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
 
     private TrainingState Start()
     {
-        if (validation is null) return new TrainingState();
-        var baseLoss = Loss(validation);                                   // adapters start as the identity
-        context.LogMetric("val_loss", baseLoss, 0);
+        if (!Validating) return new TrainingState();
+        var baseLoss = ValidationLoss(0);                                  // adapters start as the identity
         TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);
         return new TrainingState { BaseValLoss = baseLoss, LastValLoss = baseLoss, BestValLoss = baseLoss };
     }
@@ -107,7 +111,15 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     {
         model.train();
         torch.manual_seed((options.Seed * 1_000_003L) + step);             // dropout masks depend on the step only
-        var batches = Enumerable.Range(step * options.GradAccumulation, options.GradAccumulation).Select(MicroBatch).ToList();
+        var indices = Enumerable.Range(step * options.GradAccumulation, options.GradAccumulation).Select(MicroBatch).ToList();
+        if (preference is not null)
+        {
+            var (preferenceLoss, trained, input, metrics) = preference.Accumulate(indices);
+            foreach (var (name, value) in metrics) context.LogMetric(name, value, step + 1);
+            return (preferenceLoss, trained, input);
+        }
+
+        var batches = indices.Select(b => b.Select(i => train.Examples[i]).ToArray()).ToList();
         var tokens = batches.Sum(b => (long)b.Sum(e => e.TrainedTokens - (e.Labels[0] >= 0 ? 1 : 0)));
         var inputTokens = batches.Sum(b => (long)b.Sum(e => e.Ids.Length - 1));
         double loss = 0;
@@ -124,12 +136,27 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     }
 
     // The k-th micro-batch: epoch k / batchesPerEpoch, in that epoch's seeded shuffle.
-    private TokenisedExample[] MicroBatch(int k)
+    private int[] MicroBatch(int k)
     {
         var epoch = k / BatchesPerEpoch;
-        var order = Enumerable.Range(0, train.Examples.Count).ToArray();
+        var order = Enumerable.Range(0, TrainCount).ToArray();
         new Random(HashCode.Combine(options.Seed, epoch) & int.MaxValue).Shuffle(order);
-        return order.Skip(k % BatchesPerEpoch * options.BatchSize).Take(options.BatchSize).Select(i => train.Examples[i]).ToArray();
+        return order.Skip(k % BatchesPerEpoch * options.BatchSize).Take(options.BatchSize).ToArray();
+    }
+
+    // Validation loss (logged as val_loss): cross-entropy for SFT, the objective's loss for preference
+    // training, which also logs TRL's eval_rewards/* and eval_logps/* metrics.
+    private double ValidationLoss(int step)
+    {
+        var loss = preference is null ? Loss(validation!) : double.NaN;
+        if (preference is not null)
+        {
+            (loss, var metrics) = preference.Validate();
+            foreach (var (name, value) in metrics) context.LogMetric(name, value, step);
+        }
+
+        context.LogMetric("val_loss", loss, step);
+        return loss;
     }
 
     private double ClipGradients()
@@ -148,8 +175,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
 
     private (TrainingState State, bool Stop) Evaluate(TrainingState state)
     {
-        var loss = Loss(validation!);
-        context.LogMetric("val_loss", loss, state.Step);
+        var loss = ValidationLoss(state.Step);
         if (loss < (state.BestValLoss ?? double.PositiveInfinity))
         {
             TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);
