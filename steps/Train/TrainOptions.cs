@@ -119,6 +119,10 @@ public sealed record TrainOptions : IValidatableOptions
             yield return new OptionError("packing", $"objective {Objective.ToString().ToLowerInvariant()} scores whole answers and cannot pack examples", "remove packing: or use objective: sft");
         if (Objective == TrainObjective.Kto && BatchSize < 2)
             yield return new OptionError("batch_size", "objective kto estimates its KL term from other rows of the batch and needs batch_size of at least 2", "e.g. batch_size: 4");
+        if (EarlyStopping is { Metric: var metric } && metric != EarlyStoppingOptions.ValLoss
+            && (Objective == TrainObjective.Sft || !EarlyStoppingOptions.PreferenceMetrics.Contains(metric)))
+            yield return new OptionError("early_stopping.metric", $"'{metric}' cannot drive early stopping with objective {Objective.ToString().ToLowerInvariant()}",
+                Objective == TrainObjective.Sft ? "use val_loss" : $"use val_loss, {string.Join(" or ", EarlyStoppingOptions.PreferenceMetrics)}");
         if (Lora.TargetModules.Count == 0)
             yield return new OptionError("lora.target_modules", "name at least one layer", "e.g. [q_proj, v_proj]");
         if (Optimizer.Betas.Count != 2 || Optimizer.Betas.Any(b => b is < 0 or >= 1))

@@ -71,7 +71,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
             context.ReportProgress((double)state.Step / TotalSteps, $"step {state.Step}/{TotalSteps} loss {loss:F3}");
             if (stop)
             {
-                context.Log($"early stopping at step {state.Step}: no better validation loss for {options.EarlyStopping!.Patience} evaluations (best {state.BestValLoss:F4} at step {state.BestStep})");
+                context.Log($"early stopping at step {state.Step}: no better {options.EarlyStopping!.Metric} for {options.EarlyStopping.Patience} evaluations (best at step {state.BestStep}, val_loss {state.BestValLoss:F4})");
                 break;
             }
         }
@@ -100,9 +100,9 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     private TrainingState Start()
     {
         if (!Validating) return new TrainingState();
-        var baseLoss = ValidationLoss(0);                                  // adapters start as the identity
+        var (baseLoss, baseScore) = ValidationLoss(0);                      // adapters start as the identity
         TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);
-        return new TrainingState { BaseValLoss = baseLoss, LastValLoss = baseLoss, BestValLoss = baseLoss };
+        return new TrainingState { BaseValLoss = baseLoss, LastValLoss = baseLoss, BestValLoss = baseLoss, BestScore = baseScore };
     }
 
     // Forward and backward over the step's micro-batches; the loss is normalised by the step's
@@ -145,18 +145,21 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     }
 
     // Validation loss (logged as val_loss): cross-entropy for SFT, the objective's loss for preference
-    // training, which also logs TRL's eval_rewards/* and eval_logps/* metrics.
-    private double ValidationLoss(int step)
+    // training, which also logs TRL's eval_rewards/* and eval_logps/* metrics. The score is the early-stopping
+    // metric oriented so that lower is better.
+    private (double Loss, double Score) ValidationLoss(int step)
     {
         var loss = preference is null ? Loss(validation!) : double.NaN;
+        var score = double.NaN;
         if (preference is not null)
         {
             (loss, var metrics) = preference.Validate();
             foreach (var (name, value) in metrics) context.LogMetric(name, value, step);
+            if (options.EarlyStopping?.Metric is { } metric && metric != EarlyStoppingOptions.ValLoss) score = -metrics.GetValueOrDefault(metric, double.NaN);
         }
 
         context.LogMetric("val_loss", loss, step);
-        return loss;
+        return (loss, double.IsNaN(score) ? loss : score);
     }
 
     private double ClipGradients()
@@ -175,11 +178,11 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
 
     private (TrainingState State, bool Stop) Evaluate(TrainingState state)
     {
-        var loss = ValidationLoss(state.Step);
-        if (loss < (state.BestValLoss ?? double.PositiveInfinity))
+        var (loss, score) = ValidationLoss(state.Step);
+        if (score < (state.BestScore ?? state.BestValLoss ?? double.PositiveInfinity))
         {
             TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);
-            return (state with { LastValLoss = loss, BestValLoss = loss, BestStep = state.Step, EvalsWithoutImprovement = 0 }, false);
+            return (state with { LastValLoss = loss, BestValLoss = loss, BestScore = score, BestStep = state.Step, EvalsWithoutImprovement = 0 }, false);
         }
 
         var waited = state.EvalsWithoutImprovement + 1;

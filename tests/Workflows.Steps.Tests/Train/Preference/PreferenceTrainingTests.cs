@@ -76,4 +76,26 @@ public sealed class PreferenceTrainingTests
         Assert.That(result.Error, Does.Contain($"objective {objective.ToString().ToLowerInvariant()} needs {needs}"));
         Assert.That(result.Error, Does.Contain("instruction (4)"));
     }
+
+    [Test]
+    public async Task RunAsync_EarlyStoppingOnAccuracy_StopsOnceHeldOutAccuracyStopsRising()
+    {
+        using var context = new TestStepContext();
+        var options = await OptionsAsync(context, TrainObjective.Dpo, Pairs(8), Pairs(4)) with
+        {
+            MaxSteps = 20, EvalEvery = 1, EarlyStopping = new EarlyStoppingOptions { Patience = 2, Metric = "eval_rewards/accuracies" },
+        };
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        Assert.That(context.Metrics["eval_rewards/accuracies"], Is.EqualTo(1.0));
+        Assert.That(result.Metrics["steps"], Is.LessThan(20), "accuracy reaches 1.0 and cannot improve further");
+    }
+
+    [Test]
+    public void Validate_SftWithAccuracyMetric_IsAnError()
+    {
+        var options = new TrainOptions { Model = "m", Train = "t", Validation = "v", EarlyStopping = new EarlyStoppingOptions { Metric = "eval_rewards/accuracies" } };
+        Assert.That(options.Validate().Select(e => e.Key), Does.Contain("early_stopping.metric"));
+    }
 }
