@@ -140,7 +140,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     {
         var epoch = k / BatchesPerEpoch;
         var order = Enumerable.Range(0, TrainCount).ToArray();
-        new Random(HashCode.Combine(options.Seed, epoch) & int.MaxValue).Shuffle(order);
+        new Random((int)(((options.Seed * 1_000_003L) + epoch) & int.MaxValue)).Shuffle(order);   // not HashCode: it is seeded per process
         return order.Skip(k % BatchesPerEpoch * options.BatchSize).Take(options.BatchSize).ToArray();
     }
 
