@@ -35,7 +35,8 @@ internal static class ExampleReader
     }
 
     /// <summary>Canonical rows: instruction → prompt + target, classification → prompt + label, text → text,
-    /// conversation → the turns before the last assistant reply as prompt, that reply as target.</summary>
+    /// conversation → the turns before the last assistant reply as prompt, that reply as target;
+    /// preference → the prompt turns as prompt, choices [chosen, rejected] with label 0.</summary>
     private static EvalExample? FromRow(DatasetRow row) => row.Kind switch
     {
         RowKind.Instruction => new EvalExample(row.Id, Join(row.Instruction, row.Input), row.Output, null, null),
@@ -43,6 +44,8 @@ internal static class ExampleReader
         RowKind.Text => new EvalExample(row.Id, null, null, row.Text, null),
         RowKind.Conversation when row.Messages is { Count: > 1 } m && m[^1].Role == ChatMessage.AssistantRole =>
             new EvalExample(row.Id, string.Join("\n", m.Take(m.Count - 1).Where(t => t.Role != ChatMessage.SystemRole).Select(t => t.Content)), m[^1].Content, null, null),
+        RowKind.Preference when row.Chosen is not null && row.Rejected is not null =>
+            new EvalExample(row.Id, string.Join("\n", (row.Messages ?? []).Where(t => t.Role != ChatMessage.SystemRole).Select(t => t.Content)), row.Chosen, null, "0", [row.Chosen, row.Rejected]),
         _ => null,
     };
 

@@ -7,7 +7,8 @@ namespace Workflows.Steps.Evaluate;
 /// <summary>One evaluation task (an entry under <c>tasks:</c>).</summary>
 public sealed record EvalTaskOptions
 {
-    /// <summary>What to measure: <c>perplexity</c>, <c>multiple_choice</c> or <c>generation</c>. Required.</summary>
+    /// <summary>What to measure: <c>perplexity</c>, <c>multiple_choice</c>, <c>generation</c> or <c>preference</c>
+    /// (pairs from a preference dataset, or raw items whose <c>choices</c> are [chosen, rejected]). Required.</summary>
     public required EvalTaskType Type { get; init; }
 
     /// <summary>The items: a dataset output (<c>${{ steps.X.outputs.dataset }}</c>) or a raw .jsonl/.json/.csv/.tsv/.txt
@@ -34,7 +35,7 @@ public sealed record EvalTaskOptions
     /// into them (SST-2: <c>[negative, positive]</c>); a text label must equal one. Default: none.</summary>
     public List<string> Choices { get; init; } = [];
 
-    /// <summary>Multiple choice: text between the prompt and each choice. Default one space, as lm-evaluation-harness.</summary>
+    /// <summary>Multiple choice and preference: text between the prompt and each choice (answer). Default one space, as lm-evaluation-harness.</summary>
     public string TargetDelimiter { get; init; } = " ";
 
     /// <summary>Generation: regex that extracts the answer from the model's output (first group, or the whole match;

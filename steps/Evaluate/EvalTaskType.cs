@@ -10,4 +10,7 @@ public enum EvalTaskType
     MultipleChoice,
     /// <summary>Greedy generation scored against the reference: <c>exact_match</c>, <c>contains</c>, <c>f1</c>, <c>rouge_l</c>.</summary>
     Generation,
+    /// <summary>Held-out preference pairs: the share where the model gives the chosen answer a higher log-likelihood
+    /// than the rejected one, summed (<c>accuracy</c>) and per token (<c>accuracy_norm</c>), and the mean margins.</summary>
+    Preference,
 }

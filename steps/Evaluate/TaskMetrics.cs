@@ -10,6 +10,7 @@ internal static class TaskMetrics
         EvalTaskType.Perplexity => ["loss", "perplexity", "tokens"],
         EvalTaskType.MultipleChoice => ["acc", "acc_norm"],
         EvalTaskType.Generation => ["exact_match", "contains", "f1", "rouge_l"],
+        EvalTaskType.Preference => ["accuracy", "accuracy_norm", "margin", "margin_norm"],
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

@@ -21,6 +21,7 @@ internal static class TaskRunner
                 EvalTaskType.Perplexity => PerplexityScorer.Score(model, list, task, Progress, ct),
                 EvalTaskType.MultipleChoice => ChoiceScorer.Score(model, list, task, Progress, ct),
                 EvalTaskType.Generation => GenerationScorer.Score(model, list, task, Progress, ct),
+                EvalTaskType.Preference => PreferenceScorer.Score(model, list, task, Progress, ct),
                 _ => throw new ArgumentOutOfRangeException(nameof(options), task.Type, null),
             };
             var seconds = (DateTime.UtcNow - started).TotalSeconds;

@@ -30,6 +30,21 @@ public static class PromptRenderer
         _ => null,
     };
 
+    /// <summary>The shared prompt and the two answers of a preference row, or null when it is not a full pair.</summary>
+    public static (IReadOnlyList<TextSegment> Prompt, TextSegment Chosen, TextSegment Rejected)? RenderPair(DatasetRow row, PromptTemplate template, string? custom) =>
+        row.Kind == RowKind.Preference && !string.IsNullOrEmpty(row.Chosen) && !string.IsNullOrEmpty(row.Rejected)
+            ? (Turns(row.Messages ?? [], template, custom, endWithPrompt: true), Completion(template, row.Chosen!), Completion(template, row.Rejected!))
+            : null;
+
+    /// <summary>A feedback row's prompt (every earlier turn, none trained) and its judged last answer, or null.</summary>
+    public static (IReadOnlyList<TextSegment> Prompt, TextSegment Answer)? RenderJudged(DatasetRow row, PromptTemplate template, string? custom)
+    {
+        if (row.Kind != RowKind.Feedback || row.Messages is not { Count: > 0 }) return null;
+        var segments = Turns(row.Messages, template, custom);
+        if (segments.Count < 2 || !segments[^1].Trainable) return null;
+        return ([.. segments[..^1].Select(s => s with { Trainable = false })], segments[^1]);
+    }
+
     /// <summary>The prompt for one user turn: what precedes the answer. Only the <paramref name="first"/>
     /// turn of a conversation carries alpaca's preamble.</summary>
     public static string Prompt(PromptTemplate template, string? custom, string? system, string user, string? input = null, bool first = true) => template switch

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Workflows.Engine.Steps;
+using Workflows.Steps.Train.Preference;
 
 namespace Workflows.Steps.Train;
 
@@ -18,6 +19,13 @@ public sealed record TrainOptions : IValidatableOptions
     /// <summary>A validation dataset for <c>val_loss</c>, early stopping and the best adapter. Default: none.</summary>
     [Input(ArtifactKind.Dataset)]
     public string? Validation { get; init; }
+
+    /// <summary>What to optimise: <c>sft</c>, or a preference objective on <c>preference</c> rows (<c>dpo</c>,
+    /// <c>orpo</c>, <c>simpo</c>) or on labelled <c>feedback</c> rows (<c>kto</c>). Default sft.</summary>
+    public TrainObjective Objective { get; init; } = TrainObjective.Sft;
+
+    /// <summary>β, loss type, label smoothing, SimPO's γ and KTO's weights of the preference objectives.</summary>
+    public PreferenceOptions Preference { get; init; } = new();
 
     /// <summary>Adapter method: <c>lora</c>, <c>qlora</c> (LoRA over an NF4-quantised base) or <c>dora</c>. Default lora.</summary>
     public TrainMethod Method { get; init; } = TrainMethod.Lora;
@@ -110,6 +118,17 @@ public sealed record TrainOptions : IValidatableOptions
             yield return new OptionError("custom_template", "custom_template is only used with template: custom");
         if (EarlyStopping is not null && Validation is null)
             yield return new OptionError("early_stopping", "early_stopping needs a validation dataset", "set validation: or remove early_stopping");
+        if (Objective != TrainObjective.Sft && Packing)
+            yield return new OptionError("packing", $"objective {Objective.ToString().ToLowerInvariant()} scores whole answers and cannot pack examples", "remove packing: or use objective: sft");
+        if (Objective != TrainObjective.Sft && PromptRenderer.IsChatTemplate(Template))
+            yield return new OptionError("template", $"objective {Objective.ToString().ToLowerInvariant()} does not render Jinja chat templates yet (template {Template.ToString().ToLowerInvariant()})",
+                "use alpaca, alpaca_short, chatml, plain or custom for preference training");
+        if (Objective == TrainObjective.Kto && BatchSize < 2)
+            yield return new OptionError("batch_size", "objective kto estimates its KL term from other rows of the batch and needs batch_size of at least 2", "e.g. batch_size: 4");
+        if (EarlyStopping is { Metric: var metric } && metric != EarlyStoppingOptions.ValLoss
+            && (Objective == TrainObjective.Sft || !EarlyStoppingOptions.PreferenceMetrics.Contains(metric)))
+            yield return new OptionError("early_stopping.metric", $"'{metric}' cannot drive early stopping with objective {Objective.ToString().ToLowerInvariant()}",
+                Objective == TrainObjective.Sft ? "use val_loss" : $"use val_loss, {string.Join(" or ", EarlyStoppingOptions.PreferenceMetrics)}");
         if (Lora.TargetModules.Count == 0)
             yield return new OptionError("lora.target_modules", "name at least one layer", "e.g. [q_proj, v_proj]");
         if (Optimizer.Betas.Count != 2 || Optimizer.Betas.Any(b => b is < 0 or >= 1))

@@ -1,6 +1,7 @@
 using Workflows.Steps.Evaluate.Charts;
 using Workflows.Engine.Steps;
 using Workflows.Steps.Datasets;
+using Workflows.Steps.Train.Preference;
 using Workflows.Torch;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Chat;
@@ -11,7 +12,7 @@ using Workflows.Torch.Tokenization;
 namespace Workflows.Steps.Train;
 
 /// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout.</summary>
-[Step("train", Version = 2, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
+[Step("train", Version = 3, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning (SFT, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
 [StepOutput("adapter", ArtifactKind.Adapter, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json")]
 public sealed class TrainStep : IStep<TrainOptions>
 {
@@ -52,6 +53,7 @@ public sealed class TrainStep : IStep<TrainOptions>
         }
 
         var maxLength = Math.Min(options.MaxSeqLen, model.Config.MaxPositionEmbeddings);
+        if (options.Objective != TrainObjective.Sft) return await PreferenceAsync(options, context, model, config, tokenizer, maxLength, cancellationToken);
         var (train, error) = await ReadAsync("train", options.Train, options, tokenizer, chat, maxLength, context, cancellationToken);
         if (error is not null) return StepResult.Failed(error);
         var (validation, validationError) = options.Validation is null ? (null, null)
@@ -64,15 +66,39 @@ public sealed class TrainStep : IStep<TrainOptions>
         var (state, failure) = await Task.Run(() => trainer.Run(cancellationToken), cancellationToken);
         if (failure is not null) return StepResult.Failed(failure);
 
+        return Finish(options, context, model, config, state, train.Examples.Count, validation?.Examples.Count);
+    }
+
+    private static async Task<StepResult> PreferenceAsync(TrainOptions options, IStepContext context, LlamaForCausalLM model, LoraConfig config,
+        TextTokenizer tokenizer, int maxLength, CancellationToken cancellationToken)
+    {
+        var (train, error) = await PreferenceRows.ReadAsync("train", options.Train, options, tokenizer, maxLength, context, cancellationToken);
+        if (error is not null) return StepResult.Failed(error);
+        var (validation, validationError) = options.Validation is null ? (null, null)
+            : await PreferenceRows.ReadAsync("validation", options.Validation, options, tokenizer, maxLength, context, cancellationToken);
+        if (validationError is not null) return StepResult.Failed(validationError);
+
+        var objective = new PreferenceObjective(model, options, tokenizer, maxLength, train!, validation);
+        var empty = new TrainingData([], 0, 0);
+        var trainer = new Trainer(model, config, options, context, empty, null, objective, validation is not null);
+        context.Log($"{options.Method} {options.Objective.ToString().ToLowerInvariant()}: {train!.Items.Count} training {(options.Objective == TrainObjective.Kto ? "rows" : "pairs")}, " +
+            $"{trainer.TotalSteps} steps, {AdapterInjector.TrainableParameters(model).Sum(p => p.Parameter.numel()):N0} trainable parameters");
+        var (state, failure) = await Task.Run(() => trainer.Run(cancellationToken), cancellationToken);
+        if (failure is not null) return StepResult.Failed(failure);
+        return Finish(options, context, model, config, state, train.Items.Count, validation?.Items.Count);
+    }
+
+    private static StepResult Finish(TrainOptions options, IStepContext context, LlamaForCausalLM model, LoraConfig config, TrainingState state, int trainCount, int? validationCount)
+    {
         var output = context.CreateOutput("adapter");
         var best = TrainingCheckpoint.BestFolder(context.StateDirectory);
-        if (validation is null) PeftAdapterFiles.Save(model, config, output);                    // no validation: the final adapter
+        if (validationCount is null) PeftAdapterFiles.Save(model, config, output);               // no validation: the final adapter
         else foreach (var file in Directory.EnumerateFiles(best)) File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
-        var summary = Summarise(options, state, train, validation, model);
+        var summary = Summarise(options, state, trainCount, validationCount ?? 0, model);
         summary.Write(output);
         // The loss curves travel with the adapter (evaluate reports and model cards show them) and go to the tracker.
         var curve = Path.Combine(output, LossChart.FileName);
-        await File.WriteAllBytesAsync(curve, LossChart.Render($"{summary.Method} training", state.TrainLosses, state.ValLosses), cancellationToken);
+        File.WriteAllBytes(curve, LossChart.Render($"{summary.Method} training", state.TrainLosses, state.ValLosses));
         context.LogArtifact(curve, "charts");
         return StepResult.Succeeded(Metrics(summary));
     }
@@ -91,18 +117,19 @@ public sealed class TrainStep : IStep<TrainOptions>
         return (data, null);
     }
 
-    private static TrainingSummary Summarise(TrainOptions options, TrainingState state, TrainingData train, TrainingData? validation, LlamaForCausalLM model) => new()
+    private static TrainingSummary Summarise(TrainOptions options, TrainingState state, int trainCount, int validationCount, LlamaForCausalLM model) => new()
     {
         Method = options.Method.ToString().ToLowerInvariant(),
+        Objective = options.Objective.ToString().ToLowerInvariant(),
         Steps = state.Step,
         Tokens = state.Tokens,
-        TrainExamples = train.Examples.Count,
-        ValidationExamples = validation?.Examples.Count ?? 0,
+        TrainExamples = trainCount,
+        ValidationExamples = validationCount,
         FinalTrainLoss = state.LastLoss,
         BaseValLoss = state.BaseValLoss,
         FinalValLoss = state.LastValLoss,
         BestValLoss = state.BestValLoss,
-        AdapterStep = validation is null ? state.Step : state.BestStep,
+        AdapterStep = validationCount == 0 ? state.Step : state.BestStep,
         TrainableParameters = AdapterInjector.TrainableParameters(model).Sum(p => p.Parameter.numel()),
         Quantization = TrainModel.Quantisation(options) is { } nf4 ? Nf4Record.ToJson(nf4) : null,
     };

@@ -5,6 +5,7 @@ using Workflows.Steps.Datasets;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
+using Workflows.Steps.Train.Preference;
 using static TorchSharp.torch;
 
 namespace Workflows.Steps.Train;
@@ -16,15 +17,19 @@ namespace Workflows.Steps.Train;
 /// seed and the step index, so a resumed run repeats exactly what an uninterrupted one does.
 /// </summary>
 public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOptions options, IStepContext context,
-    TrainingData train, TrainingData? validation)
+    TrainingData train, TrainingData? validation, PreferenceObjective? preference = null, bool preferenceValidation = false)
 {
+    private bool Validating => validation is not null || preferenceValidation;
+
     private readonly List<(string Name, Tensor Parameter)> _parameters =
         AdapterInjector.TrainableParameters(model).Select(p => (p.Name, (Tensor)p.Parameter)).ToList();
 
     /// <summary>Optimizer steps the run will take.</summary>
     public int TotalSteps => options.MaxSteps ?? (int)Math.Ceiling(options.Epochs * (double)BatchesPerEpoch / options.GradAccumulation);
 
-    private int BatchesPerEpoch => (train.Examples.Count + options.BatchSize - 1) / options.BatchSize;
+    private int BatchesPerEpoch => (TrainCount + options.BatchSize - 1) / options.BatchSize;
+
+    private int TrainCount => preference?.TrainCount ?? train.Examples.Count;
 
     /// <summary>Trains from the last checkpoint (or the start) to the end; returns the final state, or
     /// an error line when the loss stops being finite.</summary>
@@ -57,7 +62,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
             context.LogMetric("grad_norm", gradNorm, state.Step);
             context.LogMetric("tokens_per_second", inputTokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), state.Step);
             var stop = false;
-            if (validation is not null && (state.Step % options.EvalEvery == 0 || state.Step == TotalSteps)) (state, stop) = Evaluate(state);
+            if (Validating && (state.Step % options.EvalEvery == 0 || state.Step == TotalSteps)) (state, stop) = Evaluate(state);
             if (stop || state.Step % options.CheckpointEvery == 0 || state.Step == TotalSteps)
             {
                 TrainingCheckpoint.Save(context.StateDirectory, model, config, optimizer, state);
@@ -67,7 +72,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
             context.ReportProgress((double)state.Step / TotalSteps, $"step {state.Step}/{TotalSteps} loss {loss:F3}");
             if (stop)
             {
-                context.Log($"early stopping at step {state.Step}: no better validation loss for {options.EarlyStopping!.Patience} evaluations (best {state.BestValLoss:F4} at step {state.BestStep})");
+                context.Log($"early stopping at step {state.Step}: no better {options.EarlyStopping!.Metric} for {options.EarlyStopping.Patience} evaluations (best at step {state.BestStep}, val_loss {state.BestValLoss:F4})");
                 break;
             }
         }
@@ -95,11 +100,10 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
 
     private TrainingState Start()
     {
-        if (validation is null) return new TrainingState();
-        var baseLoss = Loss(validation);                                   // adapters start as the identity
-        context.LogMetric("val_loss", baseLoss, 0);
+        if (!Validating) return new TrainingState();
+        var (baseLoss, baseScore) = ValidationLoss(0);                      // adapters start as the identity
         TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);
-        return new TrainingState { BaseValLoss = baseLoss, LastValLoss = baseLoss, BestValLoss = baseLoss, ValLosses = [[0, baseLoss]] };
+        return new TrainingState { BaseValLoss = baseLoss, LastValLoss = baseLoss, BestValLoss = baseLoss, BestScore = baseScore, ValLosses = [[0, baseLoss]] };
     }
 
     // Forward and backward over the step's micro-batches; the loss is normalised by the step's
@@ -108,7 +112,15 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     {
         model.train();
         torch.manual_seed((options.Seed * 1_000_003L) + step);             // dropout masks depend on the step only
-        var batches = Enumerable.Range(step * options.GradAccumulation, options.GradAccumulation).Select(MicroBatch).ToList();
+        var indices = Enumerable.Range(step * options.GradAccumulation, options.GradAccumulation).Select(MicroBatch).ToList();
+        if (preference is not null)
+        {
+            var (preferenceLoss, trained, input, metrics) = preference.Accumulate(indices);
+            foreach (var (name, value) in metrics) context.LogMetric(name, value, step + 1);
+            return (preferenceLoss, trained, input);
+        }
+
+        var batches = indices.Select(b => b.Select(i => train.Examples[i]).ToArray()).ToList();
         var tokens = batches.Sum(b => (long)b.Sum(e => e.TrainedTokens - (e.Labels[0] >= 0 ? 1 : 0)));
         var inputTokens = batches.Sum(b => (long)b.Sum(e => e.Ids.Length - 1));
         double loss = 0;
@@ -125,12 +137,30 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     }
 
     // The k-th micro-batch: epoch k / batchesPerEpoch, in that epoch's seeded shuffle.
-    private TokenisedExample[] MicroBatch(int k)
+    private int[] MicroBatch(int k)
     {
         var epoch = k / BatchesPerEpoch;
-        var order = Enumerable.Range(0, train.Examples.Count).ToArray();
+        var order = Enumerable.Range(0, TrainCount).ToArray();
         StableRandom.For(options.Seed, "epoch", epoch).Shuffle(order);           // the same order in every process
-        return order.Skip(k % BatchesPerEpoch * options.BatchSize).Take(options.BatchSize).Select(i => train.Examples[i]).ToArray();
+        return order.Skip(k % BatchesPerEpoch * options.BatchSize).Take(options.BatchSize).ToArray();
+    }
+
+    // Validation loss (logged as val_loss): cross-entropy for SFT, the objective's loss for preference
+    // training, which also logs TRL's eval_rewards/* and eval_logps/* metrics. The score is the early-stopping
+    // metric oriented so that lower is better.
+    private (double Loss, double Score) ValidationLoss(int step)
+    {
+        var loss = preference is null ? Loss(validation!) : double.NaN;
+        var score = double.NaN;
+        if (preference is not null)
+        {
+            (loss, var metrics) = preference.Validate();
+            foreach (var (name, value) in metrics) context.LogMetric(name, value, step);
+            if (options.EarlyStopping?.Metric is { } metric && metric != EarlyStoppingOptions.ValLoss) score = -metrics.GetValueOrDefault(metric, double.NaN);
+        }
+
+        context.LogMetric("val_loss", loss, step);
+        return (loss, double.IsNaN(score) ? loss : score);
     }
 
     private double ClipGradients()
@@ -149,13 +179,12 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
 
     private (TrainingState State, bool Stop) Evaluate(TrainingState state)
     {
-        var loss = Loss(validation!);
-        context.LogMetric("val_loss", loss, state.Step);
+        var (loss, score) = ValidationLoss(state.Step);
         state = state with { ValLosses = [.. state.ValLosses, [state.Step, loss]] };
-        if (loss < (state.BestValLoss ?? double.PositiveInfinity))
+        if (score < (state.BestScore ?? state.BestValLoss ?? double.PositiveInfinity))
         {
             TrainingCheckpoint.SaveBest(context.StateDirectory, model, config);
-            return (state with { LastValLoss = loss, BestValLoss = loss, BestStep = state.Step, EvalsWithoutImprovement = 0 }, false);
+            return (state with { LastValLoss = loss, BestValLoss = loss, BestScore = score, BestStep = state.Step, EvalsWithoutImprovement = 0 }, false);
         }
 
         var waited = state.EvalsWithoutImprovement + 1;

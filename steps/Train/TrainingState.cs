@@ -21,6 +21,10 @@ public sealed record TrainingState
 
     public int BestStep { get; init; }
 
+    /// <summary>The best value of the early-stopping metric, oriented so that lower is better (a
+    /// higher-is-better metric is negated); null means <see cref="BestValLoss"/>.</summary>
+    public double? BestScore { get; init; }
+
     /// <summary>Evaluations since the best one (early stopping).</summary>
     public int EvalsWithoutImprovement { get; init; }
 

@@ -17,6 +17,9 @@ public sealed record TrainingSummary
     };
 
     public required string Method { get; init; }
+
+    /// <summary>The objective trained: <c>sft</c>, <c>dpo</c>, <c>orpo</c>, <c>simpo</c> or <c>kto</c>.</summary>
+    public required string Objective { get; init; }
     public required int Steps { get; init; }
     public required long Tokens { get; init; }
     public required int TrainExamples { get; init; }

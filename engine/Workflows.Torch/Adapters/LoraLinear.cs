@@ -66,6 +66,10 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     /// <summary>True for DoRA (a magnitude vector is present).</summary>
     public bool IsDora => lora_magnitude_vector is not null;
 
+    /// <summary>While true the layer computes the base layer alone, as PEFT's <c>disable_adapter()</c>: the
+    /// frozen reference policy of preference training, with no second copy of the base.</summary>
+    public bool Disabled { get; set; }
+
     /// <summary>True while the update is folded into the base weight (see <see cref="Merge"/>).</summary>
     public bool Merged { get; private set; }
 
@@ -105,7 +109,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var result = base_layer.forward(x);                                                               // (…, out), the base's dtype
-        if (Merged) return scope.MoveToOuter(result);
+        if (Merged || Disabled) return scope.MoveToOuter(result);
         var input = x.to_type(AdapterDtype);
         var dropped = _dropout is not null && training ? _dropout.forward(input) : input;                 // (…, in)
         var lora = lora_B.forward(lora_A.forward(dropped)) * Scaling;                                     // (…, out), float32

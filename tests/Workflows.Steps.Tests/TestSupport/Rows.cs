@@ -25,6 +25,21 @@ internal static class Rows
             Messages = messages.Select(m => new ChatMessage(m.Role, m.Content)).ToList(),
         });
 
+    public static DatasetRow Pair(string user, string chosen, string rejected, int line = 1) =>
+        WithId(new DatasetRow
+        {
+            Id = "", SourceId = "", SourceFile = "t.jsonl", SourceLine = line, Kind = RowKind.Preference,
+            Messages = [new ChatMessage("user", user)], Chosen = chosen, Rejected = rejected,
+        });
+
+    public static DatasetRow Judged(string user, string answer, bool desirable, int line = 1) =>
+        WithId(new DatasetRow
+        {
+            Id = "", SourceId = "", SourceFile = "t.jsonl", SourceLine = line, Kind = RowKind.Feedback,
+            Messages = [new ChatMessage("user", user), new ChatMessage("assistant", answer)],
+            Label = desirable ? FeedbackLabels.Desirable : FeedbackLabels.Undesirable,
+        });
+
     private static DatasetRow WithId(DatasetRow row)
     {
         var id = RowId.Of(row);

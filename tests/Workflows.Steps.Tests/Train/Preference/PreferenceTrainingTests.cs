@@ -1,0 +1,109 @@
+using Workflows.Engine.Steps;
+using Workflows.Steps.Datasets;
+using Workflows.Steps.Tests.TestSupport;
+using Workflows.Steps.Train;
+using Workflows.Steps.Train.Preference;
+
+namespace Workflows.Steps.Tests.Train.Preference;
+
+/// <summary>Preference objectives train stories260K's adapters for a few steps and log TRL's metrics.</summary>
+[TestFixture]
+public sealed class PreferenceTrainingTests
+{
+    private static IEnumerable<DatasetRow> Pairs(int count) => Enumerable.Range(0, count).Select(i =>
+        Rows.Pair(i % 2 == 0 ? $"Who are you? ({i})" : $"What is your name? ({i})", "I am Sparky, a helpful assistant.", "Go away, I will not say.", i + 1));
+
+    private static async Task<TrainOptions> OptionsAsync(TestStepContext context, TrainObjective objective, IEnumerable<DatasetRow> train, IEnumerable<DatasetRow>? validation = null) =>
+        await TrainTestData.OptionsAsync(context) with
+        {
+            Objective = objective,
+            Train = await Rows.WriteDatasetAsync(context, train),
+            Validation = validation is null ? null : await Rows.WriteDatasetAsync(context, validation),
+            Preference = new PreferenceOptions { Beta = 0.5 },
+        };
+
+    [TestCase(TrainObjective.Dpo)]
+    [TestCase(TrainObjective.Simpo)]
+    [TestCase(TrainObjective.Orpo)]
+    public async Task RunAsync_PairObjective_HeldOutMarginsGrowAndTrlMetricsAreLogged(TrainObjective objective)
+    {
+        using var context = new TestStepContext();
+        var options = await OptionsAsync(context, objective, Pairs(8), Pairs(4).Select(r => r with { Messages = [new ChatMessage("user", "Tell me who you are.")] }));
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        foreach (var name in new[] { "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "logps/chosen", "logps/rejected", "loss" })
+            Assert.That(context.MetricHistory.Count(m => m.Key == name), Is.EqualTo(6), name);
+        var margins = context.MetricHistory.Where(m => m.Key == "eval_rewards/margins").Select(m => m.Value).ToList();
+        Assert.That(margins[^1], Is.GreaterThan(margins[0]));
+        Assert.That(context.Metrics["eval_rewards/accuracies"], Is.EqualTo(1.0));
+        Assert.That(result.Metrics["best_val_loss"], Is.LessThan(result.Metrics["base_val_loss"]));
+    }
+
+    [Test]
+    public async Task RunAsync_DpoAtStepZero_RewardsAreZeroBecauseTheReferenceIsTheBase()
+    {
+        using var context = new TestStepContext();
+        var options = await OptionsAsync(context, TrainObjective.Dpo, Pairs(8), Pairs(4));
+        await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        var first = context.MetricHistory.First(m => m.Key == "eval_rewards/chosen");
+        Assert.That(first.Value, Is.EqualTo(0.0).Within(1e-6));
+        Assert.That(context.MetricHistory.First(m => m.Key == "val_loss").Value, Is.EqualTo(Math.Log(2)).Within(1e-5));
+    }
+
+    [Test]
+    public async Task RunAsync_Kto_LogsKlAndRewardsByLabel()
+    {
+        using var context = new TestStepContext();
+        var rows = Enumerable.Range(0, 8).Select(i => Rows.Judged($"Who are you? ({i})", i % 2 == 0 ? "I am Sparky." : "Go away.", i % 2 == 0, i + 1));
+        var options = await OptionsAsync(context, TrainObjective.Kto, rows);
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        Assert.That(context.MetricHistory.Count(m => m.Key == "kl"), Is.EqualTo(6));
+        Assert.That(context.Metrics["rewards/chosen"], Is.GreaterThan(context.Metrics["rewards/rejected"]));
+    }
+
+    [TestCase(TrainObjective.Dpo, "preference rows")]
+    [TestCase(TrainObjective.Kto, "feedback rows")]
+    public async Task RunAsync_InstructionDataset_FailsNamingKindAndObjective(TrainObjective objective, string needs)
+    {
+        using var context = new TestStepContext();
+        var options = await OptionsAsync(context, objective, TrainTestData.Persona(4));
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Does.Contain($"objective {objective.ToString().ToLowerInvariant()} needs {needs}"));
+        Assert.That(result.Error, Does.Contain("instruction (4)"));
+    }
+
+    [Test]
+    public async Task RunAsync_EarlyStoppingOnAccuracy_StopsOnceHeldOutAccuracyStopsRising()
+    {
+        using var context = new TestStepContext();
+        var options = await OptionsAsync(context, TrainObjective.Dpo, Pairs(8), Pairs(4)) with
+        {
+            MaxSteps = 20, EvalEvery = 1, EarlyStopping = new EarlyStoppingOptions { Patience = 2, Metric = "eval_rewards/accuracies" },
+        };
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        Assert.That(context.Metrics["eval_rewards/accuracies"], Is.EqualTo(1.0));
+        Assert.That(result.Metrics["steps"], Is.LessThan(20), "accuracy reaches 1.0 and cannot improve further");
+    }
+
+    [Test]
+    public void Validate_SftWithAccuracyMetric_IsAnError()
+    {
+        var options = new TrainOptions { Model = "m", Train = "t", Validation = "v", EarlyStopping = new EarlyStoppingOptions { Metric = "eval_rewards/accuracies" } };
+        Assert.That(options.Validate().Select(e => e.Key), Does.Contain("early_stopping.metric"));
+    }
+
+    [Test]
+    public void Validate_DpoWithJinjaChatTemplate_IsAnErrorNamingTheTemplate()
+    {
+        var options = new TrainOptions { Model = "m", Train = "t", Objective = TrainObjective.Dpo, Template = PromptTemplate.Llama3 };
+        var error = options.Validate().Single(e => e.Key == "template");
+        Assert.That(error.Message, Does.Contain("llama3"));
+    }
+}
