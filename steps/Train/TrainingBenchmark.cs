@@ -59,7 +59,12 @@ public static class TrainingBenchmark
 
         clock.Stop();
         using var process = Process.GetCurrentProcess();
+        var peak = process.PeakWorkingSet64; // before the ceiling's matmuls allocate their own tensors
+        // The ceiling is measured in this process, with its threads, right after the training steps, so
+        // both see the same machine load.
+        var ceiling = TrainingFlops.MatmulGflopsPerSecond(config, batch * sequence, scalar);
         return new TrainingBenchmarkResult(method, dtype, threads, parameters.Sum(p => p.Item2.numel()),
-            (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, process.PeakWorkingSet64, bits);
+            (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, peak, bits,
+            TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full") / 1e6, ceiling);
     }
 }

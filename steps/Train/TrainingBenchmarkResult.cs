@@ -2,5 +2,14 @@ namespace Workflows.Steps.Train;
 
 /// <summary>One measured training configuration of <see cref="TrainingBenchmark"/>: tokens per second
 /// over the timed steps, the process's peak working set, and for QLoRA the storage bits per weight of
-/// the NF4 linear layers.</summary>
-public sealed record TrainingBenchmarkResult(string Method, string Dtype, int Threads, long TrainableParameters, double TokensPerSecond, long PeakWorkingSetBytes, double? BaseBitsPerParameter);
+/// the NF4 linear layers; the model FLOPs per trained token (see <see cref="TrainingFlops.Formula"/>) and
+/// the matmul GFLOP/s the same process reached at the model's shapes and dtype (the ceiling).</summary>
+public sealed record TrainingBenchmarkResult(string Method, string Dtype, int Threads, long TrainableParameters, double TokensPerSecond, long PeakWorkingSetBytes, double? BaseBitsPerParameter,
+    double MflopsPerToken, double MatmulGflopsPerSecond)
+{
+    /// <summary>GFLOP/s the training reached: tokens/s × FLOPs per token.</summary>
+    public double AchievedGflopsPerSecond => TokensPerSecond * MflopsPerToken / 1e3;
+
+    /// <summary>Model FLOPs utilisation: achieved over the matmul ceiling (0–1).</summary>
+    public double Mfu => MatmulGflopsPerSecond > 0 ? AchievedGflopsPerSecond / MatmulGflopsPerSecond : 0;
+}

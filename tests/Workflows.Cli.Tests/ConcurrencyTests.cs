@@ -38,7 +38,8 @@ public sealed class ConcurrencyTests
         WaitFor(() => JournalLines().Contains($"start {first.Id}"));
         using var second = WfProcess.Start(_project, "run", "wf.yaml");
         // The second run records that it waits at the step's lock (were there no lock, it would be computing it).
-        WaitFor(() => Directory.GetFiles(Path.Combine(_project, ".wf", "runs"), "run.json", SearchOption.AllDirectories)
+        // (While a run goes on, its step updates are appended to steps.jsonl beside run.json.)
+        WaitFor(() => Directory.GetFiles(Path.Combine(_project, ".wf", "runs"), "steps.jsonl", SearchOption.AllDirectories)
             .Any(f => File.ReadAllText(f).Contains("is computing this step")) || JournalLines().Length > 1);
         File.WriteAllText(Release, "");
         var (a, b) = (first.Wait(Timeout), second.Wait(Timeout));

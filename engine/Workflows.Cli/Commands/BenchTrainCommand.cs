@@ -36,17 +36,19 @@ internal static class BenchTrainCommand
 
             var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
             Console.Out.WriteLine($"machine: {Environment.ProcessorCount} cores, 1-minute load average before the run {load}; batch {b} × {s} tokens, {n} timed steps");
+            Console.Out.WriteLine(TrainingFlops.Formula);
+            Console.Out.WriteLine("matmul ceiling = the model's projection shapes (rows = batch × sequence) multiplied in the same process, dtype and threads, FLOP-weighted; MFU = tokens/s × FLOPs/token ÷ ceiling");
             Console.Out.WriteLine();
-            Console.Out.WriteLine("| method | dtype | threads | trainable parameters | tokens/s | peak working set (MiB) | NF4 base bits/parameter |");
-            Console.Out.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+            Console.Out.WriteLine("| method | dtype | threads | trainable parameters | tokens/s | peak working set (MiB) | NF4 base bits/parameter | MFLOP/token | achieved GFLOP/s | matmul ceiling GFLOP/s | MFU |");
+            Console.Out.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var dtype in result.GetValue(dtypes)!)
             foreach (var count in result.GetValue(threads)!)
             foreach (var method in result.GetValue(methods)!)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var row = RunChild($"{method}:{dtype}:{count}", b, s, n);
-                Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | failed | | | |" : string.Create(CultureInfo.InvariantCulture,
-                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} |"));
+                Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | failed | | | | | | | |" : string.Create(CultureInfo.InvariantCulture,
+                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
             }
 
             return Task.FromResult(0);

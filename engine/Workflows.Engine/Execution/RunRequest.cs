@@ -23,5 +23,8 @@ public sealed record RunRequest
     /// <summary>Steps running at once, at most. Default: the number of cores.</summary>
     public int MaxParallelSteps { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Counts the bytes and files written to the run's record, when given (tests, benchmarks).</summary>
+    public RecordWrites? RecordWrites { get; init; }
+
     public DeviceLease DeviceLease { get; init; } = DeviceLease.Shared;
 }

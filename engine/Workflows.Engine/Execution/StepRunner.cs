@@ -13,10 +13,10 @@ namespace Workflows.Engine.Execution;
 /// <summary>Runs one step of a plan: fingerprint now that inputs exist, cache check, the fingerprint's
 /// lock (shared by every process on the project), an integrity check of its inputs, device lease, the
 /// step itself under an optional timeout, then atomic commit of its outputs.</summary>
-internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRecord record, RunRequest request, ITracker tracker, IReadOnlyDictionary<string, string> runTags)
+internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRecord record, RunRecordStore records, RunRequest request, ITracker tracker, IReadOnlyDictionary<string, string> runTags)
 {
     private readonly ArtifactStore _store = new(layout);
-    private readonly RunRecordStore _records = new(layout);
+    private readonly RunRecordStore _records = records;
     private readonly StepBinding _binding = new(plan.Workflow, new ArtifactStore(layout));
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _known = new(StringComparer.Ordinal);
     private readonly InputIntegrity _inputs = new(new ArtifactStore(layout), plan, request.Observer);
@@ -72,7 +72,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
                 owner =>
                 {
                     step.Reason = $"waiting: {owner?.ToString() ?? "another process"} is computing this step (same fingerprint); its result will be reused";
-                    _records.Save(record); // so `wf show` says what this run is waiting for
+                    _records.SaveStep(record, step); // so `wf show` says what this run is waiting for
                     request.Observer.StepLog(step.Name, StepLogLevel.Warning, step.Reason);
                 },
                 cancellationToken);
@@ -114,7 +114,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         step.State = StepState.Running;
         step.Started = DateTimeOffset.UtcNow;
         step.Error = null;
-        _records.Save(record);
+        _records.SaveStep(record, step);
         request.Observer.StepStarted(step.Name);
 
         var stepType = stepPlan.Step.Type;
@@ -290,7 +290,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
 
     private void Finish(StepRecord step)
     {
-        _records.Save(record);
+        _records.SaveStep(record, step);
         request.Observer.StepFinished(step);
     }
 }

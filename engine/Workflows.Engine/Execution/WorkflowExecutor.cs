@@ -14,7 +14,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
     {
         if (plan.Errors.Count > 0) throw new InvalidOperationException("the plan has errors; show them instead of running");
         var workflow = plan.Workflow.Definition;
-        var records = new RunRecordStore(layout);
+        var records = new RunRecordStore(layout, request.RecordWrites);
         var record = StartRecord(plan, request);
         // The run lock says "this run is alive" to `wf runs`, `wf show` and a second `wf resume`; the
         // kernel drops it when this process dies, so a killed run reads as interrupted, never stuck.
@@ -33,7 +33,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
         records.Save(record);
         request.Observer.RunStarted(plan, record);
 
-        var runner = new StepRunner(layout, plan, record, request, tracker, runTags);
+        var runner = new StepRunner(layout, plan, record, records, request, tracker, runTags);
         var done = new Dictionary<string, StepRecord>(StringComparer.Ordinal);
         var running = new Dictionary<Task, string>();
         using var parallel = new SemaphoreSlim(Math.Max(1, request.MaxParallelSteps));

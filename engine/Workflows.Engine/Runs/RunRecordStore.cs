@@ -1,12 +1,17 @@
+using System.Text;
 using System.Text.Json;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Engine.Runs;
 
-/// <summary>Reads and writes run records; each write replaces <c>run.json</c> atomically, so a killed
-/// process leaves the last complete record, which <c>wf resume</c> continues from. The process running a
-/// run holds <c>run.lock</c> beside it; a record saying "running" whose lock is free was interrupted.</summary>
-public sealed class RunRecordStore(ProjectLayout layout)
+/// <summary>Reads and writes run records. A whole record replaces <c>run.json</c> atomically (at a run's
+/// start and end); while it runs, step updates are appended to <c>steps.jsonl</c> (see <see cref="StepJournal"/>)
+/// and every read folds them in, so a killed process leaves a record with each step's last update, which
+/// <c>wf resume</c> continues from. The process running a run holds <c>run.lock</c> beside it; a record
+/// saying "running" whose lock is free was interrupted.</summary>
+/// <param name="layout">The project whose <c>.wf/runs</c> holds the records.</param>
+/// <param name="writes">Counts what is written, when given (tests and benchmarks).</param>
+public sealed class RunRecordStore(ProjectLayout layout, RecordWrites? writes = null)
 {
     private readonly Lock _gate = new();
 
@@ -26,11 +31,26 @@ public sealed class RunRecordStore(ProjectLayout layout)
 
     public static string NewId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
+    /// <summary>Writes the whole record (folding in and dropping the step updates appended so far).</summary>
     public void Save(RunRecord record)
     {
         lock (_gate)
         {
-            AtomicFile.WriteAllText(Path.Combine(DirectoryOf(record.Id), RecordFile), JsonSerializer.Serialize(record, EngineJson.Options));
+            var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, EngineJson.Options));
+            AtomicFile.WriteAllBytes(Path.Combine(DirectoryOf(record.Id), RecordFile), bytes);
+            StepJournal.Drop(DirectoryOf(record.Id));
+            writes?.Full(bytes.Length);
+        }
+    }
+
+    /// <summary>Records the current state of one step of a run whose whole record was saved before:
+    /// one appended line, however many steps the run has.</summary>
+    public void SaveStep(RunRecord record, StepRecord step)
+    {
+        lock (_gate)
+        {
+            var bytes = StepJournal.Append(DirectoryOf(record.Id), record.Attempts, step);
+            writes?.Line(bytes);
         }
     }
 
@@ -43,9 +63,11 @@ public sealed class RunRecordStore(ProjectLayout layout)
     public RunRecord? Load(string runId)
     {
         var path = Path.Combine(DirectoryOf(runId), RecordFile);
+        var journal = StepJournal.Read(DirectoryOf(runId));
         if (!File.Exists(path)) return null;
         var record = JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(path), EngineJson.Options)
             ?? throw new JsonException("the file holds no record (null)");
+        StepJournal.Apply(journal, record);
         if (record.Status == RunStatus.Running && !IsAlive(runId)) record.Status = RunStatus.Interrupted;
         return record;
     }

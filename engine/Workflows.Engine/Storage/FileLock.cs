@@ -40,7 +40,7 @@ public sealed class FileLock : IDisposable
         var owner = OwnerFileOf(path);
         try
         {
-            AtomicFile.WriteAllText(owner, JsonSerializer.Serialize(LockOwner.Current(holder), EngineJson.Options));
+            AtomicFile.WriteAllText(owner, JsonSerializer.Serialize(LockOwner.Current(holder), EngineJson.Options), durable: false); // dies with the lock
         }
         catch (IOException)
         {
