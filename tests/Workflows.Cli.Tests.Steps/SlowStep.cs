@@ -3,7 +3,8 @@ using Workflows.Engine.Steps;
 namespace Workflows.Cli.Tests.Steps;
 
 /// <summary>Test-only step: journals its start, waits for a release file, journals its end and writes
-/// its text. It keeps a file in the step's state folder while it runs, as training checkpoints do.</summary>
+/// its text. It keeps a file in the step's state folder while it runs, as training checkpoints do, and
+/// one in its scratch folder, as steps that spill to disk do (both folders exist only once asked for).</summary>
 [Step("slow", Description = "test step: waits for a release file")]
 [StepOutput("out", ArtifactKind.Dataset)]
 public sealed class SlowStep : IStep<SlowOptions>
@@ -13,6 +14,7 @@ public sealed class SlowStep : IStep<SlowOptions>
         var pid = Environment.ProcessId;
         Append(options.Journal, $"start {pid}");
         await File.WriteAllTextAsync(Path.Combine(context.StateDirectory, "checkpoint.txt"), pid.ToString(), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(context.TempDirectory, "scratch.txt"), pid.ToString(), cancellationToken);
         var deadline = DateTime.UtcNow.AddSeconds(options.MaxSeconds);
         while (options.Release.Length > 0 && !File.Exists(options.Release) && DateTime.UtcNow < deadline)
             await Task.Delay(50, cancellationToken);

@@ -22,7 +22,10 @@ public sealed class RunCache(ProjectLayout layout, ArtifactStore store)
         }
     }
 
-    public void Save(CacheEntry entry) => AtomicFile.WriteAllText(PathOf(entry.Fingerprint), JsonSerializer.Serialize(entry, EngineJson.Options));
+    /// <summary>Replaces the entry atomically (temp + rename), without an fsync: a killed process leaves the
+    /// old entry or the new one, and a power loss can at worst leave it missing or unreadable, which
+    /// <see cref="Lookup"/> treats as a miss — the step runs again and writes the same outputs.</summary>
+    public void Save(CacheEntry entry) => AtomicFile.WriteAllText(PathOf(entry.Fingerprint), JsonSerializer.Serialize(entry, EngineJson.Options), durable: false);
 
     private string PathOf(string fingerprint) => Path.Combine(layout.Cache, fingerprint + ".json");
 }

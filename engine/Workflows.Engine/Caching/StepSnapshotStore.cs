@@ -20,8 +20,11 @@ public sealed class StepSnapshotStore(ProjectLayout layout)
         }
     }
 
+    /// <summary>Replaces the snapshot atomically (temp + rename), without an fsync: a killed process leaves
+    /// the old snapshot or the new one, and a power loss can at worst leave it missing or unreadable, which
+    /// <see cref="Load"/> reads as "no earlier run" — the planner then explains less, and decides the same.</summary>
     public void Save(string workflow, string step, StepSnapshot snapshot) =>
-        AtomicFile.WriteAllText(PathOf(workflow, step), JsonSerializer.Serialize(snapshot, EngineJson.Options));
+        AtomicFile.WriteAllText(PathOf(workflow, step), JsonSerializer.Serialize(snapshot, EngineJson.Options), durable: false);
 
     private string PathOf(string workflow, string step) => Path.Combine(layout.StepStates, Safe(workflow), Safe(step) + ".json");
 

@@ -10,11 +10,12 @@ internal sealed class StepContext : IStepContext
 {
     private const int MetricBatch = 200;
     private readonly StepType _type;
-    private readonly string _outputsRoot;
+    private readonly string _workRoot;
     private readonly IRunObserver _observer;
     private readonly ITracker _tracker;
     private readonly string _trackingRunId;
     private readonly string _logFile;
+    private bool _logFolderReady;
     private readonly List<MetricPoint> _pending = [];
     private readonly Lock _gate = new();
     private readonly Func<string, string, ModelRegistration> _registration;
@@ -29,9 +30,9 @@ internal sealed class StepContext : IStepContext
         Fingerprint = settings.Fingerprint;
         ProjectRoot = settings.ProjectRoot;
         Lineage = settings.Lineage;
-        TempDirectory = Directory.CreateDirectory(Path.Combine(settings.WorkRoot, "tmp")).FullName;
-        StateDirectory = Directory.CreateDirectory(settings.StateDirectory).FullName;
-        _outputsRoot = Path.Combine(settings.WorkRoot, "outputs");
+        _tempDirectory = Path.GetFullPath(Path.Combine(settings.WorkRoot, "tmp"));
+        _stateDirectory = Path.GetFullPath(settings.StateDirectory);
+        _workRoot = settings.WorkRoot;
         _logFile = settings.LogFile;
         _type = type;
         _observer = observer;
@@ -45,8 +46,16 @@ internal sealed class StepContext : IStepContext
     public string Fingerprint { get; }
     public string ProjectRoot { get; }
     public IReadOnlyDictionary<string, string> Lineage { get; }
-    public string TempDirectory { get; }
-    public string StateDirectory { get; }
+    // Both folders are made when a step first asks for them: most steps use neither, and two
+    // directories created and removed per step are a large share of a short step's cost.
+    private readonly string _tempDirectory;
+    private readonly string _stateDirectory;
+
+    public string TempDirectory => Directory.CreateDirectory(_tempDirectory).FullName;
+    public string StateDirectory => Directory.CreateDirectory(_stateDirectory).FullName;
+
+    /// <summary>Where <see cref="StateDirectory"/> is, without creating it (for the engine's clean-up).</summary>
+    public string StateDirectoryPath => _stateDirectory;
 
     /// <summary>Outputs created so far: name → folder.</summary>
     public Dictionary<string, string> Outputs { get; } = new(StringComparer.Ordinal);
@@ -63,7 +72,8 @@ internal sealed class StepContext : IStepContext
         lock (_gate)
         {
             if (Outputs.TryGetValue(outputName, out var existing)) return existing;
-            var folder = Path.Combine(_outputsRoot, outputName);
+            // Beside the scratch folder ("tmp"), one level deep: one directory to create per output, not three.
+            var folder = Path.Combine(_workRoot, "output-" + outputName);
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             Directory.CreateDirectory(folder);
             Outputs[outputName] = folder;
@@ -75,6 +85,9 @@ internal sealed class StepContext : IStepContext
     {
         lock (_gate)
         {
+            // The log folder is made on the first line: a step that logs nothing costs no folder.
+            if (!_logFolderReady) Directory.CreateDirectory(Path.GetDirectoryName(_logFile)!);
+            _logFolderReady = true;
             File.AppendAllText(_logFile, $"{DateTimeOffset.UtcNow:O} {level.ToString().ToUpperInvariant()} {message}{Environment.NewLine}");
         }
         _observer.StepLog(StepName, level, message);

@@ -135,7 +135,6 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         var settings = new StepContextSettings(step.Name, plan.Workflow.Definition.Name, plan.Workflow.Definition.Device, fingerprint.Fingerprint!,
             plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!, stepPlan.Step), workRoot, Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
             Path.Combine(_records.DirectoryOf(record.Id), "logs", step.Name + ".log"));
-        Directory.CreateDirectory(Path.GetDirectoryName(settings.LogFile)!);
         var context = new StepContext(settings, stepType, request.Observer, tracker, trackingRun,
             (name, path) => Registration(name, path, step.Name, fingerprint.Fingerprint!));
 
@@ -206,7 +205,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         new RunCache(layout, _store).Save(new CacheEntry(fingerprint.Fingerprint!, stepPlan.Step.Type.Name, step.Outputs.ToDictionary(), record.Id, DateTimeOffset.UtcNow));
         new StepSnapshotStore(layout).Save(plan.Workflow.Definition.Name, step.Name,
             new StepSnapshot(fingerprint.Fingerprint!, stepPlan.Step.Type.Name, stepPlan.Step.Type.Version, fingerprint.Options!, record.Id));
-        if (Directory.Exists(context.StateDirectory)) Directory.Delete(context.StateDirectory, recursive: true);
+        if (Directory.Exists(context.StateDirectoryPath)) Directory.Delete(context.StateDirectoryPath, recursive: true);
         return outcome;
     }
 

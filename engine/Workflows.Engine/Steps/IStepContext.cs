@@ -32,11 +32,11 @@ public interface IStepContext
     string CreateOutput(string outputName);
 
     /// <summary>A scratch folder removed after the step ends (checkpoints that outlive a kill go to
-    /// <see cref="StateDirectory"/> instead).</summary>
+    /// <see cref="StateDirectory"/> instead). Created when first read.</summary>
     string TempDirectory { get; }
 
     /// <summary>A folder kept across runs of the same fingerprint (e.g. training checkpoints), so a
-    /// killed step can resume where it stopped. Removed once the step succeeds.</summary>
+    /// killed step can resume where it stopped. Removed once the step succeeds. Created when first read.</summary>
     string StateDirectory { get; }
 
     /// <summary>Writes one progress or warning line to the run's log.</summary>

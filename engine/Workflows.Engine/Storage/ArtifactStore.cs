@@ -72,7 +72,13 @@ public sealed class ArtifactStore(ProjectLayout layout)
             .ToList();
         var manifest = new ArtifactManifest(digest, kind, files, provenance.Workflow, provenance.Step, provenance.StepType,
             provenance.Fingerprint, provenance.RunId, DateTimeOffset.UtcNow);
-        AtomicFile.WriteAllText(Path.Combine(folder, ManifestFile), JsonSerializer.Serialize(manifest, EngineJson.Options));
+        // Written in place, not via temp + rename: nothing reads the folder until the rename below
+        // publishes it whole. Flushed to disk first, so a published artifact never has a torn manifest.
+        using (var stream = new FileStream(Path.Combine(folder, ManifestFile), FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(JsonSerializer.SerializeToUtf8Bytes(manifest, EngineJson.Options));
+            stream.Flush(flushToDisk: true);
+        }
         Directory.CreateDirectory(layout.Store);
         try
         {

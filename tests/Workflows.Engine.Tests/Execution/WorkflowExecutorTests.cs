@@ -162,4 +162,15 @@ public class WorkflowExecutorTests
         Assert.That(record.Step("b").State, Is.EqualTo(StepState.Cached));
         Assert.That(record.Step("b").Reason, Is.EqualTo("cached (upstream outputs unchanged)"));
     }
+
+    [Test]
+    public async Task Run_StepUsingNoStateOrLog_CreatesNeitherFolder()
+    {
+        using var project = new TempProject().Write(Header + "steps:\n  a: { uses: echo, with: { text: A } }\n");
+        var record = await project.RunAsync();
+        Assert.That(record.Status, Is.EqualTo(RunStatus.Succeeded));
+        var layout = new ProjectLayout(project.Root);
+        Assert.That(Directory.Exists(layout.Checkpoints), Is.False, "no state folder for a step that never asked for one");
+        Assert.That(Directory.Exists(Path.Combine(layout.Runs, record.Id, "logs")), Is.False, "no log folder for a step that logged nothing");
+    }
 }
