@@ -20,7 +20,7 @@ public sealed class HostileYamlTests
             "api_version: workflows/v1\nname: deep\nsteps:\n  a: { uses: ingest, with: { path: " +
             new string('[', depth) + new string(']', depth) + " } }\n");
 
-        var result = WfRun.Run(_project, TimeSpan.FromSeconds(60), "validate", "deep.yaml");
+        var result = WfProcess.Run(_project, TimeSpan.FromSeconds(60), "validate", "deep.yaml");
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Error);
         var all = result.Out + result.Error;

@@ -63,11 +63,11 @@ public sealed class ReproducibilityTests
         _second = ProcessProject.Create(Workflow);
         // Different OpenMP thread counts: libtorch rounds float sums differently per thread count unless
         // the engine pins it (without the pin these two runs write different adapters).
-        var first = WfRun.Run(_first.Root, new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "2" }, Timeout, "run", "wf.yaml");
+        var first = WfProcess.Run(_first.Root, new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "2" }, Timeout, "run", "wf.yaml");
         Assert.That(first.ExitCode, Is.Zero, first.Out + first.Error);
-        var second = WfRun.Run(_second.Root, new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" }, Timeout, "run", "wf.yaml");
+        var second = WfProcess.Run(_second.Root, new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" }, Timeout, "run", "wf.yaml");
         Assert.That(second.ExitCode, Is.Zero, second.Out + second.Error);
-        _forced = WfRun.Run(_first.Root, Timeout, "run", "wf.yaml", "--force", "lora");
+        _forced = WfProcess.Run(_first.Root, Timeout, "run", "wf.yaml", "--force", "lora");
         Assert.That(_forced.ExitCode, Is.Zero, _forced.Out + _forced.Error);
     }
 

@@ -32,21 +32,18 @@ public sealed class ResumeTests
     public void Resume_AfterSigkillPastACheckpoint_WritesTheUninterruptedAdapterBitForBit()
     {
         using var straight = ProcessProject.Create(Workflow);
-        var reference = WfRun.Run(straight.Root, Timeout, "run", "wf.yaml");
+        var reference = WfProcess.Run(straight.Root, Timeout, "run", "wf.yaml");
         Assert.That(reference.ExitCode, Is.Zero, reference.Out + reference.Error);
 
         using var killed = ProcessProject.Create(Workflow);
-        using (var child = WfRun.Start(killed.Root, "run", "wf.yaml"))
+        using (var child = WfProcess.Start(killed.Root, "run", "wf.yaml"))
         {
-            _ = child.StandardOutput.ReadToEndAsync();                 // keep the pipes drained
-            _ = child.StandardError.ReadToEndAsync();
             var latest = WaitForCheckpoint(killed.Root, child);
-            child.Kill(entireProcessTree: true);                        // SIGKILL: no cleanup, no cancellation
-            child.WaitForExit();
+            child.Kill();                                               // SIGKILL: no cleanup, no cancellation
             Assert.That(File.Exists(latest), Is.True, "the run finished before it could be killed; give it more steps");
         }
 
-        var resumed = WfRun.Run(killed.Root, Timeout, "resume", "latest");
+        var resumed = WfProcess.Run(killed.Root, Timeout, "resume", "latest");
         Assert.That(resumed.ExitCode, Is.Zero, resumed.Out + resumed.Error);
         Assert.That(resumed.Out, Does.Match(@"\[train\] resuming from the checkpoint at step [1-9]"));
         Assert.That(resumed.Out, Does.Match(@"\[ingest\] cached"));
@@ -58,7 +55,7 @@ public sealed class ResumeTests
     }
 
     // The step's checkpoint pointer, once training has written it (the child is still running).
-    private static string WaitForCheckpoint(string project, System.Diagnostics.Process child)
+    private static string WaitForCheckpoint(string project, WfProcess child)
     {
         var checkpoints = Path.Combine(project, ".wf", "checkpoints");
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -72,7 +69,7 @@ public sealed class ResumeTests
             Thread.Sleep(10);
         }
 
-        child.Kill(entireProcessTree: true);
+        child.Kill();
         Assert.Fail("no checkpoint within " + Timeout);
         return "";
     }
