@@ -13,13 +13,12 @@ namespace Workflows.Engine.Execution;
 /// <summary>Runs one step of a plan: fingerprint now that inputs exist, cache check, the fingerprint's
 /// lock (shared by every process on the project), an integrity check of its inputs, device lease, the
 /// step itself under an optional timeout, then atomic commit of its outputs.</summary>
-internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRecord record, RunRecordStore records, RunRequest request, ITracker tracker, IReadOnlyDictionary<string, string> runTags)
+internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, ExecutionPlan plan, RunRecord record, RunRecordStore records, RunRequest request, ITracker tracker, IReadOnlyDictionary<string, string> runTags)
 {
-    private readonly ArtifactStore _store = new(layout);
-    private readonly RunRecordStore _records = records;
-    private readonly StepBinding _binding = new(plan.Workflow, new ArtifactStore(layout));
+    private readonly StepBinding _binding = new(plan.Workflow, store);
+    private readonly RunCache _cache = new(layout, store);
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _known = new(StringComparer.Ordinal);
-    private readonly InputIntegrity _inputs = new(new ArtifactStore(layout), plan, request.Observer);
+    private readonly InputIntegrity _inputs = new(store, plan, request.Observer);
 
     public async Task<StepRecord> SkipAsync(StepPlan stepPlan, StepRecord? blockedBy, bool cancelled)
     {
@@ -53,8 +52,8 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         var fingerprint = _binding.Fingerprint(stepPlan.Step, _known);
         step.Fingerprint = fingerprint.Fingerprint;
         var cached = stepPlan.Forced ? null
-            : stepPlan.Cache is { } planned && planned.Outputs.Values.All(_store.Contains) ? planned
-            : new RunCache(layout, _store).Lookup(fingerprint.Fingerprint!);
+            : stepPlan.Cache is { } planned && planned.Outputs.Values.All(store.Contains) ? planned
+            : _cache.Lookup(fingerprint.Fingerprint!);
         if (cached is not null)
         {
             if (stepPlan.Decision == StepDecision.Run) step.Reason = "cached (upstream outputs unchanged)";
@@ -72,7 +71,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
                 owner =>
                 {
                     step.Reason = $"waiting: {owner?.ToString() ?? "another process"} is computing this step (same fingerprint); its result will be reused";
-                    _records.SaveStep(record, step); // so `wf show` says what this run is waiting for
+                    records.SaveStep(record, step); // so `wf show` says what this run is waiting for
                     request.Observer.StepLog(step.Name, StepLogLevel.Warning, step.Reason);
                 },
                 cancellationToken);
@@ -87,7 +86,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         using (stepLock)
         {
             step.Reason = plannedReason;
-            if (!stepPlan.Forced && new RunCache(layout, _store).Lookup(fingerprint.Fingerprint!) is { } reused)
+            if (!stepPlan.Forced && _cache.Lookup(fingerprint.Fingerprint!) is { } reused)
             {
                 step.Reason = $"cached (computed meanwhile by run {reused.RunId})";
                 await RecordCachedAsync(step, reused);
@@ -114,7 +113,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         step.State = StepState.Running;
         step.Started = DateTimeOffset.UtcNow;
         step.Error = null;
-        _records.SaveStep(record, step);
+        records.SaveStep(record, step);
         request.Observer.StepStarted(step.Name);
 
         var stepType = stepPlan.Step.Type;
@@ -134,7 +133,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
         var settings = new StepContextSettings(step.Name, plan.Workflow.Definition.Name, plan.Workflow.Definition.Device, fingerprint.Fingerprint!,
             plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!, stepPlan.Step), workRoot, Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
-            Path.Combine(_records.DirectoryOf(record.Id), "logs", step.Name + ".log"));
+            Path.Combine(records.DirectoryOf(record.Id), "logs", step.Name + ".log"));
         var context = new StepContext(settings, stepType, request.Observer, tracker, trackingRun,
             (name, path) => Registration(name, path, step.Name, fingerprint.Fingerprint!));
 
@@ -150,7 +149,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         if (outcome.State == StepState.Succeeded)
             outcome = Commit(stepPlan, step, context, fingerprint, outcome);
         if (outcome.State == StepState.Succeeded)
-            await StepOutputTracking.LogAsync(tracker, trackingRun, step.Outputs, _store, plan.Workflow.Definition.TrackingUploadMaxMb, context.LoggedArtifactPaths);
+            await StepOutputTracking.LogAsync(tracker, trackingRun, step.Outputs, store, plan.Workflow.Definition.TrackingUploadMaxMb, context.LoggedArtifactPaths);
         step.State = outcome.State;
         step.Error = outcome.Error;
         step.Ended = DateTimeOffset.UtcNow;
@@ -200,9 +199,9 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
             return StepOutcome.Failure($"step type '{stepPlan.Step.Type.Name}' finished without writing its output(s): {string.Join(", ", missing)}");
         var provenance = new ArtifactProvenance(plan.Workflow.Definition.Name, step.Name, stepPlan.Step.Type.Name, fingerprint.Fingerprint!, record.Id);
         foreach (var (name, folder) in context.Outputs)
-            step.Outputs[name] = _store.Commit(folder, stepPlan.Step.Type.Output(name)!.Kind, provenance);
+            step.Outputs[name] = store.Commit(folder, stepPlan.Step.Type.Output(name)!.Kind, provenance);
         _known[step.Name] = step.Outputs.ToDictionary();
-        new RunCache(layout, _store).Save(new CacheEntry(fingerprint.Fingerprint!, stepPlan.Step.Type.Name, step.Outputs.ToDictionary(), record.Id, DateTimeOffset.UtcNow));
+        _cache.Save(new CacheEntry(fingerprint.Fingerprint!, stepPlan.Step.Type.Name, step.Outputs.ToDictionary(), record.Id, DateTimeOffset.UtcNow));
         new StepSnapshotStore(layout).Save(plan.Workflow.Definition.Name, step.Name,
             new StepSnapshot(fingerprint.Fingerprint!, stepPlan.Step.Type.Name, stepPlan.Step.Type.Version, fingerprint.Options!, record.Id));
         if (Directory.Exists(context.StateDirectoryPath)) Directory.Delete(context.StateDirectoryPath, recursive: true);
@@ -216,7 +215,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
         _known[step.Name] = cached.Outputs;
         // Cache hits stay visible in MLflow, linked to the run that produced the outputs and carrying
         // its final metrics (the full histories stay on the producing run).
-        var producer = _records.Load(cached.RunId)?.Steps.FirstOrDefault(s => s.Fingerprint == cached.Fingerprint && s.State == StepState.Succeeded);
+        var producer = records.Load(cached.RunId)?.Steps.FirstOrDefault(s => s.Fingerprint == cached.Fingerprint && s.State == StepState.Succeeded);
         step.Metrics = producer?.Metrics.ToDictionary() ?? [];
         var start = StepRunStart(step, step.Type, cached.Fingerprint, cached: true);
         var tags = new Dictionary<string, string>(start.Tags)
@@ -276,11 +275,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
     // shape this one. Which run produced an artifact is in its manifest and in the tracking run.
     private Dictionary<string, string> Lineage(string fingerprint, Validation.ValidatedStep step)
     {
-        var ancestors = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(step.DependsOn);
-        while (pending.TryPop(out var name))
-            if (ancestors.Add(name) && plan.Workflow.Contains(name))
-                foreach (var dependency in plan.Workflow.Step(name).DependsOn) pending.Push(dependency);
+        var ancestors = plan.Workflow.Ancestors(step.Name);
         var lineage = new Dictionary<string, string>(StringComparer.Ordinal) { ["wf.step.fingerprint"] = fingerprint };
         foreach (var (stepName, outputs) in _known.Where(k => ancestors.Contains(k.Key)))
             foreach (var (output, digest) in outputs) lineage[$"input.{stepName}.{output}"] = digest;
@@ -289,7 +284,7 @@ internal sealed class StepRunner(ProjectLayout layout, ExecutionPlan plan, RunRe
 
     private void Finish(StepRecord step)
     {
-        _records.SaveStep(record, step);
+        records.SaveStep(record, step);
         request.Observer.StepFinished(step);
     }
 }

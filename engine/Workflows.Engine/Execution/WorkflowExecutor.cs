@@ -33,7 +33,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
         records.Save(record);
         request.Observer.RunStarted(plan, record);
 
-        var runner = new StepRunner(layout, plan, record, records, request, tracker, runTags);
+        var runner = new StepRunner(layout, new ArtifactStore(layout), plan, record, records, request, tracker, runTags);
         var done = new Dictionary<string, StepRecord>(StringComparer.Ordinal);
         var running = new Dictionary<Task, string>();
         using var parallel = new SemaphoreSlim(Math.Max(1, request.MaxParallelSteps));

@@ -35,4 +35,13 @@ public sealed class ValidatedWorkflow
             if (step.DependsOn.Any(result.Contains)) result.Add(step.Name);
         return result;
     }
+
+    /// <summary>Every step the named step depends on, directly or not (not the step itself).</summary>
+    public IReadOnlySet<string> Ancestors(string name)
+    {
+        var result = new HashSet<string>(_byName[name].DependsOn, StringComparer.Ordinal);
+        foreach (var step in Order.Reverse())
+            if (result.Contains(step.Name)) result.UnionWith(step.DependsOn);
+        return result;
+    }
 }
