@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Workflows.Tracking.Tests;
 
 public sealed class TrackingKeysTests
@@ -29,31 +27,5 @@ public sealed class TrackingKeysTests
 
         Assert.That(tag, Has.Length.EqualTo(8000).And.EndsWith("...[truncated, 8001 chars]"));
         Assert.That(TrackingKeys.TruncateTag("short"), Is.EqualTo("short"));
-    }
-
-    [Test]
-    public void Flatten_NestedOptions_GivesDottedKeysAndKeepsListsWhole()
-    {
-        var node = JsonNode.Parse("""{"lora":{"rank":8,"alpha":16.5,"target_modules":["q_proj","v_proj"]},"method":"lora","seed":null,"extra":{}}""");
-
-        var flat = ParameterFlattener.Flatten(node);
-
-        Assert.That(flat, Is.EquivalentTo(new Dictionary<string, string>
-        {
-            ["lora.rank"] = "8",
-            ["lora.alpha"] = "16.5",
-            ["lora.target_modules"] = "[\"q_proj\",\"v_proj\"]",
-            ["method"] = "lora",
-            ["seed"] = "null",
-            ["extra"] = "{}",
-        }));
-    }
-
-    [Test]
-    public void Flatten_OptionsRecord_UsesSnakeCaseNames()
-    {
-        var flat = ParameterFlattener.Flatten(new { LearningRate = 2e-4, WarmupSteps = 10 }, "train");
-
-        Assert.That(flat, Is.EquivalentTo(new Dictionary<string, string> { ["train.learning_rate"] = "0.0002", ["train.warmup_steps"] = "10" }));
     }
 }
