@@ -1,0 +1,115 @@
+using Workflows.Engine.Planning;
+using Workflows.Engine.Runs;
+using Workflows.Engine.Steps;
+using Workflows.Engine.Storage;
+using Workflows.Engine.Tracking;
+
+namespace Workflows.Engine.Execution.Slurm;
+
+/// <summary>Runs a plan on a Slurm cluster: every step that must run becomes one batch job running
+/// <c>wf run-step</c> on a compute node, with the DAG's edges as <c>afterok</c> dependencies (so the
+/// cluster keeps running the DAG if this process goes away); cached steps are recorded here and never
+/// submitted. Then it follows the jobs until they end, recording each step as a local run would.</summary>
+public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
+{
+    /// <param name="plan">What to run.</param>
+    /// <param name="request">Tracker, observer, overrides and the record to resume, as for a local run.</param>
+    /// <param name="onInterrupt">Asked once when <paramref name="cancellationToken"/> fires: cancel the jobs or detach.</param>
+    /// <param name="cancellationToken">Ctrl-C.</param>
+    public async Task<SlurmRunResult> RunAsync(ExecutionPlan plan, RunRequest request, Func<SlurmInterrupt> onInterrupt, CancellationToken cancellationToken)
+    {
+        if (plan.Errors.Count > 0) throw new InvalidOperationException("the plan has errors; show them instead of running");
+        var workflow = plan.Workflow.Definition;
+        var client = new SlurmClient();
+        var records = new RunRecordStore(layout, request.RecordWrites);
+        var record = WorkflowExecutor.StartRecord(plan, request);
+        using var runLock = FileLock.TryAcquire(records.LockPathOf(record.Id), $"run {record.Id}")
+            ?? throw new RunInProgressException(RunInProgress.Message(records, record.Id));
+        using var storeLock = await StoreLock.SharedAsync(layout,
+            () => request.Observer.StepLog("store", StepLogLevel.Warning, "waiting for `wf gc` to finish with .wf/store"), cancellationToken);
+        var runDirectory = records.DirectoryOf(record.Id);
+        var slurmDirectory = SlurmJobTable.DirectoryOf(runDirectory);
+        var table = SlurmJobTable.Load(runDirectory) ?? new SlurmJobTable();
+        // A resumed run's jobs that are still queued or running are replaced: their steps are submitted
+        // again below with this attempt's dependencies (a training step resumes from its checkpoint).
+        var live = table.Latest().Values.Where(j => !new SlurmJobStatus(j.JobId, j.State, null, null, "", 0).IsTerminal).Select(j => j.JobId).ToList();
+        if (live.Count > 0)
+        {
+            request.Observer.StepLog("slurm", StepLogLevel.Warning, $"cancelling {live.Count} job(s) of the earlier attempt still queued or running ({string.Join(", ", live)}); what did not finish is submitted again");
+            client.Cancel(live);
+        }
+        Directory.CreateDirectory(slurmDirectory);
+        AtomicFile.WriteAllText(Path.Combine(slurmDirectory, SbatchScript.VisibilityMarker), record.Id);
+        File.Delete(Path.Combine(slurmDirectory, "probe.ok"));
+        table.Device = settings.Device;
+        if (request.WorkflowText is not null && request.Resume is null) records.SaveWorkflowSnapshot(record.Id, request.WorkflowText);
+
+        var tracker = new ResilientTracker(request.Tracker, message => request.Observer.StepLog("tracking", StepLogLevel.Warning, message));
+        var runTags = WorkflowExecutor.RunTags(plan, request, record);
+        runTags["wf.executor"] = "slurm";
+        record.TrackingRunId = await tracker.StartRunAsync(new TrackingRunStart(workflow.Experiment, $"{workflow.Name} {record.Id}", null, runTags), cancellationToken);
+        await tracker.LogParamsAsync(record.TrackingRunId, workflow.Params.ToDictionary(p => "params." + p.Key, p => TrackingParams.Display(p.Value)), cancellationToken);
+        records.Save(record);
+        request.Observer.RunStarted(plan, record);
+
+        var store = new ArtifactStore(layout);
+        var runner = new StepRunner(layout, store, plan, record, records, request, tracker, runTags);
+        var submitted = new List<(StepPlan Plan, SlurmJobEntry Job)>();
+        string? abort = null;
+        try
+        {
+            table.ProbeJobId = Submit(client, slurmDirectory, "probe", SbatchScript.Probe($"wf-{workflow.Name}-probe", layout.Root, slurmDirectory, settings));
+            foreach (var stepPlan in plan.Steps)
+            {
+                var plannedCached = !stepPlan.Forced && stepPlan.Cache is { } cache && cache.Outputs.Values.All(store.Contains);
+                if (stepPlan.Decision == StepDecision.NotSelected || plannedCached)
+                {
+                    await runner.RunAsync(stepPlan, cancellationToken); // recorded here: never submitted
+                    continue;
+                }
+                var dependencies = stepPlan.Step.DependsOn.Select(d => submitted.FirstOrDefault(s => s.Plan.Step.Name == d).Job?.JobId).OfType<string>().ToList();
+                var script = SbatchScript.Build(new SbatchJob($"wf-{workflow.Name}-{stepPlan.Step.Name}", record.Id, stepPlan.Step.Name, layout.Root, slurmDirectory,
+                    SlurmResources.For(stepPlan.Step, settings.Device ?? workflow.Device), dependencies, settings));
+                var job = new SlurmJobEntry { Step = stepPlan.Step.Name, JobId = Submit(client, slurmDirectory, stepPlan.Step.Name, script), Submitted = DateTimeOffset.UtcNow };
+                table.Jobs.Add(job);
+                submitted.Add((stepPlan, job));
+            }
+            table.Save(runDirectory);
+            if (submitted.Count > 0)
+                request.Observer.StepLog("slurm", StepLogLevel.Info, $"submitted {submitted.Count} job(s): {string.Join(", ", submitted.Select(s => $"{s.Plan.Step.Name}={s.Job.JobId}"))}");
+        }
+        catch (SlurmException e)
+        {
+            abort = e.Message;
+            client.Cancel(submitted.Select(s => s.Job.JobId).Concat(table.ProbeJobId is { } p ? [p] : []).ToList());
+        }
+
+        var follower = new SlurmFollower(client, records, record, runner, tracker, request.Observer, table, runDirectory, settings);
+        var detached = await follower.FollowAsync(submitted, abort, onInterrupt, cancellationToken);
+        table.Save(runDirectory);
+        if (detached > 0) return new SlurmRunResult(record, Detached: true, detached);
+
+        record.Status = record.Steps.Any(s => s.State == StepState.Cancelled) || cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
+            : record.Steps.Any(s => s.State is StepState.Failed or StepState.Skipped) ? RunStatus.Failed
+            : RunStatus.Succeeded;
+        record.Ended = DateTimeOffset.UtcNow;
+        records.Save(record);
+        var scratch = Path.Combine(layout.Temp, record.Id);
+        if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        await tracker.EndRunAsync(record.TrackingRunId, record.Status switch
+        {
+            RunStatus.Succeeded => TrackingRunStatus.Finished,
+            RunStatus.Cancelled => TrackingRunStatus.Killed,
+            _ => TrackingRunStatus.Failed,
+        }, CancellationToken.None);
+        request.Observer.RunFinished(record);
+        return new SlurmRunResult(record, Detached: false, 0);
+    }
+
+    private static string Submit(SlurmClient client, string slurmDirectory, string name, string script)
+    {
+        var path = Path.Combine(slurmDirectory, name + ".sbatch");
+        AtomicFile.WriteAllText(path, script, durable: false);
+        return client.Submit(path);
+    }
+}
