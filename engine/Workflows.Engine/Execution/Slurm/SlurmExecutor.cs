@@ -42,6 +42,7 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
         AtomicFile.WriteAllText(Path.Combine(slurmDirectory, SbatchScript.VisibilityMarker), record.Id);
         File.Delete(Path.Combine(slurmDirectory, "probe.ok"));
         table.Device = settings.Device;
+        table.ProbeJobId = null; // each attempt probes again (the marker was just rewritten)
         if (request.WorkflowText is not null && request.Resume is null) records.SaveWorkflowSnapshot(record.Id, request.WorkflowText);
 
         var tracker = new ResilientTracker(request.Tracker, message => request.Observer.StepLog("tracking", StepLogLevel.Warning, message));
@@ -58,7 +59,6 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
         string? abort = null;
         try
         {
-            table.ProbeJobId = Submit(client, slurmDirectory, "probe", SbatchScript.Probe($"wf-{workflow.Name}-probe", layout.Root, slurmDirectory, settings));
             foreach (var stepPlan in plan.Steps)
             {
                 var plannedCached = !stepPlan.Forced && stepPlan.Cache is { } cache && cache.Outputs.Values.All(store.Contains);
@@ -67,6 +67,8 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
                     await runner.RunAsync(stepPlan, cancellationToken); // recorded here: never submitted
                     continue;
                 }
+                // The probe goes first, beside the first job: a node that cannot see the run folder is named at once.
+                table.ProbeJobId ??= Submit(client, slurmDirectory, "probe", SbatchScript.Probe($"wf-{workflow.Name}-probe", layout.Root, slurmDirectory, settings));
                 var dependencies = stepPlan.Step.DependsOn.Select(d => submitted.FirstOrDefault(s => s.Plan.Step.Name == d).Job?.JobId).OfType<string>().ToList();
                 var script = SbatchScript.Build(new SbatchJob($"wf-{workflow.Name}-{stepPlan.Step.Name}", record.Id, stepPlan.Step.Name, layout.Root, slurmDirectory,
                     SlurmResources.For(stepPlan.Step, settings.Device ?? workflow.Device), dependencies, settings));

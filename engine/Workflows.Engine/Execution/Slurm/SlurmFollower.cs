@@ -103,7 +103,7 @@ internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, 
             observer.StepFinished(recorded);
             return;
         }
-        if (job.DependencyFailed && abort is null)
+        if (job.DependencyFailed && abort is null && !cancelling)
         {
             var blocker = stepPlan.Step.DependsOn.Select(record.Step).FirstOrDefault(d => d.State is StepState.Failed or StepState.Skipped or StepState.Cancelled)
                 ?? record.Step(stepPlan.Step.DependsOn.First());
