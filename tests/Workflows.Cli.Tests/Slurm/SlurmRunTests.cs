@@ -62,6 +62,13 @@ public sealed partial class SlurmRunTests
         }
         Assert.That(File.ReadAllText(Path.Combine(SlurmCluster.RunFolder(cluster), "logs", "train.log")), Does.Contain("80 steps"), "the step's log is in the run's logs folder");
 
+        // MLflow: each job's step run is nested under the run's parent, as locally.
+        var record = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(SlurmCluster.RunFolder(cluster), "run.json"))).RootElement;
+        var parent = record.GetProperty("tracking_run_id").GetString();
+        var nested = Directory.GetFiles(Path.Combine(cluster.Root, "mlruns"), "mlflow.parentRunId", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f) == parent).Select(f => File.ReadAllText(Path.Combine(Path.GetDirectoryName(f)!, "wf.step")));
+        Assert.That(nested, Is.EquivalentTo(steps));
+
         var again = WfProcess.Run(cluster.Root, Timeout, "run", "wf.yaml", "--executor", "slurm");
         Assert.That(again.ExitCode, Is.Zero, again.Out + again.Error);
         Assert.That(SlurmCluster.Table(cluster).Jobs, Is.Empty, "cached steps are never submitted");
