@@ -42,6 +42,11 @@ internal static class SlurmRunExecution
             await Console.Error.WriteLineAsync($"--on-interrupt '{onInterrupt}': use ask, cancel or detach");
             return 2;
         }
+        if (!SlurmExecutor.ClientAvailable())
+        {
+            await Console.Error.WriteLineAsync("--executor slurm: sbatch is not on PATH; run wf on a machine of the cluster (a login node) where the Slurm client commands are installed, or use --executor local");
+            return 2;
+        }
         var interactive = !Console.IsInputRedirected && Environment.GetEnvironmentVariable("CI") is not { Length: > 0 };
         var executor = new SlurmExecutor(layout, settings);
         SlurmRunResult result;

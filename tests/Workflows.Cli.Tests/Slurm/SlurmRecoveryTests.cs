@@ -81,6 +81,40 @@ public sealed class SlurmRecoveryTests
     }
 
     [Test]
+    public void Run_CtrlCWithoutATerminal_DetachesAndTheClusterFinishesTheDag()
+    {
+        SlurmCluster.RequireOrIgnore();
+        using var project = ProcessProject.Create("");
+        var journal = Path.Combine(project.Root, "journal.txt");
+        var release = Path.Combine(project.Root, "release");
+        File.WriteAllText(Path.Combine(project.Root, "wf.yaml"), $$$"""
+            api_version: workflows/v1
+            name: detaching
+            libraries: ['{{{Library}}}']
+            steps:
+              a: { uses: slow, with: { text: a, journal: '{{{journal}}}', release: '{{{release}}}' } }
+              b: { uses: slow, with: { text: b, inputs: ['${{ steps.a.outputs.out }}'] } }
+            """);
+        using (var child = WfProcess.Start(project.Root, "run", "wf.yaml", "--executor", "slurm"))
+        {
+            SlurmCluster.WaitFor(() => File.Exists(journal) && File.ReadAllText(journal).Contains("start"), Timeout, "start of step a", child);
+            Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            var detached = child.Wait(TimeSpan.FromSeconds(30));
+            Assert.That(detached.ExitCode, Is.EqualTo(130), detached.Out + detached.Error);
+            Assert.That(detached.Out, Does.Contain("detached from run").And.Contain("2 Slurm job(s) keep running"));
+        }
+        // Nobody follows the jobs now: the cluster runs the rest of the DAG by itself.
+        File.WriteAllText(release, "");
+        var b = SlurmCluster.Table(project).Latest()["b"].JobId;
+        SlurmCluster.WaitFor(() => SlurmCluster.Field(b, "JobState") == "COMPLETED", Timeout, "step b's job to complete");
+
+        var resumed = WfProcess.Run(project.Root, Timeout, "resume", "latest");
+        Assert.That(resumed.ExitCode, Is.Zero, resumed.Out + resumed.Error);
+        Assert.That(resumed.Out, Does.Contain("[a] cached").And.Contain("[b] cached"));
+        Assert.That(SlurmCluster.Table(project).Jobs, Has.Count.EqualTo(2), "nothing submitted again");
+    }
+
+    [Test]
     public void Run_TrainingJobRequeuedBySlurm_ResumesFromItsCheckpointWithTheUninterruptedBytes()
     {
         SlurmCluster.RequireOrIgnore();

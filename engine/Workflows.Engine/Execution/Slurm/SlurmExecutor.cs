@@ -90,6 +90,14 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
         var detached = await follower.FollowAsync(submitted, abort, onInterrupt, cancellationToken);
         table.Save(runDirectory);
         if (detached > 0) return new SlurmRunResult(record, Detached: true, detached);
+        // Steps never submitted because submitting failed part-way: failed, with sbatch's reason.
+        foreach (var step in record.Steps.Where(s => s.State is StepState.Pending or StepState.Running))
+        {
+            step.State = StepState.Failed;
+            step.Error = $"not submitted: {abort}";
+            records.SaveStep(record, step);
+            request.Observer.StepFinished(step);
+        }
 
         record.Status = record.Steps.Any(s => s.State == StepState.Cancelled) || cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
             : record.Steps.Any(s => s.State is StepState.Failed or StepState.Skipped) ? RunStatus.Failed
@@ -107,6 +115,9 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
         request.Observer.RunFinished(record);
         return new SlurmRunResult(record, Detached: false, 0);
     }
+
+    /// <summary>Whether the Slurm client commands are here (<c>sbatch</c> on PATH).</summary>
+    public static bool ClientAvailable() => SlurmClient.Available();
 
     private static string Submit(SlurmClient client, string slurmDirectory, string name, string script)
     {
