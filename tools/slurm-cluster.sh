@@ -35,7 +35,7 @@ write_config() {
   mem=$(( $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) - 1024 ))
   cat > "$conf" <<EOF
 ClusterName=wf
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=${WF_SLURM_CTLD_PORT:-16817}
 SlurmdPort=${WF_SLURM_D_PORT:-16818}
 AuthType=auth/munge
@@ -65,7 +65,7 @@ ReturnToService=2
 MinJobAge=600
 KillWait=5
 GresTypes=gpu
-NodeName=$host CPUs=$cpus RealMemory=$mem Gres=gpu:$gpus State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem Gres=gpu:$gpus State=UNKNOWN
 PartitionName=main Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
   : > "$dir/etc/gres.conf"

@@ -43,6 +43,7 @@ public sealed class SlurmJobTable
     public void Save(string runDirectory)
     {
         Directory.CreateDirectory(DirectoryOf(runDirectory));
-        AtomicFile.WriteAllText(Path.Combine(DirectoryOf(runDirectory), File), JsonSerializer.Serialize(this, EngineJson.Options));
+        // Rewritten on every look at the queue: atomic, but not fsynced (Slurm itself remains the truth).
+        AtomicFile.WriteAllText(Path.Combine(DirectoryOf(runDirectory), File), JsonSerializer.Serialize(this, EngineJson.Options), durable: false);
     }
 }

@@ -24,6 +24,7 @@ public sealed class StepJob(ProjectLayout layout)
         using var storeLock = await StoreLock.SharedAsync(layout,
             () => request.Observer.StepLog("store", Steps.StepLogLevel.Warning, "waiting for `wf gc` to finish with .wf/store"), cancellationToken);
         var runTags = WorkflowExecutor.RunTags(plan, request with { Source = record.Source }, record);
+        runTags["wf.executor"] = "slurm";
         var runner = new StepRunner(layout, new ArtifactStore(layout), plan, record, records, request, request.Tracker, runTags);
         // Upstream steps ran in other jobs (or were cached by the submitting process): their outputs are
         // in the shared record, and the Slurm dependency guarantees they succeeded before this job started.
