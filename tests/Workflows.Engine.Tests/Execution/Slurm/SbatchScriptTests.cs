@@ -56,6 +56,41 @@ public class SbatchScriptTests
         Assert.That(script, Does.Contain("run folder /it's/\\$x;"));
     }
 
+    [Test]
+    public void Build_RunFolderNotVisible_ScriptExitsThreeNamingTheNodeBeforeStartingWf()
+    {
+        using var project = new TempProject();
+        var script = Path.Combine(project.Root, "job.sbatch");
+        File.WriteAllText(script, SbatchScript.Build(Job(StepResources.None) with { ProjectRoot = project.Root, SlurmDirectory = Path.Combine(project.Root, "unseen") }));
+        var (code, output) = Bash(script);
+        Assert.That(code, Is.EqualTo(SbatchScript.NotVisibleExitCode));
+        Assert.That(output, Does.Contain($"node {System.Net.Dns.GetHostName()} cannot see the run folder {project.Root}/unseen"));
+    }
+
+    [Test]
+    public void Probe_MarkerPresentOrMissing_WritesProbeOkOnlyWhenTheNodeSeesIt()
+    {
+        using var project = new TempProject();
+        var slurm = Directory.CreateDirectory(Path.Combine(project.Root, "slurm")).FullName;
+        var probe = Path.Combine(project.Root, "probe.sbatch");
+        File.WriteAllText(probe, SbatchScript.Probe("p", project.Root, slurm, new SlurmSettings()));
+        Assert.That(Bash(probe).Code, Is.Not.Zero);
+        Assert.That(File.Exists(Path.Combine(slurm, "probe.ok")), Is.False);
+        File.WriteAllText(Path.Combine(slurm, SbatchScript.VisibilityMarker), "run");
+        Assert.That(Bash(probe).Code, Is.Zero);
+        Assert.That(File.Exists(Path.Combine(slurm, "probe.ok")), Is.True);
+    }
+
+    // The script's own shell logic, run by bash as slurmd would (the #SBATCH lines are comments to it).
+    private static (int Code, string Output) Bash(string script)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
     [TestCase("auto", 1)]
     [TestCase("cuda:1", 1)]
     [TestCase("cpu", 0)]
