@@ -81,7 +81,7 @@ public sealed class SlurmRecoveryTests
     }
 
     [Test]
-    public void Run_CtrlCWithoutATerminal_DetachesAndTheClusterFinishesTheDag()
+    public void Run_CtrlCWithoutATerminal_DetachesAndTheClusterFinishesTheDagWhichResumeFollowsAgain()
     {
         SlurmCluster.RequireOrIgnore();
         using var project = ProcessProject.Create("");
@@ -103,15 +103,25 @@ public sealed class SlurmRecoveryTests
             Assert.That(detached.ExitCode, Is.EqualTo(130), detached.Out + detached.Error);
             Assert.That(detached.Out, Does.Contain("detached from run").And.Contain("2 Slurm job(s) keep running"));
         }
-        // Nobody follows the jobs now: the cluster runs the rest of the DAG by itself.
-        File.WriteAllText(release, "");
-        var b = SlurmCluster.Table(project).Latest()["b"].JobId;
-        SlurmCluster.WaitFor(() => SlurmCluster.Field(b, "JobState") == "COMPLETED", Timeout, "step b's job to complete");
+        // Nobody follows the jobs now, and they go on.
+        var jobs = SlurmCluster.Table(project).Latest();
+        Assert.That(SlurmCluster.Field(jobs["a"].JobId, "JobState"), Is.EqualTo("RUNNING"));
+        Assert.That(SlurmCluster.Field(jobs["b"].JobId, "Reason"), Is.EqualTo("Dependency"));
 
-        var resumed = WfProcess.Run(project.Root, Timeout, "resume", "latest");
-        Assert.That(resumed.ExitCode, Is.Zero, resumed.Out + resumed.Error);
-        Assert.That(resumed.Out, Does.Contain("[a] cached").And.Contain("[b] cached"));
+        // `wf resume` follows the same jobs again instead of submitting them twice.
+        using (var resume = WfProcess.Start(project.Root, "resume", "latest"))
+        {
+            var record = Path.Combine(SlurmCluster.RunFolder(project), "run.json");
+            SlurmCluster.WaitFor(() => File.ReadAllText(record).Contains("\"attempts\": 2", StringComparison.Ordinal), Timeout, "the resumed attempt", resume);
+            File.WriteAllText(release, "");
+            var resumed = resume.Wait(Timeout);
+            Assert.That(resumed.ExitCode, Is.Zero, resumed.Out + resumed.Error);
+            Assert.That(resumed.Out, Does.Contain($"following 2 job(s) of the earlier attempt: a={jobs["a"].JobId}, b={jobs["b"].JobId}"));
+        }
         Assert.That(SlurmCluster.Table(project).Jobs, Has.Count.EqualTo(2), "nothing submitted again");
+        Assert.That(SlurmCluster.Field(jobs["a"].JobId, "JobState"), Is.EqualTo("COMPLETED"), "not cancelled by the resume");
+        Assert.That(project.Step("a").GetProperty("state").GetString(), Is.EqualTo("succeeded"));
+        Assert.That(project.Step("b").GetProperty("state").GetString(), Is.EqualTo("succeeded"));
     }
 
     [Test]

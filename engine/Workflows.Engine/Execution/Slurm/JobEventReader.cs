@@ -6,9 +6,10 @@ namespace Workflows.Engine.Execution.Slurm;
 
 /// <summary>Follows one job's output file: replays <see cref="JobEventWriter"/> lines into an observer
 /// and passes other lines (the job script's own messages) on as log lines of the step.</summary>
-internal sealed class JobEventReader(string path, string step, IRunObserver observer)
+/// <param name="skipExisting">Start at the file's current end (a job followed again after a detach: its past lines were shown then).</param>
+internal sealed class JobEventReader(string path, string step, IRunObserver observer, bool skipExisting = false)
 {
-    private long _offset;
+    private long _offset = skipExisting && File.Exists(path) ? new FileInfo(path).Length : 0;
     private readonly StringBuilder _partial = new();
 
     /// <summary>Reads what was appended since the last call; returns whether the step said it started.</summary>

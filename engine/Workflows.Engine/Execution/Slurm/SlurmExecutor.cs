@@ -30,14 +30,9 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
         var runDirectory = records.DirectoryOf(record.Id);
         var slurmDirectory = SlurmJobTable.DirectoryOf(runDirectory);
         var table = SlurmJobTable.Load(runDirectory) ?? new SlurmJobTable();
-        // A resumed run's jobs that are still queued or running are replaced: their steps are submitted
-        // again below with this attempt's dependencies (a training step resumes from its checkpoint).
-        var live = table.Latest().Values.Where(j => !new SlurmJobStatus(j.JobId, j.State, null, null, "", 0).IsTerminal).Select(j => j.JobId).ToList();
-        if (live.Count > 0)
-        {
-            request.Observer.StepLog("slurm", StepLogLevel.Warning, $"cancelling {live.Count} job(s) of the earlier attempt still queued or running ({string.Join(", ", live)}); what did not finish is submitted again");
-            client.Cancel(live);
-        }
+        // A resumed run's jobs that are still queued or running (a detached run) are followed again
+        // rather than submitted twice; those of steps this attempt does not run are cancelled below.
+        var adoptable = Adoptable(client, table);
         Directory.CreateDirectory(slurmDirectory);
         AtomicFile.WriteAllText(Path.Combine(slurmDirectory, SbatchScript.VisibilityMarker), record.Id);
         File.Delete(Path.Combine(slurmDirectory, "probe.ok"));
@@ -56,6 +51,7 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
         var store = new ArtifactStore(layout);
         var runner = new StepRunner(layout, store, plan, record, records, request, tracker, runTags);
         var submitted = new List<(StepPlan Plan, SlurmJobEntry Job)>();
+        var adopted = new HashSet<string>(StringComparer.Ordinal);
         string? abort = null;
         try
         {
@@ -67,6 +63,12 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
                     await runner.RunAsync(stepPlan, cancellationToken); // recorded here: never submitted
                     continue;
                 }
+                if (adoptable.Remove(stepPlan.Step.Name, out var earlier))
+                {
+                    submitted.Add((stepPlan, earlier));
+                    adopted.Add(earlier.JobId);
+                    continue;
+                }
                 // The probe goes first, beside the first job: a node that cannot see the run folder is named at once.
                 table.ProbeJobId ??= Submit(client, slurmDirectory, "probe", SbatchScript.Probe($"wf-{workflow.Name}-probe", layout.Root, slurmDirectory, settings));
                 var dependencies = stepPlan.Step.DependsOn.Select(d => submitted.FirstOrDefault(s => s.Plan.Step.Name == d).Job?.JobId).OfType<string>().ToList();
@@ -76,9 +78,12 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
                 table.Jobs.Add(job);
                 submitted.Add((stepPlan, job));
             }
+            if (adoptable.Count > 0) client.Cancel(adoptable.Values.Select(j => j.JobId).ToList());
             table.Save(runDirectory);
-            if (submitted.Count > 0)
-                request.Observer.StepLog("slurm", StepLogLevel.Info, $"submitted {submitted.Count} job(s): {string.Join(", ", submitted.Select(s => $"{s.Plan.Step.Name}={s.Job.JobId}"))}");
+            if (adopted.Count > 0)
+                request.Observer.StepLog("slurm", StepLogLevel.Info, $"following {adopted.Count} job(s) of the earlier attempt: {string.Join(", ", submitted.Where(s => adopted.Contains(s.Job.JobId)).Select(s => $"{s.Plan.Step.Name}={s.Job.JobId}"))}");
+            if (submitted.Count > adopted.Count)
+                request.Observer.StepLog("slurm", StepLogLevel.Info, $"submitted {submitted.Count - adopted.Count} job(s): {string.Join(", ", submitted.Where(s => !adopted.Contains(s.Job.JobId)).Select(s => $"{s.Plan.Step.Name}={s.Job.JobId}"))}");
         }
         catch (SlurmException e)
         {
@@ -86,7 +91,7 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
             client.Cancel(submitted.Select(s => s.Job.JobId).Concat(table.ProbeJobId is { } p ? [p] : []).ToList());
         }
 
-        var follower = new SlurmFollower(client, records, record, runner, tracker, request.Observer, table, runDirectory, settings);
+        var follower = new SlurmFollower(client, records, record, runner, tracker, request.Observer, table, runDirectory, settings, adopted);
         var detached = await follower.FollowAsync(submitted, abort, onInterrupt, cancellationToken);
         table.Save(runDirectory);
         if (detached > 0) return new SlurmRunResult(record, Detached: true, detached);
@@ -114,6 +119,15 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
         }, CancellationToken.None);
         request.Observer.RunFinished(record);
         return new SlurmRunResult(record, Detached: false, 0);
+    }
+
+    // The latest job of each step that Slurm still has queued or running, by step.
+    private static Dictionary<string, SlurmJobEntry> Adoptable(SlurmClient client, SlurmJobTable table)
+    {
+        var latest = table.Latest().Values.Where(j => !new SlurmJobStatus(j.JobId, j.State, null, null, "", 0).IsTerminal).ToList();
+        if (latest.Count == 0) return new(StringComparer.Ordinal);
+        var now = client.Query(latest.Select(j => j.JobId).ToList());
+        return latest.Where(j => now.TryGetValue(j.JobId, out var s) && !s.IsTerminal).ToDictionary(j => j.Step, StringComparer.Ordinal);
     }
 
     /// <summary>Whether the Slurm client commands are here (<c>sbatch</c> on PATH).</summary>

@@ -10,7 +10,7 @@ namespace Workflows.Engine.Execution.Slurm;
 /// table current, and records each step once its job is over — what the job recorded itself, or, when
 /// the job never got that far (dependency failed, cancelled, killed, node lost), why not.</summary>
 internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, RunRecord record, StepRunner runner, ITracker tracker,
-    IRunObserver observer, SlurmJobTable table, string runDirectory, SlurmSettings settings)
+    IRunObserver observer, SlurmJobTable table, string runDirectory, SlurmSettings settings, IReadOnlySet<string> adopted)
 {
     private const int MissingPollsBeforeLost = 30;
 
@@ -57,7 +57,7 @@ internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, 
             foreach (var (stepPlan, job) in pending)
             {
                 var output = Path.Combine(SlurmJobTable.DirectoryOf(runDirectory), $"{job.Step}-{job.JobId}.out");
-                if (!readers.TryGetValue(job.Step, out var reader)) readers[job.Step] = reader = new JobEventReader(output, job.Step, observer);
+                if (!readers.TryGetValue(job.Step, out var reader)) readers[job.Step] = reader = new JobEventReader(output, job.Step, observer, skipExisting: adopted.Contains(job.JobId));
                 reader.Pump();
             }
             var onDisk = LoadRecord();
@@ -92,6 +92,9 @@ internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, 
     {
         var name = stepPlan.Step.Name;
         var output = $".wf/runs/{record.Id}/{SlurmJobTable.Folder}/{name}-{job.JobId}.out";
+        // A job adopted from an earlier attempt that was already running records itself under that
+        // attempt's number, which the record's reader skips: take its latest line whatever the attempt.
+        if (adopted.Contains(job.JobId)) recorded = JournalScan.LatestByStep(runDirectory).GetValueOrDefault(name) ?? recorded;
         var finished = recorded?.State is StepState.Succeeded or StepState.Cached or StepState.Failed;
         if (job.State == "COMPLETED" && recorded?.State is StepState.Succeeded or StepState.Cached
             || job.State == "FAILED" && finished
@@ -100,7 +103,15 @@ internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, 
             var index = record.Steps.FindIndex(s => s.Name == name);
             record.Steps[index] = recorded!;
             if (recorded!.Outputs.Count > 0) runner.Know(name, recorded.Outputs);
+            if (adopted.Contains(job.JobId)) records.SaveStep(record, recorded); // under this attempt, for the jobs downstream
             observer.StepFinished(recorded);
+            return;
+        }
+        if (adopted.Contains(job.JobId) && job.State == "COMPLETED")
+        {
+            // Its line was written just before this attempt's record replaced the journal: the job
+            // committed its outputs to the cache before exiting, so the step is a cache hit now.
+            await runner.RunAsync(stepPlan, CancellationToken.None);
             return;
         }
         if (job.DependencyFailed && abort is null && !cancelling)

@@ -28,8 +28,12 @@ public sealed class StepJob(ProjectLayout layout)
         var runner = new StepRunner(layout, new ArtifactStore(layout), plan, record, records, request, request.Tracker, runTags);
         // Upstream steps ran in other jobs (or were cached by the submitting process): their outputs are
         // in the shared record, and the Slurm dependency guarantees they succeeded before this job started.
-        foreach (var done in record.Steps.Where(s => s.State is StepState.Succeeded or StepState.Cached && s.Outputs.Count > 0))
-            runner.Know(done.Name, done.Outputs);
+        var finished = JournalScan.LatestByStep(records.DirectoryOf(runId));
+        foreach (var step in record.Steps)
+        {
+            var done = step.State is StepState.Succeeded or StepState.Cached ? step : finished.GetValueOrDefault(step.Name);
+            if (done is { State: StepState.Succeeded or StepState.Cached, Outputs.Count: > 0 }) runner.Know(done.Name, done.Outputs);
+        }
         return await runner.RunAsync(plan.Step(stepName), cancellationToken);
     }
 }
