@@ -7,4 +7,7 @@ foreach (var command in CommandCatalog.All())
     root.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+// Ctrl-C/SIGTERM cancel the command's token; the command then gets up to 30 s (not the default 2 s) to
+// finish cleanly: a run records its cancelled steps, and a Slurm run asks whether to cancel its jobs or
+// detach (no answer in time detaches) and waits for scancel to take effect.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

@@ -19,6 +19,9 @@ public sealed record SlowOptions
     /// <summary>The step waits until this file exists (absolute path), at most <see cref="MaxSeconds"/>.</summary>
     public string Release { get; init; } = "";
 
+    /// <summary>When set, the step fails with this message (after the wait) instead of writing its output.</summary>
+    public string Fail { get; init; } = "";
+
     /// <summary>Longest wait for <see cref="Release"/>, in seconds. Default 60.</summary>
     public int MaxSeconds { get; init; } = 60;
 }

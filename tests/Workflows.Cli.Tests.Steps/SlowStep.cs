@@ -21,6 +21,7 @@ public sealed class SlowStep : IStep<SlowOptions>
         var owner = await File.ReadAllTextAsync(Path.Combine(context.StateDirectory, "checkpoint.txt"), cancellationToken);
         if (owner != pid.ToString()) return StepResult.Failed($"checkpoint written by process {owner} while process {pid} computed this step");
         Append(options.Journal, $"end {pid}");
+        if (options.Fail.Length > 0) return StepResult.Failed(options.Fail);
         await File.WriteAllTextAsync(Path.Combine(context.CreateOutput("out"), "value.txt"), options.Text, cancellationToken);
         return StepResult.Succeeded();
     }

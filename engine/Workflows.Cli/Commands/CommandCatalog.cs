@@ -23,5 +23,6 @@ internal static class CommandCatalog
         yield return TriggerCommand.Create();
         yield return HooksCommand.Create();
         yield return GenerateCommand.Create();
+        yield return RunStepCommand.Create();
     }
 }

@@ -13,7 +13,8 @@ internal static class ResumeCommand
     {
         var run = new Argument<string>("run") { Description = "Run id (or a unique prefix, or 'latest')" };
         var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of the live view" };
-        var command = new Command("resume", "Continue a failed or cancelled run without redoing finished steps") { run, plain };
+        var onInterrupt = new Option<string?>("--on-interrupt") { Description = "slurm runs: what Ctrl-C does — ask, cancel or detach" };
+        var command = new Command("resume", "Continue a failed or cancelled run without redoing finished steps") { run, plain, onInterrupt };
         command.SetAction(async (result, cancellationToken) =>
         {
             var layout = ProjectLayout.ForDirectory(Directory.GetCurrentDirectory());
@@ -44,7 +45,7 @@ internal static class ResumeCommand
                 Completed = record.Steps.Where(s => s.State is StepState.Succeeded or StepState.Cached).Select(s => s.Name).ToHashSet(),
             };
             return await RunExecution.ExecuteAsync(Path.Combine(layout.Root, record.WorkflowFile), record.ParamOverrides, selection, record,
-                result.GetValue(plain), cancellationToken, text);
+                result.GetValue(plain), cancellationToken, text, onInterrupt: result.GetValue(onInterrupt));
         });
         return command;
     }

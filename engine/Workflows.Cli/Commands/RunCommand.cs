@@ -14,7 +14,9 @@ internal static class RunCommand
         var selection = new SelectionOptions();
         var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of the live view (automatic when not a terminal or in CI)" };
         var device = new Option<string?>("--device") { Description = "auto | cpu | cuda | cuda:N: overrides the workflow's device: for this run" };
-        var command = new Command("run", "Run a workflow; cached steps are reused") { file, set, plain, device };
+        var executor = new Option<string?>("--executor") { Description = "local | slurm: where steps run (default: wf.config.yaml's executor:, else local)" };
+        var onInterrupt = new Option<string?>("--on-interrupt") { Description = "slurm: what Ctrl-C does — ask (default in a terminal), cancel (scancel the jobs) or detach (leave them running; the default elsewhere)" };
+        var command = new Command("run", "Run a workflow; cached steps are reused") { file, set, plain, device, executor, onInterrupt };
         selection.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -26,7 +28,7 @@ internal static class RunCommand
                 return 2;
             }
             return await RunExecution.ExecuteAsync(result.GetValue(file)!, overrides, selection.Read(result), resume: null, result.GetValue(plain), cancellationToken,
-                device: result.GetValue(device));
+                device: result.GetValue(device), executor: result.GetValue(executor), onInterrupt: result.GetValue(onInterrupt));
         });
         return command;
     }

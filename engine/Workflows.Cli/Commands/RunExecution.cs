@@ -13,7 +13,8 @@ namespace Workflows.Cli.Commands;
 internal static class RunExecution
 {
     public static async Task<int> ExecuteAsync(string file, Dictionary<string, string> overrides, StepSelection selection,
-        RunRecord? resume, bool plain, CancellationToken cancellationToken, string? workflowText = null, string? device = null)
+        RunRecord? resume, bool plain, CancellationToken cancellationToken, string? workflowText = null, string? device = null,
+        string? executor = null, string? onInterrupt = null)
     {
         var loaded = WorkflowHost.Loader().Load(file, overrides, workflowText);
         if (!loaded.IsValid)
@@ -49,24 +50,26 @@ internal static class RunExecution
             Resume = resume,
             WorkflowText = loaded.Text,
         };
-        var executor = new WorkflowExecutor(loaded.Layout);
         if (resume is not null && new RunRecordStore(loaded.Layout).IsAlive(resume.Id))
         {
             Console.Error.WriteLine(RunInProgress.Message(new RunRecordStore(loaded.Layout), resume.Id));
             return 1;
         }
+        if (SlurmRunExecution.Settings(loaded.Layout, executor, device, resume) is not { } slurm) return 2;
+        if (slurm.Use) return await SlurmRunExecution.ExecuteAsync(loaded.Layout, plan, request, slurm.Settings, plain, onInterrupt, cancellationToken);
+        var local = new WorkflowExecutor(loaded.Layout);
         RunRecord record;
         try
         {
             if (plain || Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
             {
-                record = await executor.RunAsync(plan, request with { Observer = new PlainObserver(Console.Out) }, cancellationToken);
+                record = await local.RunAsync(plan, request with { Observer = new PlainObserver(Console.Out) }, cancellationToken);
             }
             else
             {
                 record = await AnsiConsole.Progress()
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .StartAsync(ctx => executor.RunAsync(plan, request with { Observer = new LiveObserver(ctx) }, cancellationToken));
+                    .StartAsync(ctx => local.RunAsync(plan, request with { Observer = new LiveObserver(ctx) }, cancellationToken));
                 Console.WriteLine(RunSummary.Line(record));
             }
         }

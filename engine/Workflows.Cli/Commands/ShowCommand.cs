@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Workflows.Engine.Execution.Slurm;
 using Workflows.Engine.Runs;
 using Workflows.Engine.Storage;
 
@@ -21,17 +22,18 @@ internal static class ShowCommand
                 Console.Error.WriteLine(lookup.Problem);
                 return 1;
             }
-            Print(record, new ArtifactStore(layout));
+            Print(record, new ArtifactStore(layout), SlurmJobTable.Load(new RunRecordStore(layout).DirectoryOf(record.Id)));
             return 0;
         });
         return command;
     }
 
-    private static void Print(RunRecord record, ArtifactStore store)
+    private static void Print(RunRecord record, ArtifactStore store, SlurmJobTable? jobs)
     {
         Console.WriteLine($"run       {record.Id} ({record.Status.ToString().ToLowerInvariant()}, attempt {record.Attempts})");
         if (record.Status == RunStatus.Interrupted)
-            Console.WriteLine($"          its process ended without finishing the run; `wf resume {record.Id}` continues it");
+            Console.WriteLine(jobs is null ? $"          its process ended without finishing the run; `wf resume {record.Id}` continues it"
+                : $"          no wf process follows its Slurm jobs (detached?); `wf resume {record.Id}` submits again what did not finish");
         Console.WriteLine($"workflow  {record.WorkflowName} v{record.WorkflowVersion} — {record.WorkflowFile} (sha256 {record.ContentHash[..12]})");
         Console.WriteLine($"started   {record.Started.LocalDateTime:yyyy-MM-dd HH:mm:ss}{(record.Ended is { } e ? $", ended {e.LocalDateTime:HH:mm:ss}" : "")}");
         if (record.ParamOverrides.Count > 0) Console.WriteLine($"params    {string.Join(", ", record.ParamOverrides.Select(p => $"{p.Key}={p.Value}"))}");
@@ -47,6 +49,8 @@ internal static class ShowCommand
                 Console.WriteLine($"    output   {name} → {store.PathOf(digest)}{(store.Contains(digest) ? "" : " (no longer stored: removed by `wf gc` or moved aside as damaged)")}");
             foreach (var (name, value) in step.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) Console.WriteLine($"    metric   {name} = {value.ToString("G6", CultureInfo.InvariantCulture)}");
             if (step.Error is not null) Console.WriteLine($"    error    {step.Error}");
+            if (jobs?.Latest().GetValueOrDefault(step.Name) is { } job)
+                Console.WriteLine($"    slurm    job {job.JobId} on {job.Node ?? "(no node yet)"}: {job.State}{(job.ExitCode is { } code ? $", exit {code}" : "")}{(job.Restarts > 0 ? $", requeued {job.Restarts}×" : "")}{(job.Reason is { } why ? $" ({why})" : "")}");
         }
     }
 }

@@ -23,4 +23,7 @@ public sealed record StepDefinition
 
     /// <summary>Optional wall-clock limit; the step fails when it runs longer.</summary>
     public double? TimeoutMinutes { get; init; }
+
+    /// <summary>What the step asks a cluster scheduler for (<c>resources:</c>); null when not written.</summary>
+    public StepResources? Resources { get; init; }
 }

@@ -12,7 +12,7 @@ public static class WorkflowParser
     private static readonly string[] TopLevelKeys =
         ["api_version", "name", "version", "description", "on", "params", "tracking", "device", "libraries", "steps"];
 
-    private static readonly string[] StepKeys = ["uses", "with", "needs", "timeout_minutes", "description"];
+    private static readonly string[] StepKeys = ["uses", "with", "needs", "timeout_minutes", "resources", "description"];
 
     /// <summary>Reads and parses a file. Overrides (from <c>--set params.x=v</c>) replace params.</summary>
     public static WorkflowDefinition? ParseFile(string path, DiagnosticList diagnostics, IReadOnlyDictionary<string, string>? paramOverrides = null)
@@ -96,6 +96,7 @@ public static class WorkflowParser
                 With = with as YamlMapping,
                 Needs = ReadNeeds(body.Get("needs"), reader),
                 TimeoutMinutes = reader.Double(body, "timeout_minutes"),
+                Resources = ResourcesReader.Read(body.Get("resources"), key.Value, diagnostics),
             });
         }
         return result;

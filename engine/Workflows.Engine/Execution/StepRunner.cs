@@ -20,6 +20,10 @@ internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, Exec
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _known = new(StringComparer.Ordinal);
     private readonly InputIntegrity _inputs = new(store, plan, request.Observer);
 
+    /// <summary>Outputs of a step finished elsewhere (another process of the same run, e.g. a Slurm job),
+    /// so steps downstream of it fingerprint and bind as if this runner had run it.</summary>
+    public void Know(string step, IReadOnlyDictionary<string, string> outputs) => _known[step] = outputs;
+
     public async Task<StepRecord> SkipAsync(StepPlan stepPlan, StepRecord? blockedBy, bool cancelled)
     {
         var step = record.Step(stepPlan.Step.Name);

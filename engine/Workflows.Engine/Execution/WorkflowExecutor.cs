@@ -88,7 +88,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
         }
     }
 
-    private static RunRecord StartRecord(ExecutionPlan plan, RunRequest request)
+    internal static RunRecord StartRecord(ExecutionPlan plan, RunRequest request)
     {
         var workflow = plan.Workflow.Definition;
         var previous = request.Resume;
@@ -111,7 +111,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
         return record;
     }
 
-    private static Dictionary<string, string> RunTags(ExecutionPlan plan, RunRequest request, RunRecord record)
+    internal static Dictionary<string, string> RunTags(ExecutionPlan plan, RunRequest request, RunRecord record)
     {
         var workflow = plan.Workflow.Definition;
         var tags = new Dictionary<string, string>(StringComparer.Ordinal)

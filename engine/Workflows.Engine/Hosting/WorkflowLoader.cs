@@ -53,7 +53,7 @@ public sealed class WorkflowLoader(IReadOnlyList<IStepLibrary> builtInLibraries)
         if (!File.Exists(path)) return [];
         var root = YamlTreeReader.Read(File.ReadAllText(path), path, diagnostics);
         if (root is not YamlMapping map) return [];
-        new NodeReader(diagnostics, null).CheckKeys(map, ["libraries"], $"{ConfigFile} key");
+        new NodeReader(diagnostics, null).CheckKeys(map, ["libraries", "executor"], $"{ConfigFile} key");
         return new NodeReader(diagnostics, null).StringList(map.Get("libraries")).Select(l => (l, map.Get("libraries")!.Mark));
     }
 

@@ -36,6 +36,21 @@ public static class WorkflowSchema
         return files;
     }
 
+    private static JsonObject Resources() => new()
+    {
+        ["type"] = "object",
+        ["additionalProperties"] = false,
+        ["description"] = "What the step asks a cluster scheduler for (wf run --executor slurm); ignored by local runs.",
+        ["properties"] = new JsonObject
+        {
+            ["gpus"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 64, ["description"] = "GPUs (--gres=gpu:N). Default: 1 for a device step when device is auto or cuda, else 0." },
+            ["cpus"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 1024, ["description"] = "CPU cores (--cpus-per-task)." },
+            ["memory"] = new JsonObject { ["type"] = new JsonArray("string", "integer"), ["description"] = "Memory: 512M, 16G, 1T or MiB (--mem)." },
+            ["time"] = new JsonObject { ["type"] = new JsonArray("string", "integer"), ["description"] = "Time limit: minutes, 90m, 2h, HH:MM:SS or D-HH:MM:SS (--time)." },
+            ["partition"] = new JsonObject { ["type"] = "string", ["description"] = "Partition, overriding the executor's." },
+        },
+    };
+
     private static JsonObject Workflow(IReadOnlyList<StepType> types, JsonObject definitions, JsonArray cases)
     {
         var strings = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } };
@@ -50,6 +65,7 @@ public static class WorkflowSchema
                 ["with"] = new JsonObject { ["type"] = "object", ["description"] = "The step's options." },
                 ["needs"] = new JsonObject { ["description"] = "Steps that must finish first, besides those whose outputs are referenced.", ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "string" }, strings.DeepClone()) },
                 ["timeout_minutes"] = new JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0, ["description"] = "Fail the step when it runs longer." },
+                ["resources"] = Resources(),
                 ["description"] = new JsonObject { ["type"] = "string" },
             },
             ["allOf"] = cases,

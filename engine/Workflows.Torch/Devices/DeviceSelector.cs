@@ -35,12 +35,12 @@ public static class DeviceSelector
             var count = CudaDeviceCount();
             if (count == 0)
             {
-                throw new DeviceUnavailableException($"device '{device}' was requested but this libtorch build has no CUDA support or no GPU is visible; pick the CPU with `wf run <workflow> --device cpu` (or `wf generate … --device cpu`), or set `device: auto` in the workflow");
+                throw new DeviceUnavailableException($"device '{device}' was requested but this libtorch build has no CUDA support or no GPU is visible{VisibleDevicesNote()}; pick the CPU with `wf run <workflow> --device cpu` (or `wf generate … --device cpu`), or set `device: auto` in the workflow");
             }
 
             if (index >= count)
             {
-                throw new DeviceUnavailableException($"device '{device}' was requested but only {count} CUDA device(s) are visible (cuda:0..cuda:{count - 1})");
+                throw new DeviceUnavailableException($"device '{device}' was requested but only {count} CUDA device(s) are visible (cuda:0..cuda:{count - 1}){VisibleDevicesNote()}");
             }
 
             return new torch.Device(DeviceType.CUDA, index);
@@ -51,6 +51,11 @@ public static class DeviceSelector
 
     /// <summary>Whether this libtorch build has CUDA and sees at least one GPU.</summary>
     public static bool IsCudaAvailable => CudaDeviceCount() > 0;
+
+    // CUDA numbers only the GPUs in CUDA_VISIBLE_DEVICES (what Slurm's --gres=gpu:N grants a job), so
+    // cuda:0 is the job's first GPU whatever its physical index; saying so explains a "missing" GPU.
+    private static string VisibleDevicesNote() =>
+        Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES") is { } visible ? $" (CUDA_VISIBLE_DEVICES='{visible}' limits what this process sees)" : "";
 
     private static int CudaDeviceCount() => torch.cuda.is_available() ? torch.cuda.device_count() : 0;
 }

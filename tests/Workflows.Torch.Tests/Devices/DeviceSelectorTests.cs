@@ -30,6 +30,24 @@ public class DeviceSelectorTests
         Assert.That(error.Message, Does.Contain(text).And.Contain("no CUDA").And.Not.Contain("\n"));
     }
 
+    [Test]
+    [NonParallelizable]
+    public void Resolve_CudaWithVisibleDevicesSet_NamesWhatLimitsTheProcess()
+    {
+        Assume.That(torch.cuda.is_available(), Is.False, "this machine has CUDA");
+        var before = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES");
+        Environment.SetEnvironmentVariable("CUDA_VISIBLE_DEVICES", "NoDevFiles"); // what Slurm sets for a GPU grant without device files
+        try
+        {
+            var error = Expect.Failure<DeviceUnavailableException>(() => DeviceSelector.Resolve("cuda"));
+            Assert.That(error.Message, Does.Contain("CUDA_VISIBLE_DEVICES='NoDevFiles'"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CUDA_VISIBLE_DEVICES", before);
+        }
+    }
+
     [TestCase("gpu")]
     [TestCase("cuda:x")]
     [TestCase("cuda:-1")]
