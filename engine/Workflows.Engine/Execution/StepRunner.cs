@@ -67,9 +67,11 @@ internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, Exec
         var plannedReason = step.Reason;
         try
         {
-            stepLock = await FileLock.AcquireAsync(Path.Combine(layout.Locks, fingerprint.Fingerprint + ".lock"), $"run {record.Id} step '{step.Name}'",
-                owner =>
+            // No owner note per step lock (a file per step): a waiting run finds the holder in the live runs' records.
+            stepLock = await FileLock.AcquireAsync(Path.Combine(layout.Locks, fingerprint.Fingerprint + ".lock"), null,
+                _ =>
                 {
+                    var owner = ComputingRuns.Find(layout, records, fingerprint.Fingerprint!);
                     step.Reason = $"waiting: {owner?.ToString() ?? "another process"} is computing this step (same fingerprint); its result will be reused";
                     records.SaveStep(record, step); // so `wf show` says what this run is waiting for
                     request.Observer.StepLog(step.Name, StepLogLevel.Warning, step.Reason);
@@ -129,10 +131,8 @@ internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, Exec
         step.TrackingRunId = trackingRun;
         await tracker.LogParamsAsync(trackingRun, TrackingParams.Flatten(readable), CancellationToken.None);
 
-        var workRoot = Path.Combine(layout.Temp, record.Id, step.Name);
-        if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
         var settings = new StepContextSettings(step.Name, plan.Workflow.Definition.Name, plan.Workflow.Definition.Device, fingerprint.Fingerprint!,
-            plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!, stepPlan.Step), workRoot, Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
+            plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!, stepPlan.Step), Path.Combine(layout.Temp, record.Id, step.Name), Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
             Path.Combine(records.DirectoryOf(record.Id), "logs", step.Name + ".log"));
         var context = new StepContext(settings, stepType, request.Observer, tracker, trackingRun,
             (name, path) => Registration(name, path, step.Name, fingerprint.Fingerprint!));
@@ -160,7 +160,7 @@ internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, Exec
             StepState.Cancelled => TrackingRunStatus.Killed,
             _ => TrackingRunStatus.Failed,
         }, CancellationToken.None);
-        if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
+        context.CleanUp();
         Finish(step);
     }
 
