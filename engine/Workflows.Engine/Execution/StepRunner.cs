@@ -277,8 +277,9 @@ internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, Exec
     {
         var ancestors = plan.Workflow.Ancestors(step.Name);
         var lineage = new Dictionary<string, string>(StringComparer.Ordinal) { ["wf.step.fingerprint"] = fingerprint };
-        foreach (var (stepName, outputs) in _known.Where(k => ancestors.Contains(k.Key)))
-            foreach (var (output, digest) in outputs) lineage[$"input.{stepName}.{output}"] = digest;
+        foreach (var stepName in ancestors) // not a scan of every step known so far: O(ancestors), not O(steps)
+            if (_known.TryGetValue(stepName, out var outputs))
+                foreach (var (output, digest) in outputs) lineage[$"input.{stepName}.{output}"] = digest;
         return lineage;
     }
 
