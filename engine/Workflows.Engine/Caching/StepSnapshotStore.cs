@@ -9,15 +9,19 @@ namespace Workflows.Engine.Caching;
 /// Appending creates no file (a file per step cost a new inode per computed step, a large share of a short
 /// step's time). A store reads each workflow's file once, however many steps it is asked about.</summary>
 /// <remarks>Snapshots only explain plans, so every failure reads as "no previous run": a torn line (a
-/// killed writer) is skipped, and a line appended by another process while this one compacts the file may
-/// be lost. Compaction rewrites the file (temp + rename) when it has doubled past <see cref="CompactFrom"/>
+/// killed writer) is skipped, and a line another process appends at the same moment, or while this one
+/// compacts the file, may be lost. Compaction rewrites the file (temp + rename) when it has doubled past <see cref="CompactFrom"/>
 /// bytes and holds mostly superseded lines, so its size stays proportional to the workflow's steps.</remarks>
 public sealed class StepSnapshotStore(ProjectLayout layout)
 {
     /// <summary>The file size from which appends consider compacting (1 MiB).</summary>
     public const long CompactFrom = 1 << 20;
 
+    // .NET appends at the end it saw when opening (no O_APPEND): steps committing at once in this process
+    // take turns, so none overwrites another's line.
+    private static readonly Lock Appending = new();
     private readonly Dictionary<string, Dictionary<string, StepSnapshot>> _read = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _legacy = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public StepSnapshot? Load(string workflow, string step)
@@ -26,6 +30,9 @@ public sealed class StepSnapshotStore(ProjectLayout layout)
         {
             if (!_read.TryGetValue(workflow, out var steps)) _read[workflow] = steps = Read(JournalOf(workflow));
             if (steps.TryGetValue(step, out var snapshot)) return snapshot;
+            if (!_legacy.TryGetValue(workflow, out var legacy))
+                _legacy[workflow] = legacy = Directory.Exists(Path.Combine(layout.StepStates, Safe(workflow)));
+            if (!legacy) return null;
         }
         return Legacy(workflow, step);
     }
@@ -37,15 +44,18 @@ public sealed class StepSnapshotStore(ProjectLayout layout)
         var path = JournalOf(workflow);
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new SnapshotLine(step, snapshot), EngineJson.Compact) + "\n");
         Directory.CreateDirectory(layout.StepStates);
-        long before, after;
-        using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        lock (Appending)
         {
-            before = stream.Position;
-            stream.Write(line);
-            after = stream.Position;
+            long before, after;
+            using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+            {
+                before = stream.Position;
+                stream.Write(line);
+                after = stream.Position;
+            }
+            // Checked only when the size crosses a power of two, so compaction costs O(1) per appended byte.
+            if (after >= CompactFrom && long.Log2(before) != long.Log2(after)) Compact(path);
         }
-        // Checked only when the size crosses a power of two, so compaction costs O(1) per appended byte.
-        if (after >= CompactFrom && long.Log2(before) != long.Log2(after)) Compact(path);
         lock (_gate) _read.Remove(workflow);
     }
 
