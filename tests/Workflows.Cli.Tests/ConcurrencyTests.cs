@@ -47,7 +47,8 @@ public sealed class ConcurrencyTests
         Assert.That(a.ExitCode, Is.Zero, a.Out + a.Error);
         Assert.That(b.ExitCode, Is.Zero, b.Out + b.Error);
         Assert.That(JournalLines(), Is.EqualTo(new[] { $"start {first.Id}", $"end {first.Id}" }), "exactly one process computed the step");
-        Assert.That(b.Out, Does.Contain("is computing this step (same fingerprint)"));
+        Assert.That(b.Out, Does.Contain($"step 'slow' (pid {first.Id}, process started ").And.Contain("is computing this step (same fingerprint)"),
+            "the waiting run names the run, step and process it waits for");
         var show = WfCommand.Run(_project, "show", "latest").Out + WfCommand.Run(_project, "runs").Out;
         Assert.That(show, Does.Contain("cached (computed meanwhile by run"));
         Assert.That(show, Does.Not.Contain("failed"));

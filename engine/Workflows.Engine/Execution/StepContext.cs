@@ -10,7 +10,7 @@ internal sealed class StepContext : IStepContext
 {
     private const int MetricBatch = 200;
     private readonly StepType _type;
-    private readonly string _workRoot;
+    private readonly string _workPath;
     private readonly IRunObserver _observer;
     private readonly ITracker _tracker;
     private readonly string _trackingRunId;
@@ -30,9 +30,9 @@ internal sealed class StepContext : IStepContext
         Fingerprint = settings.Fingerprint;
         ProjectRoot = settings.ProjectRoot;
         Lineage = settings.Lineage;
-        _tempDirectory = Path.GetFullPath(Path.Combine(settings.WorkRoot, "tmp"));
+        _tempDirectory = Path.GetFullPath(settings.WorkPath + ".tmp");
         _stateDirectory = Path.GetFullPath(settings.StateDirectory);
-        _workRoot = settings.WorkRoot;
+        _workPath = settings.WorkPath;
         _logFile = settings.LogFile;
         _type = type;
         _observer = observer;
@@ -57,6 +57,15 @@ internal sealed class StepContext : IStepContext
     /// <summary>Where <see cref="StateDirectory"/> is, without creating it (for the engine's clean-up).</summary>
     public string StateDirectoryPath => _stateDirectory;
 
+    /// <summary>Removes what the step left in the run's temp folder: its scratch folder and any output not
+    /// committed to the store (a committed output has already been moved away).</summary>
+    public void CleanUp()
+    {
+        if (Directory.Exists(_tempDirectory)) Directory.Delete(_tempDirectory, recursive: true);
+        foreach (var folder in Outputs.Values)
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
     /// <summary>Outputs created so far: name → folder.</summary>
     public Dictionary<string, string> Outputs { get; } = new(StringComparer.Ordinal);
 
@@ -72,8 +81,9 @@ internal sealed class StepContext : IStepContext
         lock (_gate)
         {
             if (Outputs.TryGetValue(outputName, out var existing)) return existing;
-            // Beside the scratch folder ("tmp"), one level deep: one directory to create per output, not three.
-            var folder = Path.Combine(_workRoot, "output-" + outputName);
+            // Directly in the run's temp folder, beside the scratch folder: one directory to create per
+            // output and none for the step itself (every new inode is a large share of a short step's cost).
+            var folder = _workPath + ".out-" + outputName;
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             Directory.CreateDirectory(folder);
             Outputs[outputName] = folder;

@@ -71,9 +71,11 @@ internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, Exec
         var plannedReason = step.Reason;
         try
         {
-            stepLock = await FileLock.AcquireAsync(Path.Combine(layout.Locks, fingerprint.Fingerprint + ".lock"), $"run {record.Id} step '{step.Name}'",
-                owner =>
+            // No owner note per step lock (a file per step): a waiting run finds the holder in the live runs' records.
+            stepLock = await FileLock.AcquireAsync(Path.Combine(layout.Locks, fingerprint.Fingerprint + ".lock"), null,
+                _ =>
                 {
+                    var owner = ComputingRuns.Find(layout, records, fingerprint.Fingerprint!);
                     step.Reason = $"waiting: {owner?.ToString() ?? "another process"} is computing this step (same fingerprint); its result will be reused";
                     records.SaveStep(record, step); // so `wf show` says what this run is waiting for
                     request.Observer.StepLog(step.Name, StepLogLevel.Warning, step.Reason);
@@ -133,10 +135,8 @@ internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, Exec
         step.TrackingRunId = trackingRun;
         await tracker.LogParamsAsync(trackingRun, TrackingParams.Flatten(readable), CancellationToken.None);
 
-        var workRoot = Path.Combine(layout.Temp, record.Id, step.Name);
-        if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
         var settings = new StepContextSettings(step.Name, plan.Workflow.Definition.Name, plan.Workflow.Definition.Device, fingerprint.Fingerprint!,
-            plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!, stepPlan.Step), workRoot, Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
+            plan.Workflow.ProjectRoot, Lineage(fingerprint.Fingerprint!, stepPlan.Step), Path.Combine(layout.Temp, record.Id, step.Name), Path.Combine(layout.Checkpoints, fingerprint.Fingerprint!),
             Path.Combine(records.DirectoryOf(record.Id), "logs", step.Name + ".log"));
         var context = new StepContext(settings, stepType, request.Observer, tracker, trackingRun,
             (name, path) => Registration(name, path, step.Name, fingerprint.Fingerprint!));
@@ -164,7 +164,7 @@ internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, Exec
             StepState.Cancelled => TrackingRunStatus.Killed,
             _ => TrackingRunStatus.Failed,
         }, CancellationToken.None);
-        if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
+        context.CleanUp();
         Finish(step);
     }
 
@@ -281,8 +281,9 @@ internal sealed class StepRunner(ProjectLayout layout, ArtifactStore store, Exec
     {
         var ancestors = plan.Workflow.Ancestors(step.Name);
         var lineage = new Dictionary<string, string>(StringComparer.Ordinal) { ["wf.step.fingerprint"] = fingerprint };
-        foreach (var (stepName, outputs) in _known.Where(k => ancestors.Contains(k.Key)))
-            foreach (var (output, digest) in outputs) lineage[$"input.{stepName}.{output}"] = digest;
+        foreach (var stepName in ancestors) // not a scan of every step known so far: O(ancestors), not O(steps)
+            if (_known.TryGetValue(stepName, out var outputs))
+                foreach (var (output, digest) in outputs) lineage[$"input.{stepName}.{output}"] = digest;
         return lineage;
     }
 

@@ -12,7 +12,14 @@ public sealed class ArtifactStore(ProjectLayout layout)
 
     public string PathOf(string digest) => Path.Combine(layout.Store, digest);
 
-    public bool Contains(string digest) => File.Exists(Path.Combine(PathOf(digest), ManifestFile));
+    /// <summary>True when the artifact is published: its folder holds a non-empty manifest (an empty one is
+    /// what a power loss can leave of a manifest being written; that artifact counts as absent and is
+    /// recomputed). Whether the bytes are intact is <see cref="Problems"/>'s question.</summary>
+    public bool Contains(string digest)
+    {
+        var manifest = new FileInfo(Path.Combine(PathOf(digest), ManifestFile));
+        return manifest.Exists && manifest.Length > 0;
+    }
 
     public ArtifactManifest? Manifest(string digest)
     {
@@ -51,12 +58,19 @@ public sealed class ArtifactStore(ProjectLayout layout)
     /// content is already stored the folder is discarded (deduplication).</summary>
     public string Commit(string folder, ArtifactKind kind, ArtifactProvenance provenance)
     {
-        var digest = ContentDigest.Of(folder, ManifestFile);
+        // One pass over the folder gives both the file list and the digest (the digest is the list's hash).
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => new FileInfo(f))
+            .Select(f => new ArtifactFile(Path.GetRelativePath(folder, f.FullName).Replace('\\', '/'), ContentDigest.OfFile(f.FullName), f.Length))
+            .Where(f => f.Path != ManifestFile)
+            .OrderBy(f => f.Path, StringComparer.Ordinal)
+            .ToList();
+        var digest = ContentDigest.OfList(files.Select(f => (f.Path, f.Sha256)));
         var target = PathOf(digest);
-        if (Contains(digest))
+        if (Directory.Exists(target))
         {
-            // Deduplicate only against intact bytes: a stored copy that no longer matches its digest is
-            // moved aside and replaced, which is how `--force` repairs a damaged artifact.
+            // Deduplicate only against intact bytes: a stored copy that no longer matches its digest (or whose
+            // manifest is missing or torn) is moved aside and replaced, which is how `--force` repairs it.
             if (Problems(digest).Count == 0)
             {
                 Directory.Delete(folder, recursive: true);
@@ -64,21 +78,14 @@ public sealed class ArtifactStore(ProjectLayout layout)
             }
             Quarantine(digest);
         }
-        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(f => new FileInfo(f))
-            .Select(f => new ArtifactFile(Path.GetRelativePath(folder, f.FullName).Replace('\\', '/'), ContentDigest.OfFile(f.FullName), f.Length))
-            .Where(f => f.Path != ManifestFile)
-            .OrderBy(f => f.Path, StringComparer.Ordinal)
-            .ToList();
         var manifest = new ArtifactManifest(digest, kind, files, provenance.Workflow, provenance.Step, provenance.StepType,
             provenance.Fingerprint, provenance.RunId, DateTimeOffset.UtcNow);
-        // Written in place, not via temp + rename: nothing reads the folder until the rename below
-        // publishes it whole. Flushed to disk first, so a published artifact never has a torn manifest.
-        using (var stream = new FileStream(Path.Combine(folder, ManifestFile), FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(JsonSerializer.SerializeToUtf8Bytes(manifest, EngineJson.Options));
-            stream.Flush(flushToDisk: true);
-        }
+        // Written in place, not via temp + rename: nothing reads the folder until the rename below publishes
+        // it whole, so a killed process never leaves a published artifact with a partial manifest. Not flushed
+        // to disk, like the step's own files in the folder: after a power loss any of them may be torn, and
+        // a torn or empty manifest is damage like any other — Contains and the read check (Problems) catch it,
+        // and the artifact is quarantined and recomputed. The run's durable record is written at its end.
+        File.WriteAllBytes(Path.Combine(folder, ManifestFile), JsonSerializer.SerializeToUtf8Bytes(manifest, EngineJson.Options));
         Directory.CreateDirectory(layout.Store);
         try
         {

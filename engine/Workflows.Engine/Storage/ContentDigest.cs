@@ -31,14 +31,19 @@ public static class ContentDigest
     {
         if (File.Exists(path)) return OfFile(path);
         var root = Path.GetFullPath(path);
+        return OfList(Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(rel => !exclude.Contains(rel))
+            .Order(StringComparer.Ordinal)
+            .Select(rel => (rel, OfFile(Path.Combine(root, rel)))));
+    }
+
+    /// <summary>A folder's digest from its files' relative paths (in ordinal order) and sha256s: what
+    /// <see cref="Of"/> computes for a folder holding exactly these files.</summary>
+    public static string OfList(IEnumerable<(string Path, string Sha256)> files)
+    {
         var lines = new StringBuilder();
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-                     .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-                     .Where(rel => !exclude.Contains(rel))
-                     .Order(StringComparer.Ordinal))
-        {
-            lines.Append(file).Append('\0').Append(OfFile(Path.Combine(root, file))).Append('\n');
-        }
+        foreach (var (file, sha256) in files) lines.Append(file).Append('\0').Append(sha256).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
     }
 }

@@ -20,7 +20,12 @@ public sealed class FileLock : IDisposable
 
     /// <summary>Takes the lock, or returns null at once when another holder has it. A shared lock
     /// (<paramref name="shared"/>) coexists with other shared holders and excludes an exclusive one.</summary>
-    public static FileLock? TryAcquire(string path, string holder, bool shared = false)
+    /// <param name="path">The lock file (created when missing, never deleted).</param>
+    /// <param name="holder">What the holder is doing, written to an owner note beside an exclusive lock for
+    /// <see cref="Owner"/>; null writes no note (a caller that can name the holder another way saves a file
+    /// per lock).</param>
+    /// <param name="shared">Take a shared lock instead of an exclusive one.</param>
+    public static FileLock? TryAcquire(string path, string? holder, bool shared = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         FileStream stream;
@@ -36,7 +41,7 @@ public sealed class FileLock : IDisposable
         {
             return null;
         }
-        if (shared) return new FileLock(stream, null);
+        if (shared || holder is null) return new FileLock(stream, null);
         var owner = OwnerFileOf(path);
         try
         {
@@ -50,8 +55,9 @@ public sealed class FileLock : IDisposable
     }
 
     /// <summary>Takes the lock, waiting as long as another process holds it. <paramref name="waiting"/> is
-    /// called once, with the holder when known, before the first wait.</summary>
-    public static async Task<FileLock> AcquireAsync(string path, string holder, Action<LockOwner?> waiting, CancellationToken cancellationToken,
+    /// called once, with the holder when known, before the first wait. <paramref name="holder"/> is as for
+    /// <see cref="TryAcquire"/>.</summary>
+    public static async Task<FileLock> AcquireAsync(string path, string? holder, Action<LockOwner?> waiting, CancellationToken cancellationToken,
         bool shared = false)
     {
         var announced = false;

@@ -48,6 +48,32 @@ public class ArtifactStoreTests
     }
 
     [Test]
+    public void Commit_OverAFolderWithAnEmptyManifest_QuarantinesItAndPublishesIntactBytes()
+    {
+        // What a power loss can leave: the folder was renamed into the store, the manifest never reached the disk.
+        var store = new ArtifactStore(new ProjectLayout(_root));
+        var digest = store.Commit(Folder("one", "same"), ArtifactKind.Dataset, Provenance);
+        File.WriteAllText(Path.Combine(store.PathOf(digest), ArtifactStore.ManifestFile), "");
+        Assert.That(store.Contains(digest), Is.False, "an empty manifest is no published artifact");
+
+        var again = store.Commit(Folder("two", "same"), ArtifactKind.Dataset, Provenance);
+
+        Assert.That(again, Is.EqualTo(digest));
+        Assert.That(store.Contains(digest), Is.True);
+        Assert.That(store.Problems(digest), Is.Empty);
+        Assert.That(Directory.GetDirectories(new ProjectLayout(_root).Quarantine), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void Commit_DigestIsTheFolderDigest()
+    {
+        var folder = Folder("out", "bytes");
+        File.WriteAllText(Path.Combine(folder, "b.txt"), "more");
+        var expected = ContentDigest.Of(folder);
+        Assert.That(new ArtifactStore(new ProjectLayout(_root)).Commit(folder, ArtifactKind.Dataset, Provenance), Is.EqualTo(expected));
+    }
+
+    [Test]
     public void Digest_OfFolder_IgnoresWhereTheFolderIs_ButNotFileNames()
     {
         var a = ContentDigest.Of(Folder("a", "x"));

@@ -34,6 +34,20 @@ public class FileLockTests
     }
 
     [Test]
+    public void TryAcquire_WithoutHolder_ExcludesOthersAndWritesNoOwnerNote()
+    {
+        using (var held = FileLock.TryAcquire(LockPath, holder: null))
+        {
+            Assert.That(held, Is.Not.Null);
+            Assert.That(FileLock.TryAcquire(LockPath, "second"), Is.Null);
+            Assert.That(FileLock.IsHeld(LockPath), Is.True);
+            Assert.That(FileLock.Owner(LockPath), Is.Null);
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(LockPath)!), Is.EqualTo(new[] { LockPath }), "the lock file alone");
+        }
+        Assert.That(FileLock.IsHeld(LockPath), Is.False);
+    }
+
+    [Test]
     public void TryAcquire_Shared_CoexistsWithSharedAndExcludesExclusive()
     {
         using var first = FileLock.TryAcquire(LockPath, "run", shared: true);
