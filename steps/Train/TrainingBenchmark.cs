@@ -18,7 +18,12 @@ public static class TrainingBenchmark
     /// <summary>The methods measured: <c>full</c>, <c>lora</c>, <c>qlora</c>, <c>dora</c>.</summary>
     public static IReadOnlyList<string> Methods { get; } = ["full", "lora", "qlora", "dora"];
 
-    public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps)
+    /// <summary>How the loss is taken from the final hidden states: <c>chunked</c> (<see cref="ChunkedCrossEntropy"/>,
+    /// what training uses) or <c>full</c> (the whole batch's logits at once, as before).</summary>
+    public static IReadOnlyList<string> HeadLosses { get; } = ["chunked", "full"];
+
+    public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps,
+        string headLoss = "chunked", bool checkpointing = false)
     {
         set_num_threads(threads);
         var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -42,6 +47,7 @@ public static class TrainingBenchmark
         }
 
         model.train();
+        model.model.GradientCheckpointing = checkpointing;
         var parameters = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter)).ToList();
         var optimizer = new AdamW(parameters, new OptimizerOptions { Lr = 1e-4 });
         using var ids = randint(0, config.VocabSize, [batch, sequence + 1], generator: new Generator(1));
@@ -52,7 +58,10 @@ public static class TrainingBenchmark
         {
             if (step == 1) clock.Start();                                            // step 0 warms up
             using var scope = NewDisposeScope();
-            LanguageModelLoss.CrossEntropy(model.forward(inputs), targets).backward();
+            var loss = headLoss == "full"
+                ? LanguageModelLoss.CrossEntropy(model.forward(inputs), targets)
+                : ChunkedCrossEntropy.ForInputs(model, inputs, targets);
+            loss.backward();
             optimizer.Step(1e-4);
             optimizer.ZeroGrad();
         }
@@ -65,6 +74,7 @@ public static class TrainingBenchmark
         var ceiling = TrainingFlops.MatmulGflopsPerSecond(config, batch * sequence, scalar);
         return new TrainingBenchmarkResult(method, dtype, threads, parameters.Sum(p => p.Item2.numel()),
             (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, peak, bits,
-            TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full") / 1e6, ceiling);
+            TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full") / 1e6, ceiling)
+        { HeadLoss = headLoss, Checkpointing = checkpointing };
     }
 }

@@ -7,6 +7,12 @@ namespace Workflows.Steps.Train;
 public sealed record TrainingBenchmarkResult(string Method, string Dtype, int Threads, long TrainableParameters, double TokensPerSecond, long PeakWorkingSetBytes, double? BaseBitsPerParameter,
     double MflopsPerToken, double MatmulGflopsPerSecond)
 {
+    /// <summary>How the loss was taken: <c>chunked</c> or <c>full</c> (see <see cref="TrainingBenchmark.HeadLosses"/>).</summary>
+    public string HeadLoss { get; init; } = "chunked";
+
+    /// <summary>Whether each decoder layer was recomputed in backward (gradient checkpointing).</summary>
+    public bool Checkpointing { get; init; }
+
     /// <summary>GFLOP/s the training reached: tokens/s × FLOPs per token.</summary>
     public double AchievedGflopsPerSecond => TokensPerSecond * MflopsPerToken / 1e3;
 

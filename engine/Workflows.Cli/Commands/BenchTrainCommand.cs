@@ -19,10 +19,12 @@ internal static class BenchTrainCommand
         var batch = new Option<int>("--batch") { Description = "Sequences per step (default 8)", DefaultValueFactory = _ => 8 };
         var sequence = new Option<int>("--sequence") { Description = "Tokens per sequence (default 256)", DefaultValueFactory = _ => 256 };
         var steps = new Option<int>("--steps") { Description = "Timed optimizer steps after one warm-up step (default 2)", DefaultValueFactory = _ => 2 };
+        var headLosses = new Option<string[]>("--head-loss") { Description = "Loss over the head: chunked (what training uses), full (whole-batch logits) (default chunked)", DefaultValueFactory = _ => ["chunked"], AllowMultipleArgumentsPerToken = true };
+        var checkpointing = new Option<bool[]>("--checkpointing") { Description = "Gradient checkpointing per decoder layer: false, true or both (default false)", DefaultValueFactory = _ => [false], AllowMultipleArgumentsPerToken = true };
         var single = new Option<string?>("--case") { Description = "Run one method:dtype:threads in this process and print it as JSON", Hidden = true };
         var command = new Command("train", "Measure training tokens/s and peak memory: full fine-tune vs LoRA vs QLoRA vs DoRA on a stories15M-shaped Llama")
         {
-            methods, dtypes, threads, batch, sequence, steps, single,
+            methods, dtypes, threads, batch, sequence, steps, headLosses, checkpointing, single,
         };
         command.SetAction((ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -30,7 +32,8 @@ internal static class BenchTrainCommand
             if (result.GetValue(single) is { } one)
             {
                 var parts = one.Split(':');
-                Console.Out.WriteLine(JsonSerializer.Serialize(TrainingBenchmark.Run(parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), b, s, n)));
+                Console.Out.WriteLine(JsonSerializer.Serialize(TrainingBenchmark.Run(parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), b, s, n,
+                    parts[3], bool.Parse(parts[4]))));
                 return Task.FromResult(0);
             }
 
@@ -39,16 +42,18 @@ internal static class BenchTrainCommand
             Console.Out.WriteLine(TrainingFlops.Formula);
             Console.Out.WriteLine("matmul ceiling = the model's projection shapes (rows = batch × sequence) multiplied in the same process, dtype and threads, FLOP-weighted; MFU = tokens/s × FLOPs/token ÷ ceiling");
             Console.Out.WriteLine();
-            Console.Out.WriteLine("| method | dtype | threads | trainable parameters | tokens/s | peak working set (MiB) | NF4 base bits/parameter | MFLOP/token | achieved GFLOP/s | matmul ceiling GFLOP/s | MFU |");
-            Console.Out.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.Out.WriteLine("| method | dtype | threads | head loss | checkpointing | trainable parameters | tokens/s | peak working set (MiB) | NF4 base bits/parameter | MFLOP/token | achieved GFLOP/s | matmul ceiling GFLOP/s | MFU |");
+            Console.Out.WriteLine("|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var dtype in result.GetValue(dtypes)!)
             foreach (var count in result.GetValue(threads)!)
             foreach (var method in result.GetValue(methods)!)
+            foreach (var head in result.GetValue(headLosses)!)
+            foreach (var recompute in result.GetValue(checkpointing)!)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var row = RunChild($"{method}:{dtype}:{count}", b, s, n);
-                Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | failed | | | | | | | |" : string.Create(CultureInfo.InvariantCulture,
-                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
+                var row = RunChild($"{method}:{dtype}:{count}:{head}:{recompute}", b, s, n);
+                Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | {head} | {recompute} | failed | | | | | | | |" : string.Create(CultureInfo.InvariantCulture,
+                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.HeadLoss} | {(row.Checkpointing ? "yes" : "no")} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
             }
 
             return Task.FromResult(0);
