@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Benchmarks;
+using Workflows.Torch.Engine;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
@@ -23,9 +24,10 @@ public static class TrainingBenchmark
     public static IReadOnlyList<string> HeadLosses { get; } = ["chunked", "full"];
 
     public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps,
-        string headLoss = "chunked", bool checkpointing = false)
+        string headLoss = "chunked", bool checkpointing = false, bool releaseHeap = false)
     {
         set_num_threads(threads);
+        if (releaseHeap) CpuHeap.ReturnLargeBlocks();                                // as gradient_checkpointing does
         var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
         var config = ModelBenchmark.Stories15MShape with { MaxPositionEmbeddings = Math.Max(sequence, 256) };
         var model = LlamaLoader.CreateRandom(config, seed: 0, dtype: scalar);
@@ -54,9 +56,17 @@ public static class TrainingBenchmark
         var inputs = ids.narrow(1, 0, sequence);
         var targets = ids.narrow(1, 1, sequence).contiguous();
         var clock = new Stopwatch();
+        using var process = Process.GetCurrentProcess();
+        var cpu = TimeSpan.Zero;
         for (var step = 0; step <= steps; step++)
         {
-            if (step == 1) clock.Start();                                            // step 0 warms up
+            if (step == 1)                                                           // step 0 warms up
+            {
+                clock.Start();
+                process.Refresh();
+                cpu = process.TotalProcessorTime;
+            }
+
             using var scope = NewDisposeScope();
             var loss = headLoss == "full"
                 ? LanguageModelLoss.CrossEntropy(model.forward(inputs), targets)
@@ -67,7 +77,8 @@ public static class TrainingBenchmark
         }
 
         clock.Stop();
-        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        cpu = process.TotalProcessorTime - cpu;
         var peak = process.PeakWorkingSet64; // before the ceiling's matmuls allocate their own tensors
         // The ceiling is measured in this process, with its threads, right after the training steps, so
         // both see the same machine load.
@@ -75,6 +86,6 @@ public static class TrainingBenchmark
         return new TrainingBenchmarkResult(method, dtype, threads, parameters.Sum(p => p.Item2.numel()),
             (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, peak, bits,
             TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full") / 1e6, ceiling)
-        { HeadLoss = headLoss, Checkpointing = checkpointing };
+        { HeadLoss = headLoss, Checkpointing = checkpointing, ReleaseHeap = releaseHeap, CpuSeconds = cpu.TotalSeconds, TokensTimed = (long)batch * sequence * steps };
     }
 }

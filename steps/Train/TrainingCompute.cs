@@ -1,3 +1,4 @@
+using Workflows.Torch.Engine;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
 
@@ -5,7 +6,8 @@ namespace Workflows.Steps.Train;
 
 /// <summary>
 /// How a training run computes, for the run's duration: libtorch's thread count (<c>threads</c>) and
-/// per-layer gradient checkpointing (<c>gradient_checkpointing</c>). Disposing restores the thread
+/// per-layer gradient checkpointing (<c>gradient_checkpointing</c>), which also makes the C heap return
+/// freed activations to the system (<see cref="CpuHeap"/>). Disposing restores the thread
 /// count the process had, so later steps on the shared device engine see its pinned default.
 /// </summary>
 /// <remarks>libtorch keeps the thread count per calling thread once that thread has run an operation:
@@ -14,6 +16,7 @@ public sealed class TrainingCompute : IDisposable
 {
     private readonly LlamaForCausalLM _model;
     private readonly int _threadsBefore;
+    private readonly bool _heapReleased;
 
     private TrainingCompute(LlamaForCausalLM model, TrainOptions options)
     {
@@ -21,6 +24,7 @@ public sealed class TrainingCompute : IDisposable
         _threadsBefore = get_num_threads();
         set_num_threads(options.Threads);
         model.model.GradientCheckpointing = options.GradientCheckpointing;
+        if (options.GradientCheckpointing) _heapReleased = CpuHeap.ReturnLargeBlocks();      // the memory-saving mode: freed activations leave the process too
     }
 
     /// <summary>Applies <paramref name="options"/>' threads and checkpointing to this thread and <paramref name="model"/>.</summary>
@@ -29,6 +33,7 @@ public sealed class TrainingCompute : IDisposable
     public void Dispose()
     {
         _model.model.GradientCheckpointing = false;
+        if (_heapReleased) CpuHeap.KeepBlocks();
         set_num_threads(_threadsBefore);
     }
 }

@@ -16,8 +16,9 @@ namespace Workflows.Torch.Evaluation;
 /// </summary>
 public static class ChunkedCrossEntropy
 {
-    /// <summary>Logits per chunk (rows × vocab): 8 M float32 values, 32 MiB. At vocab 32,000 that is 262 rows.</summary>
-    public const long ChunkLogits = 8L * 1024 * 1024;
+    /// <summary>Logits per chunk (rows × vocab): 4 M float32 values, 16 MiB, below the size from which
+    /// glibc maps every block afresh, so the chunks reuse one another's memory. At vocab 32,000 that is 131 rows.</summary>
+    public const long ChunkLogits = 4L * 1024 * 1024;
 
     /// <summary>
     /// Cross-entropy of <paramref name="model"/>'s head on <paramref name="hidden"/> (B, T, C), the final

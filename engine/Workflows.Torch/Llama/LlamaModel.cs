@@ -244,7 +244,10 @@ public sealed class LlamaModel : nn.Module
         var checkpoint = GradientCheckpointing && cache is null && is_grad_enabled();
         for (var i = 0; i < layers.Count; i++)
         {
-            x = checkpoint ? LayerCheckpoint.Apply(layers[i], i, x, cos, sin) : layers[i].forward(x, cos, sin, cache, i);
+            // A scope per layer frees the intermediates autograd does not keep (it holds its own
+            // references) when the layer ends, instead of when the caller's scope does.
+            using var scope = NewDisposeScope();
+            x = scope.MoveToOuter(checkpoint ? LayerCheckpoint.Apply(layers[i], i, x, cos, sin) : layers[i].forward(x, cos, sin, cache, i));
         }
 
         cache?.Advance(inputIds.shape[1]);
