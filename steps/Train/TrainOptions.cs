@@ -119,9 +119,7 @@ public sealed record TrainOptions : IValidatableOptions
 
     /// <summary>Keep only each decoder layer's input during the forward pass and recompute the layer in
     /// backward: activation memory of the layers falls to one hidden state per layer, for about one more
-    /// forward pass of compute. The gradients are the same. On Linux it also has freed blocks of 1 MiB or
-    /// more returned to the system at once, so resident memory follows what is alive (more CPU time spent
-    /// mapping fresh pages). Default false.</summary>
+    /// forward pass of compute. The gradients are the same. Default false.</summary>
     public bool GradientCheckpointing { get; init; }
 
     public IEnumerable<OptionError> Validate()

@@ -27,7 +27,7 @@ public static class TrainingBenchmark
         string headLoss = "chunked", bool checkpointing = false, bool releaseHeap = false)
     {
         set_num_threads(threads);
-        if (releaseHeap) CpuHeap.ReturnLargeBlocks();                                // as gradient_checkpointing does
+        if (releaseHeap) CpuHeap.ReturnLargeBlocks();                                // training leaves glibc's defaults
         var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
         var config = ModelBenchmark.Stories15MShape with { MaxPositionEmbeddings = Math.Max(sequence, 256) };
         var model = LlamaLoader.CreateRandom(config, seed: 0, dtype: scalar);

@@ -1,4 +1,3 @@
-using Workflows.Torch.Engine;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
 
@@ -6,8 +5,7 @@ namespace Workflows.Steps.Train;
 
 /// <summary>
 /// How a training run computes, for the run's duration: libtorch's thread count (<c>threads</c>) and
-/// per-layer gradient checkpointing (<c>gradient_checkpointing</c>), which also makes the C heap return
-/// freed activations to the system (<see cref="CpuHeap"/>). Disposing restores the thread
+/// per-layer gradient checkpointing (<c>gradient_checkpointing</c>). Disposing restores the thread
 /// count the process had, so later steps on the shared device engine see its pinned default.
 /// </summary>
 /// <remarks>libtorch keeps the thread count per calling thread once that thread has run an operation:
@@ -16,7 +14,6 @@ public sealed class TrainingCompute : IDisposable
 {
     private readonly LlamaForCausalLM _model;
     private readonly int _threadsBefore;
-    private readonly bool _heapReleased;
 
     private TrainingCompute(LlamaForCausalLM model, TrainOptions options)
     {
@@ -24,7 +21,6 @@ public sealed class TrainingCompute : IDisposable
         _threadsBefore = get_num_threads();
         set_num_threads(options.Threads);
         model.model.GradientCheckpointing = options.GradientCheckpointing;
-        if (options.GradientCheckpointing) _heapReleased = CpuHeap.ReturnLargeBlocks();      // the memory-saving mode: freed activations leave the process too
     }
 
     /// <summary>Applies <paramref name="options"/>' threads and checkpointing to this thread and <paramref name="model"/>.</summary>
@@ -33,7 +29,6 @@ public sealed class TrainingCompute : IDisposable
     public void Dispose()
     {
         _model.model.GradientCheckpointing = false;
-        if (_heapReleased) CpuHeap.KeepBlocks();
         set_num_threads(_threadsBefore);
     }
 }

@@ -21,7 +21,7 @@ internal static class BenchTrainCommand
         var steps = new Option<int>("--steps") { Description = "Timed optimizer steps after one warm-up step (default 2)", DefaultValueFactory = _ => 2 };
         var headLosses = new Option<string[]>("--head-loss") { Description = "Loss over the head: chunked (what training uses), full (whole-batch logits) (default chunked)", DefaultValueFactory = _ => ["chunked"], AllowMultipleArgumentsPerToken = true };
         var checkpointing = new Option<bool[]>("--checkpointing") { Description = "Gradient checkpointing per decoder layer: false, true or both (default false)", DefaultValueFactory = _ => [false], AllowMultipleArgumentsPerToken = true };
-        var heaps = new Option<string[]>("--heap") { Description = "C heap: glibc (its defaults, as training) or release (large blocks returned when freed, as with gradient_checkpointing) (default glibc)", DefaultValueFactory = _ => ["glibc"], AllowMultipleArgumentsPerToken = true };
+        var heaps = new Option<string[]>("--heap") { Description = "C heap: glibc (its defaults, as training) or release (blocks of 1 MiB or more returned when freed: resident memory follows live tensors, more CPU time) (default glibc)", DefaultValueFactory = _ => ["glibc"], AllowMultipleArgumentsPerToken = true };
         var single = new Option<string?>("--case") { Description = "Run one method:dtype:threads in this process and print it as JSON", Hidden = true };
         var command = new Command("train", "Measure training tokens/s and peak memory: full fine-tune vs LoRA vs QLoRA vs DoRA on a stories15M-shaped Llama")
         {

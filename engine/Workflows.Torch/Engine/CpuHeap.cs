@@ -10,8 +10,9 @@ namespace Workflows.Torch.Engine;
 /// 1.4 GiB resident for ~0.6 GiB of live tensors on a stories15M-shaped LoRA step). A fixed threshold
 /// makes every block of at least <see cref="ReleaseThreshold"/> its own mapping, returned when freed:
 /// resident memory then follows the live tensors (0.57 GiB there), at the price of mapping and zeroing
-/// fresh pages for each block (about a third more CPU time in that step). Nothing computed changes,
-/// only where the bytes live.
+/// fresh pages for each block (about a third more CPU time in that step), so training does not turn it
+/// on by itself; <c>wf bench train --heap release</c> measures it. Nothing computed changes, only where
+/// the bytes live.
 /// </summary>
 public static partial class CpuHeap
 {
