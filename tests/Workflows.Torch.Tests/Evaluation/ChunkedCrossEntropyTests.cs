@@ -30,6 +30,22 @@ public class ChunkedCrossEntropyTests
     }
 
     [Test]
+    public void Of_LoraOnTheHead_TrainsTheHeadAdapterAsTheUnchunkedPathDoes()
+    {
+        var model = GradientCase.Model(tied: false, lora: true, adaptHead: true);
+        var (inputs, targets) = GradientCase.Batch(model.Config.VocabSize);
+        var expected = GradientCase.Backward(model, LanguageModelLoss.CrossEntropy(model.forward(inputs), targets));
+        var actual = GradientCase.Backward(model, ChunkedCrossEntropy.Of(model, model.model.forward(inputs, null), targets, rowsPerChunk: 4));
+
+        Assert.That(expected.Grads.Select(g => g.Name), Has.Some.StartsWith("lm_head.lora_"));
+        Assert.That(actual.Grads.Select(g => g.Name), Is.EqualTo(expected.Grads.Select(g => g.Name)));
+        for (var i = 0; i < expected.Grads.Count; i++)
+        {
+            Assert.That(allclose(actual.Grads[i].Grad, expected.Grads[i].Grad, rtol: 1e-4, atol: 1e-7), expected.Grads[i].Name);
+        }
+    }
+
+    [Test]
     public void Of_SumScaledAsTheTrainerDoes_EqualsUnchunkedGradients()
     {
         var model = GradientCase.Model(tied: true, lora: true);

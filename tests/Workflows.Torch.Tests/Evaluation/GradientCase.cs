@@ -22,13 +22,16 @@ internal static class GradientCase
         TieWordEmbeddings = tied,
     };
 
-    /// <summary>Every weight trainable (full fine-tuning), or LoRA (rank 4, B off zero) on every projection.</summary>
-    public static LlamaForCausalLM Model(bool tied, bool lora, ScalarType dtype = ScalarType.Float32, double dropout = 0)
+    /// <summary>Every weight trainable (full fine-tuning), or LoRA (rank 4, B off zero) on every projection
+    /// (and on the untied <c>lm_head</c> with <paramref name="adaptHead"/>).</summary>
+    public static LlamaForCausalLM Model(bool tied, bool lora, ScalarType dtype = ScalarType.Float32, double dropout = 0, bool adaptHead = false)
     {
         var model = LlamaLoader.CreateRandom(Tiny(tied), seed: 3, dtype: dtype);
         if (lora)
         {
-            AdapterInjector.Apply(model, new LoraConfig { Rank = 4, Alpha = 8, Dropout = dropout, TargetModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] });
+            List<string> targets = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+            if (adaptHead) targets.Add("lm_head");
+            AdapterInjector.Apply(model, new LoraConfig { Rank = 4, Alpha = 8, Dropout = dropout, TargetModules = targets });
             Adapters.AdapterModels.Perturb(model, seed: 5);
         }
         else
