@@ -110,6 +110,18 @@ public sealed record TrainOptions : IValidatableOptions
     /// train in float32 (as PEFT does), whatever the base computes in.</summary>
     public TrainDtype Dtype { get; init; } = TrainDtype.Float32;
 
+    /// <summary>libtorch CPU threads for this step. Default 1; range 1 to 256. Floating-point sums split
+    /// across threads round differently, so the adapter's bytes depend on this number: it is part of the
+    /// step's fingerprint, and 1 gives the same bytes on every machine. More threads are faster only on
+    /// cores nothing else is using.</summary>
+    [Range(1, 256)]
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Keep only each decoder layer's input during the forward pass and recompute the layer in
+    /// backward: activation memory of the layers falls to one hidden state per layer, for about one more
+    /// forward pass of compute. The gradients are the same. Default false.</summary>
+    public bool GradientCheckpointing { get; init; }
+
     public IEnumerable<OptionError> Validate()
     {
         if (Template == PromptTemplate.Custom && string.IsNullOrWhiteSpace(CustomTemplate))

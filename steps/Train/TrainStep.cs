@@ -12,7 +12,7 @@ using Workflows.Torch.Tokenization;
 namespace Workflows.Steps.Train;
 
 /// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout.</summary>
-[Step("train", Version = 3, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning (SFT, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
+[Step("train", Version = 4, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning (SFT, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
 [StepOutput("adapter", ArtifactKind.Adapter, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json")]
 public sealed class TrainStep : IStep<TrainOptions>
 {

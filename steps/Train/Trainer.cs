@@ -35,6 +35,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     /// an error line when the loss stops being finite.</summary>
     public (TrainingState State, string? Error) Run(CancellationToken cancellationToken)
     {
+        using var compute = TrainingCompute.Enter(model, options);
         var optimizer = new AdamW(_parameters, options.Optimizer);
         var state = TrainingCheckpoint.TryRestore(context.StateDirectory, model, optimizer);
         if (state is not null) context.Log($"resuming from the checkpoint at step {state.Step}");
@@ -91,7 +92,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         {
             using var scope = NewDisposeScope();
             var (inputs, targets, tokens) = BatchMaker.Make(batch, model.Device);
-            total += LanguageModelLoss.CrossEntropy(model.forward(inputs), targets, nn.Reduction.Sum).item<float>();
+            total += ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum).item<float>();
             count += tokens;
         }
 
@@ -128,7 +129,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         {
             using var scope = NewDisposeScope();
             var (inputs, targets, _) = BatchMaker.Make(batch, model.Device);
-            var micro = LanguageModelLoss.CrossEntropy(model.forward(inputs), targets, nn.Reduction.Sum) / Math.Max(tokens, 1);
+            var micro = ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum, sumDivisor: Math.Max(tokens, 1));
             micro.backward();
             loss += micro.item<float>();
         }

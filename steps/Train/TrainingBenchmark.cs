@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Benchmarks;
+using Workflows.Torch.Engine;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
@@ -18,9 +19,15 @@ public static class TrainingBenchmark
     /// <summary>The methods measured: <c>full</c>, <c>lora</c>, <c>qlora</c>, <c>dora</c>.</summary>
     public static IReadOnlyList<string> Methods { get; } = ["full", "lora", "qlora", "dora"];
 
-    public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps)
+    /// <summary>How the loss is taken from the final hidden states: <c>chunked</c> (<see cref="ChunkedCrossEntropy"/>,
+    /// what training uses) or <c>full</c> (the whole batch's logits at once, as before).</summary>
+    public static IReadOnlyList<string> HeadLosses { get; } = ["chunked", "full"];
+
+    public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps,
+        string headLoss = "chunked", bool checkpointing = false, bool releaseHeap = false)
     {
         set_num_threads(threads);
+        if (releaseHeap) CpuHeap.ReturnLargeBlocks();                                // training leaves glibc's defaults
         var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
         var config = ModelBenchmark.Stories15MShape with { MaxPositionEmbeddings = Math.Max(sequence, 256) };
         var model = LlamaLoader.CreateRandom(config, seed: 0, dtype: scalar);
@@ -42,29 +49,43 @@ public static class TrainingBenchmark
         }
 
         model.train();
+        model.model.GradientCheckpointing = checkpointing;
         var parameters = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter)).ToList();
         var optimizer = new AdamW(parameters, new OptimizerOptions { Lr = 1e-4 });
         using var ids = randint(0, config.VocabSize, [batch, sequence + 1], generator: new Generator(1));
         var inputs = ids.narrow(1, 0, sequence);
         var targets = ids.narrow(1, 1, sequence).contiguous();
         var clock = new Stopwatch();
+        using var process = Process.GetCurrentProcess();
+        var cpu = TimeSpan.Zero;
         for (var step = 0; step <= steps; step++)
         {
-            if (step == 1) clock.Start();                                            // step 0 warms up
+            if (step == 1)                                                           // step 0 warms up
+            {
+                clock.Start();
+                process.Refresh();
+                cpu = process.TotalProcessorTime;
+            }
+
             using var scope = NewDisposeScope();
-            LanguageModelLoss.CrossEntropy(model.forward(inputs), targets).backward();
+            var loss = headLoss == "full"
+                ? LanguageModelLoss.CrossEntropy(model.forward(inputs), targets)
+                : ChunkedCrossEntropy.ForInputs(model, inputs, targets);
+            loss.backward();
             optimizer.Step(1e-4);
             optimizer.ZeroGrad();
         }
 
         clock.Stop();
-        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        cpu = process.TotalProcessorTime - cpu;
         var peak = process.PeakWorkingSet64; // before the ceiling's matmuls allocate their own tensors
         // The ceiling is measured in this process, with its threads, right after the training steps, so
         // both see the same machine load.
         var ceiling = TrainingFlops.MatmulGflopsPerSecond(config, batch * sequence, scalar);
         return new TrainingBenchmarkResult(method, dtype, threads, parameters.Sum(p => p.Item2.numel()),
             (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, peak, bits,
-            TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full") / 1e6, ceiling);
+            TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full") / 1e6, ceiling)
+        { HeadLoss = headLoss, Checkpointing = checkpointing, ReleaseHeap = releaseHeap, CpuSeconds = cpu.TotalSeconds, TokensTimed = (long)batch * sequence * steps };
     }
 }

@@ -7,6 +7,24 @@ namespace Workflows.Steps.Train;
 public sealed record TrainingBenchmarkResult(string Method, string Dtype, int Threads, long TrainableParameters, double TokensPerSecond, long PeakWorkingSetBytes, double? BaseBitsPerParameter,
     double MflopsPerToken, double MatmulGflopsPerSecond)
 {
+    /// <summary>How the loss was taken: <c>chunked</c> or <c>full</c> (see <see cref="TrainingBenchmark.HeadLosses"/>).</summary>
+    public string HeadLoss { get; init; } = "chunked";
+
+    /// <summary>Whether each decoder layer was recomputed in backward (gradient checkpointing).</summary>
+    public bool Checkpointing { get; init; }
+
+    /// <summary>Whether large C-heap blocks were returned when freed (<see cref="Workflows.Torch.Engine.CpuHeap"/>), as in training.</summary>
+    public bool ReleaseHeap { get; init; }
+
+    /// <summary>CPU seconds the process used over the timed steps (all threads).</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>Tokens of the timed steps.</summary>
+    public long TokensTimed { get; init; }
+
+    /// <summary>Tokens per CPU-second: steadier than tokens/s on a shared machine, where waiting for a core is not counted.</summary>
+    public double TokensPerCpuSecond => CpuSeconds > 0 ? TokensTimed / CpuSeconds : 0;
+
     /// <summary>GFLOP/s the training reached: tokens/s × FLOPs per token.</summary>
     public double AchievedGflopsPerSecond => TokensPerSecond * MflopsPerToken / 1e3;
 

@@ -19,10 +19,13 @@ internal static class BenchTrainCommand
         var batch = new Option<int>("--batch") { Description = "Sequences per step (default 8)", DefaultValueFactory = _ => 8 };
         var sequence = new Option<int>("--sequence") { Description = "Tokens per sequence (default 256)", DefaultValueFactory = _ => 256 };
         var steps = new Option<int>("--steps") { Description = "Timed optimizer steps after one warm-up step (default 2)", DefaultValueFactory = _ => 2 };
+        var headLosses = new Option<string[]>("--head-loss") { Description = "Loss over the head: chunked (what training uses), full (whole-batch logits) (default chunked)", DefaultValueFactory = _ => ["chunked"], AllowMultipleArgumentsPerToken = true };
+        var checkpointing = new Option<bool[]>("--checkpointing") { Description = "Gradient checkpointing per decoder layer: false, true or both (default false)", DefaultValueFactory = _ => [false], AllowMultipleArgumentsPerToken = true };
+        var heaps = new Option<string[]>("--heap") { Description = "C heap: glibc (its defaults, as training) or release (blocks of 1 MiB or more returned when freed: resident memory follows live tensors, more CPU time) (default glibc)", DefaultValueFactory = _ => ["glibc"], AllowMultipleArgumentsPerToken = true };
         var single = new Option<string?>("--case") { Description = "Run one method:dtype:threads in this process and print it as JSON", Hidden = true };
         var command = new Command("train", "Measure training tokens/s and peak memory: full fine-tune vs LoRA vs QLoRA vs DoRA on a stories15M-shaped Llama")
         {
-            methods, dtypes, threads, batch, sequence, steps, single,
+            methods, dtypes, threads, batch, sequence, steps, headLosses, checkpointing, heaps, single,
         };
         command.SetAction((ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -30,7 +33,8 @@ internal static class BenchTrainCommand
             if (result.GetValue(single) is { } one)
             {
                 var parts = one.Split(':');
-                Console.Out.WriteLine(JsonSerializer.Serialize(TrainingBenchmark.Run(parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), b, s, n)));
+                Console.Out.WriteLine(JsonSerializer.Serialize(TrainingBenchmark.Run(parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), b, s, n,
+                    parts[3], bool.Parse(parts[4]), parts[5] == "release")));
                 return Task.FromResult(0);
             }
 
@@ -39,16 +43,19 @@ internal static class BenchTrainCommand
             Console.Out.WriteLine(TrainingFlops.Formula);
             Console.Out.WriteLine("matmul ceiling = the model's projection shapes (rows = batch × sequence) multiplied in the same process, dtype and threads, FLOP-weighted; MFU = tokens/s × FLOPs/token ÷ ceiling");
             Console.Out.WriteLine();
-            Console.Out.WriteLine("| method | dtype | threads | trainable parameters | tokens/s | peak working set (MiB) | NF4 base bits/parameter | MFLOP/token | achieved GFLOP/s | matmul ceiling GFLOP/s | MFU |");
-            Console.Out.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.Out.WriteLine("| method | dtype | threads | head loss | checkpointing | heap | trainable parameters | tokens/s | tokens/CPU-s | peak working set (MiB) | NF4 base bits/parameter | MFLOP/token | achieved GFLOP/s | matmul ceiling GFLOP/s | MFU |");
+            Console.Out.WriteLine("|---|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var dtype in result.GetValue(dtypes)!)
             foreach (var count in result.GetValue(threads)!)
             foreach (var method in result.GetValue(methods)!)
+            foreach (var head in result.GetValue(headLosses)!)
+            foreach (var recompute in result.GetValue(checkpointing)!)
+            foreach (var heap in result.GetValue(heaps)!)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var row = RunChild($"{method}:{dtype}:{count}", b, s, n);
-                Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | failed | | | | | | | |" : string.Create(CultureInfo.InvariantCulture,
-                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
+                var row = RunChild($"{method}:{dtype}:{count}:{head}:{recompute}:{heap}", b, s, n);
+                Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | {head} | {recompute} | {heap} | failed | | | | | | | | |" : string.Create(CultureInfo.InvariantCulture,
+                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.HeadLoss} | {(row.Checkpointing ? "yes" : "no")} | {(row.ReleaseHeap ? "release" : "glibc")} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.TokensPerCpuSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
             }
 
             return Task.FromResult(0);

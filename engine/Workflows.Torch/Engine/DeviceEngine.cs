@@ -19,7 +19,9 @@ public sealed class DeviceEngine
     private readonly object _gate = new();
     private torch.Device? _device;
 
-    /// <summary>libtorch's intra-op thread count, pinned for the whole process: 1.</summary>
+    /// <summary>libtorch's intra-op thread count, pinned for the whole process: 1. A step may run with
+    /// another count for its own duration only when the count is one of its options, so that it enters the
+    /// step's fingerprint (train's <c>threads</c>).</summary>
     /// <remarks>CPU kernels split float sums across threads, so the rounding, and with it every trained
     /// or merged weight, depends on the thread count (measured: a 4-step LoRA run wrote other adapter
     /// bytes at 1 and 2 threads). One fixed count makes the same fingerprint give the same bytes on any

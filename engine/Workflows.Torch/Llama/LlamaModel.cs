@@ -232,14 +232,22 @@ public sealed class LlamaModel : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Recompute each layer's activations in backward instead of keeping them (see
+    /// <see cref="LayerCheckpoint"/>); only while a graph is recorded and without a cache. Default false.</summary>
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Hidden states (B, T, C) for token ids (B, T); appends to <paramref name="cache"/> when given.</summary>
     public Tensor forward(Tensor inputIds, KvCache? cache)
     {
         var x = embed_tokens.forward(inputIds);                                                   // (B, T, C)
         var (cos, sin) = _rotary.For(cache?.Length ?? 0, inputIds.shape[1], x.device, x.dtype);   // (T, hs)
+        var checkpoint = GradientCheckpointing && cache is null && is_grad_enabled();
         for (var i = 0; i < layers.Count; i++)
         {
-            x = layers[i].forward(x, cos, sin, cache, i);
+            // A scope per layer frees the intermediates autograd does not keep (it holds its own
+            // references) when the layer ends, instead of when the caller's scope does.
+            using var scope = NewDisposeScope();
+            x = scope.MoveToOuter(checkpoint ? LayerCheckpoint.Apply(layers[i], i, x, cos, sin) : layers[i].forward(x, cos, sin, cache, i));
         }
 
         cache?.Advance(inputIds.shape[1]);
@@ -300,9 +308,17 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = model.forward(inputIds, cache);                                                   // (B, T, C)
-        var logits = lm_head is null
-            ? nn.functional.linear(h, model.embed_tokens.weight!)
-            : lm_head.forward(h);                                                                 // (B, T, vocab)
-        return scope.MoveToOuter(logits);
+        return scope.MoveToOuter(Head(h));                                                        // (B, T, vocab)
+    }
+
+    /// <summary>The language-model head alone: logits (…, vocab) for final hidden states (…, C).</summary>
+    public Tensor Head(Tensor hidden) =>
+        lm_head is null ? nn.functional.linear(hidden, model.embed_tokens.weight!) : lm_head.forward(hidden);
+
+    /// <summary>The parameters <see cref="Head"/> multiplies by that an optimiser trains (requires_grad).</summary>
+    public IReadOnlyList<Tensor> TrainableHeadParameters()
+    {
+        IEnumerable<Parameter> all = lm_head is null ? [model.embed_tokens.weight!] : lm_head.parameters();
+        return all.Where(p => p.requires_grad).Cast<Tensor>().ToList();
     }
 }

@@ -1,0 +1,72 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.autograd;
+
+namespace Workflows.Torch.Llama;
+
+/// <summary>
+/// Gradient checkpointing of one decoder layer (as <c>torch.utils.checkpoint</c> does it): the forward
+/// pass runs without recording a graph and keeps only the layer's input; backward runs the layer again
+/// with a graph and takes its gradients from there. Activation memory of the stack drops from every
+/// layer's intermediates to one hidden state per layer, for one more forward pass of the layers.
+/// The random state (dropout masks) is restored for the second pass, so it computes the same values
+/// and the gradients equal those of the plain layer.
+/// </summary>
+public sealed class LayerCheckpoint : SingleTensorFunction<LayerCheckpoint>
+{
+    public override string Name => nameof(LayerCheckpoint);
+
+    /// <summary>The layer's output for <paramref name="x"/> (B, T, C), recomputed in backward.</summary>
+    public static Tensor Apply(LlamaDecoderLayer layer, int index, Tensor x, Tensor cos, Tensor sin)
+    {
+        // The trained parameters are inputs of the node, so backward reaches them even when x needs no
+        // gradient (the first layer's input, under a frozen embedding), and hands back their gradients.
+        var parameters = layer.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToArray();
+        return apply([layer, index, x, cos, sin, .. parameters]);
+    }
+
+    public override Tensor forward(AutogradContext ctx, params object[] vars)
+    {
+        var (layer, index, x, cos, sin) = ((LlamaDecoderLayer)vars[0], (int)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
+        using var state = get_rng_state();
+        ctx.save_data("layer", layer);
+        ctx.save_data("index", index);
+        ctx.save_data("x_requires_grad", x.requires_grad);
+        ctx.save_data("rng", state.data<byte>().ToArray());
+        ctx.save_for_backward([x, cos, sin]);
+        // apply runs this without a graph; the scope frees the intermediates now, not when the step ends.
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter(layer.forward(x, cos, sin, null, index));
+    }
+
+    public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)
+    {
+        var layer = (LlamaDecoderLayer)ctx.get_data("layer");
+        var index = (int)ctx.get_data("index");
+        var xRequiresGrad = (bool)ctx.get_data("x_requires_grad");
+        var saved = ctx.get_saved_variables();
+        var parameters = layer.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
+        using var scope = NewDisposeScope();
+        var after = get_rng_state();
+        using (var forwardState = tensor((byte[])ctx.get_data("rng"))) set_rng_state(forwardState);
+        IList<Tensor> grads;
+        Tensor input;
+        try
+        {
+            using var grad = enable_grad();
+            input = saved[0].detach().requires_grad_(xRequiresGrad);
+            var output = layer.forward(input, saved[1], saved[2], null, index);
+            grads = autograd.grad([output], xRequiresGrad ? [input, .. parameters] : parameters, [grad_output], allow_unused: true);
+        }
+        finally
+        {
+            set_rng_state(after);                                                                  // the rest of backward sees the state it had
+        }
+
+        // One gradient per forward argument: none for the layer, its index, cos and sin.
+        var result = new List<Tensor?> { null, null, xRequiresGrad ? grads[0] : null, null, null };
+        result.AddRange(grads.Skip(xRequiresGrad ? 1 : 0).Select(g => g is { IsInvalid: false } ? g : null));
+        foreach (var g in result.OfType<Tensor>()) scope.MoveToOuter(g);
+        return result!;
+    }
+}
