@@ -17,12 +17,13 @@ public static class BatchGenerator
     /// <summary>
     /// Continues every prompt, <paramref name="batchSize"/> at a time (1 runs them one by one through
     /// <see cref="TextGenerator"/>); results are in the order of <paramref name="prompts"/>. Sampling
-    /// starts each prompt's sampler from <see cref="GenerationOptions.Seed"/>, as alone.
+    /// starts each prompt's sampler from <see cref="GenerationOptions.Seed"/>, as alone. <paramref name="progress"/>,
+    /// when given, hears the number of prompts done after each batch.
     /// </summary>
     /// <exception cref="ArgumentException">An option is out of range, or a prompt (named by its index) is
     /// empty without a BOS token or fills the model's context.</exception>
     public static IReadOnlyList<GenerationResult> Generate(LlamaForCausalLM model, TextTokenizer tokenizer, IReadOnlyList<string> prompts,
-        GenerationOptions? options = null, int batchSize = 16, CancellationToken cancellationToken = default)
+        GenerationOptions? options = null, int batchSize = 16, CancellationToken cancellationToken = default, Action<int>? progress = null)
     {
         options = (options ?? new GenerationOptions()).Validate();
         if (batchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {batchSize}");
@@ -36,16 +37,22 @@ public static class BatchGenerator
             rows.Add(new GenerationRow(prompts[i], ids, tokenizer, options, capacity));
         }
 
-        return Run(model, rows, options, batchSize, cancellationToken);
+        return Run(model, rows, options, batchSize, cancellationToken, progress);
     }
 
     /// <summary>Continues the rows in batches of similar prompt length; results in the rows' order.</summary>
     internal static IReadOnlyList<GenerationResult> Run(LlamaForCausalLM model, IReadOnlyList<GenerationRow> rows, GenerationOptions options,
-        int batchSize, CancellationToken cancellationToken)
+        int batchSize, CancellationToken cancellationToken, Action<int>? progress = null)
     {
+        var done = 0;
         if (batchSize == 1 || !options.UseKvCache)
         {
-            return [.. rows.Select(r => TextGenerator.Run(model, r, options, cancellationToken))];
+            return [.. rows.Select(r =>
+            {
+                var result = TextGenerator.Run(model, r, options, cancellationToken);
+                progress?.Invoke(++done);
+                return result;
+            })];
         }
 
         // Sorting by length keeps padding small; a stable order keeps batches the same in every process.
@@ -53,6 +60,7 @@ public static class BatchGenerator
         foreach (var chunk in order.Chunk(batchSize))
         {
             Decode(model, [.. chunk.Select(i => rows[i])], options, cancellationToken);
+            progress?.Invoke(done += chunk.Length);
         }
 
         return [.. rows.Select(r => r.Result())];
@@ -114,9 +122,7 @@ public static class BatchGenerator
         using var scope = NewDisposeScope();
         var hidden = model.model.forward(tensor(input, [batch, length], device: device), cache);   // (B, T, C)
         var last = hidden.narrow(1, length - 1, 1);                                                // (B, 1, C)
-        var logits = model.lm_head is null
-            ? nn.functional.linear(last, model.model.embed_tokens.weight!)
-            : model.lm_head.forward(last);                                                         // (B, 1, vocab)
+        var logits = OutputHead.Logits(model, last);                                               // (B, 1, vocab)
         return logits.select(1, 0).to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
     }
 }
