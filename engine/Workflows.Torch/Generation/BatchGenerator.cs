@@ -75,45 +75,50 @@ public static class BatchGenerator
         using var cache = new KvCache(model.Config, rows.Length, width + (long)room, device, model.Dtype, perQueryHead: true);
         cache.PadLeft([.. rows.Select(r => (long)(width - r.PromptTokens.Count))]);
         using var noGrad = no_grad();
+        var logits = Prefill(model, rows, cache, width, cancellationToken);
         var active = rows.ToList();
-        var input = rows.SelectMany(r => Enumerable.Repeat(0L, width - r.PromptTokens.Count).Concat(r.PromptTokens.Select(t => (long)t))).ToArray();
-        var length = width;
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var ready = active.Select(r => r.CheckRoom()).ToArray();
-            if (ready.Contains(false))
-            {
-                // Rows that are full leave before this forward: drop their inputs and cache rows.
-                input = [.. input.Chunk(length).Where((_, i) => ready[i]).SelectMany(c => c)];
-                Leave(cache, ready);
-                active = [.. active.Where((_, i) => ready[i])];
-                if (active.Count == 0) return;
-            }
-
-            var logits = NextTokenLogits(model, input, active.Count, length, cache, device);
             var vocabulary = logits.Length / active.Count;
             var keep = new bool[active.Count];
             for (var i = 0; i < active.Count; i++)
             {
                 var row = active[i];
                 row.Accept(row.Sampler.Next(logits.AsSpan(i * vocabulary, vocabulary).ToArray()));
-                keep[i] = row.Stopped is null;
+                keep[i] = row.CheckRoom();                                      // ended, or full before the next forward
             }
 
-            input = [.. active.Where((_, i) => keep[i]).Select(r => (long)r.Tokens[^1])];
-            length = 1;
             if (keep.Contains(false))
             {
-                Leave(cache, keep);
+                // Finished rows leave: their cache rows go, and nothing of theirs reaches a later forward.
+                cache.KeepRows([.. Enumerable.Range(0, keep.Length).Where(i => keep[i]).Select(i => (long)i)]);
                 active = [.. active.Where((_, i) => keep[i])];
                 if (active.Count == 0) return;
             }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            logits = NextTokenLogits(model, [.. active.Select(r => (long)r.Tokens[^1])], active.Count, 1, cache, device);
         }
     }
 
-    private static void Leave(KvCache cache, bool[] keep) =>
-        cache.KeepRows([.. Enumerable.Range(0, keep.Length).Where(i => keep[i]).Select(i => (long)i)]);
+    // Each prompt runs alone, as TextGenerator runs it (no padding, causal attention over its own tokens),
+    // and its keys and values are placed after its row's padding: a batch's prompts would cost rows x
+    // width tokens with a full mask, and prompts dominate when they are longer than the answers.
+    private static float[] Prefill(LlamaForCausalLM model, GenerationRow[] rows, KvCache cache, int width, CancellationToken cancellationToken)
+    {
+        var logits = new List<float>();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var prompt = rows[i].PromptTokens;
+            using var alone = new KvCache(model.Config, 1, prompt.Count, model.Device, model.Dtype);
+            logits.AddRange(NextTokenLogits(model, [.. prompt.Select(t => (long)t)], 1, prompt.Count, alone, model.Device));
+            cache.WriteRow(i, width - prompt.Count, alone);
+        }
+
+        cache.Advance(width);
+        return [.. logits];
+    }
 
     // The last position's logits of every row, (B * vocab) float32 on the CPU. Only the last position
     // goes through the head: a batch's prompt is rows × width tokens, and their logits would be unused.

@@ -103,6 +103,31 @@ public sealed class KvCache : IDisposable
         return _mask.Value.Mask;
     }
 
+    /// <summary>
+    /// Copies the keys and values <paramref name="source"/> holds for its only row into row <paramref name="row"/>
+    /// from column <paramref name="column"/> on (a prompt prefilled alone, placed after its row's left padding),
+    /// in this cache's head layout. Call <see cref="Advance"/> once every row is in place.
+    /// </summary>
+    public void WriteRow(long row, long column, KvCache source)
+    {
+        var length = source.Length;
+        if (source.Batch != 1 || source._keys.Length != _keys.Length || column + length > Capacity)
+        {
+            throw new ArgumentException($"cannot place {length} cached tokens of {source.Batch} row(s) at column {column} of a cache of {Capacity}");
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (var i = 0; i < _keys.Length; i++)
+        {
+            var (keys, values) = (source._keys[i].narrow(2, 0, length), source._values[i].narrow(2, 0, length));    // (1, heads, L, hs)
+            var repeats = _keys[i].shape[1] / keys.shape[1];
+            if (repeats > 1) (keys, values) = (keys.repeat_interleave(repeats, dim: 1), values.repeat_interleave(repeats, dim: 1));
+            _keys[i].narrow(0, row, 1).narrow(2, column, length).copy_(keys);
+            _values[i].narrow(0, row, 1).narrow(2, column, length).copy_(values);
+        }
+    }
+
     /// <summary>Number of tokens cached.</summary>
     public long Length { get; private set; }
 
