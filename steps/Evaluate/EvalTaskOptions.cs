@@ -53,6 +53,13 @@ public sealed record EvalTaskOptions
     /// <summary>Generation: the output is cut before the first of these. Default: a blank line (<c>"\n\n"</c>).</summary>
     public List<string> StopStrings { get; init; } = ["\n\n"];
 
+    /// <summary>Sequences per forward pass: generation items decoded together (left-padded, each stopping on its own)
+    /// and log-likelihood continuations (choices, preference answers, prompt + target texts) scored together. Greedy
+    /// answers are the same token for token as one at a time; log-likelihoods agree within float rounding. 1 runs
+    /// every item alone. Default 16; range 1 to 1,024.</summary>
+    [Range(1, 1024)]
+    public int BatchSize { get; init; } = 16;
+
     /// <summary>Generation: compare answers after lower-casing and removing punctuation, articles and extra spaces.
     /// Default true.</summary>
     public bool Normalize { get; init; } = true;

@@ -14,20 +14,22 @@ public static class EvaluateBenchmark
     /// <param name="generationItems">GSM8K questions to answer.</param>
     /// <param name="maxNewTokens">Most tokens per GSM8K answer.</param>
     /// <param name="workDirectory">Scratch folder for reports.</param>
+    /// <param name="batchSize">Both tasks' <see cref="EvalTaskOptions.BatchSize"/>.</param>
     public static async Task<EvaluateBenchmarkResult> RunAsync(string model, string sharedData, int choiceItems, int generationItems,
-        int maxNewTokens, string workDirectory, CancellationToken ct = default)
+        int maxNewTokens, string workDirectory, CancellationToken ct = default, int batchSize = 16)
     {
         var sst2 = new EvalTaskOptions
         {
             Type = EvalTaskType.MultipleChoice, Dataset = Path.Combine(sharedData, "sst2", "dev.tsv"),
             Fields = new FieldMapping { Prompt = "sentence" }, Choices = ["negative", "positive"],
-            PromptTemplate = "{prompt}\nQuestion: Is this sentence positive or negative?\nAnswer:",
+            PromptTemplate = "{prompt}\nQuestion: Is this sentence positive or negative?\nAnswer:", BatchSize = batchSize,
         };
         var gsm8k = new EvalTaskOptions
         {
             Type = EvalTaskType.Generation, Dataset = Path.Combine(sharedData, "gsm8k", "test.jsonl"),
             Fields = new FieldMapping { Prompt = "question" }, PromptTemplate = "Question: {prompt}\nAnswer:",
             ReferencePattern = @"#### (\-?[0-9\.\,]+)", AnswerPattern = @"#### (\-?[0-9\.\,]+)", MaxNewTokens = maxNewTokens, StopStrings = ["Question:"],
+            BatchSize = batchSize,
         };
         await TimeAsync(model, "warmup", sst2 with { Limit = 2 }, workDirectory, ct);
         var choice = await TimeAsync(model, "sst2", sst2 with { Limit = choiceItems }, workDirectory, ct);

@@ -48,6 +48,12 @@ public sealed record GuardOptions : IValidatableOptions
     [Range(1, 4096)]
     public int MaxNewTokens { get; init; } = 64;
 
+    /// <summary>Prompts whose replies are generated together (left-padded, each stopping on its own); every reply is
+    /// token for token the one its prompt gets alone. 1 generates one at a time. The guard model judges one by one.
+    /// Default 16; range 1 to 1,024.</summary>
+    [Range(1, 1024)]
+    public int BatchSize { get; init; } = 16;
+
     /// <summary>Replies are cut before the first of these. Default: none.</summary>
     public List<string> StopStrings { get; init; } = [];
 

@@ -14,19 +14,28 @@ internal static class PromptSuite
         IReadOnlyList<IDetector> detectors, GuardClassifier? classifier, IStepContext context, CancellationToken ct)
     {
         var generation = new GenerationOptions { MaxTokens = options.MaxNewTokens, StopStrings = options.StopStrings };
-        var items = new List<GuardItem>();
-        for (var i = 0; i < prompts.Count; i++)
+        var requests = new List<(EvalExample Prompt, string Request)>();
+        foreach (var prompt in prompts)
         {
-            var request = PromptTemplate.Fill(options.PromptTemplate, prompts[i].Prompt);
+            var request = PromptTemplate.Fill(options.PromptTemplate, prompt.Prompt);
             if (tokenizer.Encode(request).Count >= model.Config.MaxPositionEmbeddings)
             {
-                context.Log($"{prompts[i].Id}: prompt does not fit the model's context; skipped", StepLogLevel.Warning);
+                context.Log($"{prompt.Id}: prompt does not fit the model's context; skipped", StepLogLevel.Warning);
                 continue;
             }
-            var reply = TextGenerator.Generate(model, tokenizer, request, generation, ct).Completion;
+            requests.Add((prompt, request));
+        }
+
+        var replies = BatchGenerator.Generate(model, tokenizer, [.. requests.Select(r => r.Request)], generation, options.BatchSize, ct,
+            done => context.ReportProgress(done / (requests.Count * 2.0), $"{done}/{requests.Count} replies"));
+        var items = new List<GuardItem>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var (prompt, request) = requests[i];
+            var reply = replies[i].Completion;
             var verdict = classifier?.Judge(request, reply, ct);
-            items.Add(new GuardItem(prompts[i].Id, request, reply, RuleDetectors.Find(detectors, reply), RefusalDetector.IsRefusal(reply), verdict));
-            context.ReportProgress((i + 1.0) / prompts.Count, $"{i + 1}/{prompts.Count} prompts");
+            items.Add(new GuardItem(prompt.Id, request, reply, RuleDetectors.Find(detectors, reply), RefusalDetector.IsRefusal(reply), verdict));
+            context.ReportProgress((requests.Count + i + 1.0) / (requests.Count * 2.0), $"{i + 1}/{requests.Count} prompts checked");
         }
         return items;
     }

@@ -14,6 +14,7 @@ internal static class BenchCommand
         command.Add(BenchModelCommand.Create());
         command.Add(BenchTrainCommand.Create());
         command.Add(BenchEvaluateCommand.Create());
+        command.Add(BenchGenerateCommand.Create());
         command.Add(BenchMergeCommand.Create());
         return command;
     }

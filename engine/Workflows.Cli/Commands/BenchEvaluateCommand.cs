@@ -15,9 +15,10 @@ internal static class BenchEvaluateCommand
         var choiceItems = new Option<int>("--choice-items") { Description = "SST-2 sentences to score (default 500)", DefaultValueFactory = _ => 500 };
         var generationItems = new Option<int>("--generation-items") { Description = "GSM8K questions to answer (default 50)", DefaultValueFactory = _ => 50 };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Most tokens per GSM8K answer (default 64)", DefaultValueFactory = _ => 64 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Both tasks' batch_size (default 16; 1 = one item at a time, as before batching)", DefaultValueFactory = _ => 16 };
         var command = new Command("evaluate", "Measure evaluate throughput: SST-2 two-choice log-likelihood and GSM8K generation items/s")
         {
-            model, data, choiceItems, generationItems, maxNewTokens,
+            model, data, choiceItems, generationItems, maxNewTokens, batchSize,
         };
         command.SetAction(async (ParseResult result, CancellationToken ct) =>
         {
@@ -32,7 +33,8 @@ internal static class BenchEvaluateCommand
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {(DeviceSelector.IsCudaAvailable ? "CUDA" : "no GPU")}, 1-minute load average before the run {load}");
             var work = Path.Combine(Path.GetTempPath(), "wf-bench-evaluate");
             var figures = await EvaluateBenchmark.RunAsync(modelPath, dataPath, result.GetValue(choiceItems), result.GetValue(generationItems),
-                result.GetValue(maxNewTokens), work, ct);
+                result.GetValue(maxNewTokens), work, ct, result.GetValue(batchSize));
+            Console.WriteLine($"batch_size {result.GetValue(batchSize)}");
             Console.WriteLine();
             Console.WriteLine("| task | items | seconds | items/s |");
             Console.WriteLine("|---|---:|---:|---:|");

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Workflows.Steps.Adapters;
 using Workflows.Steps.Train;
 using Workflows.Torch;
@@ -13,13 +15,16 @@ using Workflows.Torch.Llama;
 namespace Workflows.Cli.Commands;
 
 /// <summary><c>wf generate &lt;model&gt; --prompt "…" [--adapter folder] [--template alpaca]</c>: continue a
-/// prompt with a base model, optionally with a PEFT adapter applied and the prompt written in a training template.</summary>
+/// prompt with a base model, optionally with a PEFT adapter applied and the prompt written in a training template.
+/// <c>--prompts FILE [--batch N]</c> continues every prompt of a file, N at a time, and prints one JSON line each.</summary>
 internal static class GenerateCommand
 {
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "Hugging Face model folder or llama2.c .bin file" };
-        var prompt = new Option<string>("--prompt") { Description = "Text to continue", Required = true };
+        var prompt = new Option<string?>("--prompt") { Description = "Text to continue" };
+        var promptsFile = new Option<string?>("--prompts") { Description = "File of prompts: .jsonl objects with a \"prompt\" string, or one prompt per line; prints one JSON line per prompt" };
+        var batch = new Option<int>("--batch") { Description = "With --prompts: prompts generated together, each as it would be alone (default 16; 1 = one at a time)", DefaultValueFactory = _ => 16 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most new tokens (default 200)", DefaultValueFactory = _ => 200 };
         var temperature = new Option<double>("--temperature") { Description = "0 for greedy (default), else sampling temperature", DefaultValueFactory = _ => 0.0 };
         var topP = new Option<double>("--top-p") { Description = "Nucleus sampling mass in (0, 1] (default 1)", DefaultValueFactory = _ => 1.0 };
@@ -33,7 +38,7 @@ internal static class GenerateCommand
 
         var command = new Command("generate", "Continue a prompt with a Llama model (greedy or sampled)")
         {
-            model, prompt, maxTokens, temperature, topP, topK, seed, stop, device, dtype, adapter, template,
+            model, prompt, promptsFile, batch, maxTokens, temperature, topP, topK, seed, stop, device, dtype, adapter, template,
         };
         command.SetAction((ParseResult result, CancellationToken cancellationToken) => Task.FromResult(Run(result, cancellationToken)));
         return command;
@@ -42,6 +47,9 @@ internal static class GenerateCommand
         {
             try
             {
+                if ((result.GetValue(prompt) is null) == (result.GetValue(promptsFile) is null))
+                    throw new ArgumentException("give either --prompt TEXT or --prompts FILE");
+                var fromFile = result.GetValue(promptsFile) is { } file ? PromptFile.Read(file) : null;
                 var engine = DeviceEngine.Shared;
                 engine.UseDevice(result.GetValue(device)!);
                 var loaded = engine.Load(result.GetValue(model)!, new ModelLoadOptions { Dtype = result.GetValue(dtype)! });
@@ -65,10 +73,10 @@ internal static class GenerateCommand
                     StopTokenIds = chat?.EndOfTurnId is { } endOfTurn ? [endOfTurn] : imEnd is { } id ? [id] : [],
                     AddBos = chat is null,
                 };
-                var text = chat is not null ? chat.Render([new ChatTurn("user", result.GetValue(prompt)!)], addGenerationPrompt: true)
+                string Text(string user) => chat is not null ? chat.Render([new ChatTurn("user", user)], addGenerationPrompt: true)
                     : result.GetValue(template) is { } name
-                        ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name.Replace("_", ""), ignoreCase: true), null, null, result.GetValue(prompt)!)
-                        : result.GetValue(prompt)!;
+                        ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name.Replace("_", ""), ignoreCase: true), null, null, user)
+                        : user;
                 var network = loaded.Model;
                 if (result.GetValue(adapter) is { } folder)
                 {
@@ -76,7 +84,19 @@ internal static class GenerateCommand
                     network = AdaptedModel.Load(loaded, folder, AdapterBase.Resolve(folder, PeftAdapterFiles.ReadConfig(folder), null));
                 }
 
-                var generated = TextGenerator.Generate(network, loaded.Tokenizer, text, options, cancellationToken);
+                if (fromFile is not null)
+                {
+                    var results = BatchGenerator.Generate(network, loaded.Tokenizer, [.. fromFile.Select(Text)], options, result.GetValue(batch), cancellationToken);
+                    foreach (var (user, generatedRow) in fromFile.Zip(results))
+                    {
+                        Console.Out.WriteLine(JsonSerializer.Serialize(new GeneratedLine(user, generatedRow.Completion, generatedRow.GeneratedTokens.Count, StopDescription(generatedRow.StopReason, chat)), LineJson));
+                    }
+
+                    Console.Error.WriteLine($"wf generate: {results.Count} prompts, {results.Sum(r => r.GeneratedTokens.Count)} tokens, batch {result.GetValue(batch)}");
+                    return 0;
+                }
+
+                var generated = TextGenerator.Generate(network, loaded.Tokenizer, Text(result.GetValue(prompt)!), options, cancellationToken);
                 Console.Out.WriteLine(generated.Text);
                 Console.Error.WriteLine($"wf generate: {generated.GeneratedTokens.Count} tokens, stopped: {StopDescription(generated.StopReason, chat)}");
                 return 0;
@@ -106,4 +126,13 @@ internal static class GenerateCommand
         StopReason.StopString when chat is { EndOfTurnId: null } => $"stop text (the end-of-turn marker {chat.EndOfTurn} or --stop)",
         _ => reason.ToString(),
     };
+
+    private static readonly JsonSerializerOptions LineJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // One line of --prompts output; the prompt as given in the file, before any template.
+    private sealed record GeneratedLine(
+        [property: JsonPropertyName("prompt")] string Prompt,
+        [property: JsonPropertyName("completion")] string Completion,
+        [property: JsonPropertyName("tokens")] int Tokens,
+        [property: JsonPropertyName("stop")] string Stop);
 }

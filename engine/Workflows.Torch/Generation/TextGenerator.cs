@@ -31,48 +31,28 @@ public static class TextGenerator
             throw new ArgumentException($"the prompt has {promptTokens.Count} tokens; the model's context is {capacity}");
         }
 
+        return Run(model, new GenerationRow(prompt, promptTokens, tokenizer, options, capacity), options, cancellationToken);
+    }
+
+    /// <summary>Continues one row on its own, with a cache for one sequence (or none).</summary>
+    internal static GenerationResult Run(LlamaForCausalLM model, GenerationRow row, GenerationOptions options, CancellationToken cancellationToken)
+    {
         var device = model.Device;
-        var sampler = new TokenSampler(options);
-        var tokens = new List<int>(promptTokens);
-        var generated = new List<int>();
-        var promptText = tokenizer.Decode(promptTokens);
-        var completion = string.Empty;
-        var reason = StopReason.MaxTokens;
+        var (capacity, promptTokens) = (model.Config.MaxPositionEmbeddings, row.PromptTokens);
         // Sized for this prompt and answer, not the whole context: Llama 3.x declares 131072
         // positions, a cache that large would take gigabytes per layer stack before one token.
         using var cache = options.UseKvCache
             ? new KvCache(model.Config, 1, Math.Min(capacity, promptTokens.Count + (long)options.MaxTokens), device, model.Dtype)
             : null;
         using var noGrad = no_grad();
-        while (generated.Count < options.MaxTokens)
+        while (row.CheckRoom())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (tokens.Count >= capacity)
-            {
-                reason = StopReason.ContextFull;
-                break;
-            }
-
-            var next = sampler.Next(NextTokenLogits(model, tokens, cache, device));
-            if (tokenizer.EosIds.Contains(next) || options.StopTokenIds.Contains(next) || next == tokenizer.BosId)
-            {
-                reason = StopReason.EndOfSequence;
-                break;
-            }
-
-            tokens.Add(next);
-            generated.Add(next);
-            completion = Completion(tokenizer.Decode(tokens), promptText);
-            var stop = options.StopStrings.Where(s => s.Length > 0).Select(s => completion.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
-            if (stop >= 0)
-            {
-                completion = completion[..stop];
-                reason = StopReason.StopString;
-                break;
-            }
+            row.Accept(row.Sampler.Next(NextTokenLogits(model, row.Tokens, cache, device)));
+            if (row.Stopped is not null) break;
         }
 
-        return new GenerationResult(prompt, completion, promptTokens, generated, reason);
+        return row.Result();
     }
 
     private static float[] NextTokenLogits(LlamaForCausalLM model, List<int> tokens, KvCache? cache, Device device)

@@ -11,18 +11,120 @@ public sealed class KvCache : IDisposable
 {
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
+    private readonly long _repeats;
+    private (long Start, long Length, Tensor Mask)? _mask;
 
     /// <summary>Allocates a cache for <paramref name="batch"/> sequences of up to <paramref name="capacity"/> tokens.</summary>
-    public KvCache(LlamaConfig config, long batch, long capacity, Device device, ScalarType dtype)
+    /// <param name="config">The model's architecture.</param>
+    /// <param name="batch">Rows.</param>
+    /// <param name="capacity">Most tokens per row.</param>
+    /// <param name="device">Where the cache lives.</param>
+    /// <param name="dtype">The model's dtype.</param>
+    /// <param name="perQueryHead">With grouped-query attention, store every key/value head once per query
+    /// head it serves (more memory) so attention reads the cache as it is instead of copying it into that
+    /// layout at every token; pays off for batches, whose copy grows with rows × tokens. Default false.</param>
+    public KvCache(LlamaConfig config, long batch, long capacity, Device device, ScalarType dtype, bool perQueryHead = false)
     {
         Capacity = capacity;
+        _repeats = perQueryHead ? config.NumAttentionHeads / config.KeyValueHeads : 1;
+        var heads = config.KeyValueHeads * _repeats;
         _keys = new Tensor[config.NumHiddenLayers];
         _values = new Tensor[config.NumHiddenLayers];
         for (var i = 0; i < config.NumHiddenLayers; i++)
         {
             // The cache outlives the dispose scope of the forward that first fills it.
-            _keys[i] = zeros([batch, config.KeyValueHeads, capacity, config.HeadDim], dtype, device).DetachFromDisposeScope();
-            _values[i] = zeros([batch, config.KeyValueHeads, capacity, config.HeadDim], dtype, device).DetachFromDisposeScope();
+            _keys[i] = zeros([batch, heads, capacity, config.HeadDim], dtype, device).DetachFromDisposeScope();
+            _values[i] = zeros([batch, heads, capacity, config.HeadDim], dtype, device).DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>
+    /// Padding tokens at the start of each row (B), for a batch of prompts of different lengths
+    /// padded on the left; null (the default) when no row is padded. A padded row's positions count
+    /// from its first real token, and no query attends to its padding (see <see cref="PaddingMask"/>).
+    /// </summary>
+    public long[]? LeftPadding { get; private set; }
+
+    /// <summary>Rows in the cache.</summary>
+    public long Batch => _keys.Length == 0 ? 0 : _keys[0].shape[0];
+
+    /// <summary>Declares the left padding of each row before the first forward (see <see cref="LeftPadding"/>).</summary>
+    public void PadLeft(IReadOnlyList<long> padding)
+    {
+        if (padding.Count != Batch || padding.Any(p => p < 0))
+        {
+            throw new ArgumentException($"left padding needs one non-negative count per row ({Batch}), got [{string.Join(", ", padding)}]");
+        }
+
+        LeftPadding = padding.Any(p => p > 0) ? [.. padding] : null;
+        DropMask();
+    }
+
+    /// <summary>Keeps only <paramref name="rows"/> (ascending indices), e.g. when the other rows of a
+    /// batch have finished generating, so they cost nothing in later forwards.</summary>
+    public void KeepRows(IReadOnlyList<long> rows)
+    {
+        using var scope = NewDisposeScope();
+        var device = _keys.Length == 0 ? CPU : _keys[0].device;
+        var index = tensor(rows.ToArray(), device: device);
+        for (var i = 0; i < _keys.Length; i++)
+        {
+            var (keys, values) = (_keys[i].index_select(0, index), _values[i].index_select(0, index));
+            _keys[i].Dispose();
+            _values[i].Dispose();
+            (_keys[i], _values[i]) = (keys.DetachFromDisposeScope(), values.DetachFromDisposeScope());
+        }
+
+        LeftPadding = LeftPadding is null ? null : [.. rows.Select(r => LeftPadding[r])];
+        DropMask();
+    }
+
+    /// <summary>
+    /// Which keys each of <paramref name="length"/> new tokens may see, (B, 1, T, S) booleans, for a
+    /// left-padded cache: a key that is not padding, not after the query and, with a
+    /// <paramref name="window"/>, less than that many positions before it. A padding query sees
+    /// itself only, so no softmax row is empty (an empty one would give NaN that the padding's
+    /// values would then carry into real rows). Computed once per forward, shared by the layers.
+    /// </summary>
+    public Tensor PaddingMask(long length, int? window, Device device)
+    {
+        if (LeftPadding is null) throw new InvalidOperationException("the cache has no left padding");
+        if (_mask is { } m && m.Start == Length && m.Length == length) return m.Mask;
+        using var scope = NewDisposeScope();
+        var total = Length + length;
+        var keys = arange(total, device: device).view(1, 1, 1, total);                          // (1, 1, 1, S)
+        var queries = arange(Length, total, device: device).view(1, 1, length, 1);              // (1, 1, T, 1)
+        var padding = tensor(LeftPadding, device: device).view(-1, 1, 1, 1);                    // (B, 1, 1, 1)
+        var mask = (keys <= queries) & (keys >= padding);
+        if (window is int w) mask = mask & (keys > queries - w);
+        mask = mask | (keys == queries);                                                        // (B, 1, T, S)
+        DropMask();
+        _mask = (Length, length, mask.DetachFromDisposeScope());
+        return _mask.Value.Mask;
+    }
+
+    /// <summary>
+    /// Copies the keys and values <paramref name="source"/> holds for its only row into row <paramref name="row"/>
+    /// from column <paramref name="column"/> on (a prompt prefilled alone, placed after its row's left padding),
+    /// in this cache's head layout. Call <see cref="Advance"/> once every row is in place.
+    /// </summary>
+    public void WriteRow(long row, long column, KvCache source)
+    {
+        var length = source.Length;
+        if (source.Batch != 1 || source._keys.Length != _keys.Length || column + length > Capacity)
+        {
+            throw new ArgumentException($"cannot place {length} cached tokens of {source.Batch} row(s) at column {column} of a cache of {Capacity}");
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (var i = 0; i < _keys.Length; i++)
+        {
+            var (keys, values) = (source._keys[i].narrow(2, 0, length), source._values[i].narrow(2, 0, length));    // (1, heads, L, hs)
+            var repeats = _keys[i].shape[1] / keys.shape[1];
+            if (repeats > 1) (keys, values) = (keys.repeat_interleave(repeats, dim: 1), values.repeat_interleave(repeats, dim: 1));
+            _keys[i].narrow(0, row, 1).narrow(2, column, length).copy_(keys);
+            _values[i].narrow(0, row, 1).narrow(2, column, length).copy_(values);
         }
     }
 
@@ -32,7 +134,8 @@ public sealed class KvCache : IDisposable
     /// <summary>Most tokens the cache can hold.</summary>
     public long Capacity { get; }
 
-    /// <summary>Stores k, v (B, nkv, T, hs) after the cached tokens; returns all keys and values (B, nkv, S, hs).</summary>
+    /// <summary>Stores k, v (B, nkv, T, hs) after the cached tokens; returns all keys and values (B, nkv, S, hs),
+    /// or (B, nh, S, hs) for a cache made per query head.</summary>
     public (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v)
     {
         var length = k.shape[2];
@@ -43,6 +146,12 @@ public sealed class KvCache : IDisposable
 
         using (no_grad())
         {
+            using var scope = NewDisposeScope();
+            if (_repeats > 1)
+            {
+                (k, v) = (k.repeat_interleave(_repeats, dim: 1), v.repeat_interleave(_repeats, dim: 1));
+            }
+
             _keys[layer].narrow(2, Length, length).copy_(k);
             _values[layer].narrow(2, Length, length).copy_(v);
         }
@@ -54,7 +163,11 @@ public sealed class KvCache : IDisposable
     public void Advance(long count) => Length += count;
 
     /// <summary>Forgets every cached token, keeping the memory.</summary>
-    public void Clear() => Length = 0;
+    public void Clear()
+    {
+        Length = 0;
+        DropMask();
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -63,5 +176,13 @@ public sealed class KvCache : IDisposable
         {
             tensor.Dispose();
         }
+
+        DropMask();
+    }
+
+    private void DropMask()
+    {
+        _mask?.Mask.Dispose();
+        _mask = null;
     }
 }

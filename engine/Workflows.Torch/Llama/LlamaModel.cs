@@ -63,6 +63,22 @@ public sealed class LlamaRotaryEmbedding
         return (scope.MoveToOuter(both.cos().to_type(dtype)), scope.MoveToOuter(both.sin().to_type(dtype)));
     }
 
+    /// <summary>cos and sin (B, 1, T, hs) for left-padded rows: row b's token at column
+    /// <c>start + t</c> has position <c>start + t - padding[b]</c> (padding columns get position 0).</summary>
+    public (Tensor Cos, Tensor Sin) ForRows(long start, long length, long[] padding, Device device, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var end = start + length - padding.Min();                                                 // one past the largest real position
+        var inverseFrequency = (end > _config.MaxPositionEmbeddings && _config.Rope is { RopeType: "dynamic" }
+            ? RopeFrequencies.Compute(_config, end)
+            : _inverseFrequency).to(device);                                                      // (hs/2)
+        var columns = arange(start, start + length, ScalarType.Int64, device).unsqueeze(0);       // (1, T)
+        var positions = (columns - tensor(padding, device: device).unsqueeze(1)).clamp_min(0);    // (B, T)
+        var angles = positions.to_type(ScalarType.Float32).unsqueeze(-1) * inverseFrequency;      // (B, T, hs/2)
+        var both = cat([angles, angles], -1).unsqueeze(1);                                        // (B, 1, T, hs)
+        return (scope.MoveToOuter(both.cos().to_type(dtype)), scope.MoveToOuter(both.sin().to_type(dtype)));
+    }
+
     /// <summary>Applies the rotation to q or k of shape (B, heads, T, hs).</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
@@ -133,7 +149,7 @@ public sealed class LlamaAttention : nn.Module
             (k, v) = cache.Append(layer, k, v);                                                    // (B, nkv, S, hs)
         }
 
-        if (_kvHeads != _heads)
+        if (_kvHeads != _heads && k.shape[1] != _heads)                                            // a cache may hold them per query head already
         {
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                                    // (B, nh, S, hs)
             v = v.repeat_interleave(_heads / _kvHeads, dim: 1);                                    // (B, nh, S, hs)
@@ -141,7 +157,11 @@ public sealed class LlamaAttention : nn.Module
 
         var total = start + length;
         Tensor y;
-        if (_window is int w && length == 1 && total > w)
+        if (cache?.LeftPadding is not null)
+        {
+            y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: cache.PaddingMask(length, _window, x.device));
+        }
+        else if (_window is int w && length == 1 && total > w)
         {
             // One new token with a window: it sees exactly the last w keys.
             y = nn.functional.scaled_dot_product_attention(q, k.narrow(2, total - w, w), v.narrow(2, total - w, w));
@@ -240,7 +260,9 @@ public sealed class LlamaModel : nn.Module
     public Tensor forward(Tensor inputIds, KvCache? cache)
     {
         var x = embed_tokens.forward(inputIds);                                                   // (B, T, C)
-        var (cos, sin) = _rotary.For(cache?.Length ?? 0, inputIds.shape[1], x.device, x.dtype);   // (T, hs)
+        var (cos, sin) = cache?.LeftPadding is { } padding                                        // (T, hs), or (B, 1, T, hs) per padded row
+            ? _rotary.ForRows(cache.Length, inputIds.shape[1], padding, x.device, x.dtype)
+            : _rotary.For(cache?.Length ?? 0, inputIds.shape[1], x.device, x.dtype);
         var checkpoint = GradientCheckpointing && cache is null && is_grad_enabled();
         for (var i = 0; i < layers.Count; i++)
         {

@@ -13,9 +13,9 @@ internal static class ChoiceScorer
 
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
     {
-        double acc = 0, accNorm = 0;
-        var scored = 0;
-        var samples = new List<ScoredItem>();
+        // Every continuation of every item first, so they can be scored batch_size per forward.
+        var scoredItems = new List<(EvalExample Item, IReadOnlyList<string> Choices, int Gold, string Context, int First, int Index)>();
+        var requests = new List<(IReadOnlyList<int> Ids, int Scored)>();
         for (var i = 0; i < items.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -24,14 +24,24 @@ internal static class ChoiceScorer
             var gold = Gold(item.Label, choices);
             if (gold is null) continue;
             var context = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            var lls = choices.Select(c => LogLikelihood(model, context, task.TargetDelimiter + c)).ToList();
-            acc += ChoiceAccuracy.Acc(lls, gold.Value);
-            accNorm += ChoiceAccuracy.AccNorm(lls, choices, gold.Value);
-            scored++;
-            if (samples.Count < SampleCount)
-                samples.Add(new ScoredItem(item.Id, context, choices[gold.Value], choices[ChoiceAccuracy.ArgMax(lls)], ChoiceAccuracy.Acc(lls, gold.Value)));
-            progress(i + 1);
+            scoredItems.Add((item, choices, gold.Value, context, requests.Count, i));
+            requests.AddRange(choices.Select(c => Request(model, context, task.TargetDelimiter + c)));
         }
+
+        var itemOfRequest = scoredItems.SelectMany(s => Enumerable.Repeat(s.Index, s.Choices.Count)).ToArray();
+        var likelihoods = SequenceLogLikelihood.ScoreMany(model.Model, requests, task.BatchSize, ct,
+            done => { if (done == requests.Count || itemOfRequest[done] != itemOfRequest[done - 1]) progress(itemOfRequest[done - 1] + 1); });
+        double acc = 0, accNorm = 0;
+        var samples = new List<ScoredItem>();
+        foreach (var (item, choices, gold, context, first, _) in scoredItems)
+        {
+            var lls = likelihoods.Skip(first).Take(choices.Count).Select(l => l.LogLikelihood).ToList();
+            acc += ChoiceAccuracy.Acc(lls, gold);
+            accNorm += ChoiceAccuracy.AccNorm(lls, choices, gold);
+            if (samples.Count < SampleCount)
+                samples.Add(new ScoredItem(item.Id, context, choices[gold], choices[ChoiceAccuracy.ArgMax(lls)], ChoiceAccuracy.Acc(lls, gold)));
+        }
+        var scored = scoredItems.Count;
         return new TaskScores(new Dictionary<string, double>
         {
             ["acc"] = scored == 0 ? double.NaN : acc / scored,
@@ -50,14 +60,14 @@ internal static class ChoiceScorer
         return match.c is null ? null : match.i;
     }
 
-    private static double LogLikelihood(ModelUnderTest model, string context, string continuation)
+    // The ids of context + continuation and how many of them are the continuation's.
+    private static (IReadOnlyList<int> Ids, int Scored) Request(ModelUnderTest model, string context, string continuation)
     {
         // lm-evaluation-harness moves trailing spaces of the context onto the continuation.
         var trimmed = context.TrimEnd(' ');
         continuation = context[trimmed.Length..] + continuation;
         var contextIds = model.Tokenizer.Encode(trimmed, addBos: true);
         var wholeIds = model.Tokenizer.Encode(trimmed + continuation, addBos: true);
-        var scored = Math.Max(1, wholeIds.Count - contextIds.Count);
-        return SequenceLogLikelihood.Score(model.Model, wholeIds, scored).LogLikelihood;
+        return (wholeIds, Math.Max(1, wholeIds.Count - contextIds.Count));
     }
 }

@@ -14,13 +14,27 @@ internal static class PerplexityScorer
 {
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
     {
+        // Prompt + target items are scored batch_size per forward; whole texts (cut into context windows) one by one.
+        var requests = new List<(IReadOnlyList<int> Ids, int Scored)>();
+        var plan = new List<(int Request, string? Text)>();
+        foreach (var item in items)
+        {
+            var promptAndTarget = item.Prompt is not null && !string.IsNullOrEmpty(item.Target);
+            var request = promptAndTarget ? Request(model, item, task) : null;
+            if (request is { } r) requests.Add(r);
+            plan.Add((request is null ? -1 : requests.Count - 1, promptAndTarget ? null : item.Text ?? item.Prompt));
+        }
+
+        var likelihoods = SequenceLogLikelihood.ScoreMany(model.Model, requests, task.BatchSize, ct);
         double nats = 0;
         long tokens = 0;
         var scored = 0;
         for (var i = 0; i < items.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var loss = Loss(model, items[i], task);
+            var (request, text) = plan[i];
+            var loss = request >= 0 ? new LossSummary(-likelihoods[request].LogLikelihood, requests[request].Scored)
+                : string.IsNullOrEmpty(text) ? null : LanguageModelLoss.Evaluate(model.Model, model.Tokenizer, [text]);
             if (loss is null) continue;
             nats += loss.TotalNats;
             tokens += loss.TokenCount;
@@ -34,25 +48,21 @@ internal static class PerplexityScorer
         }, []);
     }
 
-    private static LossSummary? Loss(ModelUnderTest model, EvalExample item, EvalTaskOptions task)
+    // A prompt + target item's ids and how many of them (the target's and EOS) are scored; null when nothing is.
+    private static (IReadOnlyList<int> Ids, int Scored)? Request(ModelUnderTest model, EvalExample item, EvalTaskOptions task)
     {
-        if (item.Prompt is not null && !string.IsNullOrEmpty(item.Target))
+        var prompt = PromptTemplate.Fill(task.PromptTemplate, item.Prompt!);
+        var example = ExampleTokeniser.Tokenise([new TextSegment(prompt, false), new TextSegment(item.Target!, true)], model.Tokenizer, trainOnInputs: false);
+        var scored = example.Labels.Count(l => l >= 0);                                 // the target's tokens and EOS, at the end
+        if (scored == 0) return null;
+        var ids = example.Ids.Select(i => (int)i).ToList();
+        var window = model.Model.Config.MaxPositionEmbeddings;
+        if (scored > window)                                                             // a target longer than the context is scored on its first window
         {
-            var prompt = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            var example = ExampleTokeniser.Tokenise([new TextSegment(prompt, false), new TextSegment(item.Target, true)], model.Tokenizer, trainOnInputs: false);
-            var scored = example.Labels.Count(l => l >= 0);                                 // the target's tokens and EOS, at the end
-            if (scored == 0) return null;
-            var ids = example.Ids.Select(i => (int)i).ToList();
-            var window = model.Model.Config.MaxPositionEmbeddings;
-            if (scored > window)                                                             // a target longer than the context is scored on its first window
-            {
-                ids = ids.Take(ids.Count - scored + window).ToList();
-                scored = window;
-            }
-
-            return SequenceLogLikelihood.Loss(model.Model, ids, scored);
+            ids = ids.Take(ids.Count - scored + window).ToList();
+            scored = window;
         }
-        var text = item.Text ?? item.Prompt;
-        return string.IsNullOrEmpty(text) ? null : LanguageModelLoss.Evaluate(model.Model, model.Tokenizer, [text]);
+
+        return (ids, scored);
     }
 }

@@ -11,26 +11,37 @@ internal static class PreferenceScorer
 {
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
     {
-        double correct = 0, correctNorm = 0, margin = 0, marginNorm = 0;
-        var samples = new List<ScoredItem>();
-        var scoredPairs = 0;
+        // Both answers of every pair first, so they can be scored batch_size per forward.
+        var pairs = new List<(EvalExample Item, string Context, int First, int Index)>();
+        var requests = new List<(IReadOnlyList<int> Ids, int Scored)>();
         for (var i = 0; i < items.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
             var item = items[i];
             var context = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            var chosen = LogLikelihood(model, context, task.TargetDelimiter + item.Choices![0]);
-            var rejected = LogLikelihood(model, context, task.TargetDelimiter + item.Choices[1]);
-            progress(i + 1);
+            var chosen = Request(model, context, task.TargetDelimiter + item.Choices![0]);
+            var rejected = Request(model, context, task.TargetDelimiter + item.Choices[1]);
             if (chosen is null || rejected is null) continue;                   // the prompt alone fills the context
+            pairs.Add((item, context, requests.Count, i));
+            requests.Add(chosen.Value);
+            requests.Add(rejected.Value);
+        }
+
+        var likelihoods = SequenceLogLikelihood.ScoreMany(model.Model, requests, task.BatchSize, ct, done => progress(pairs[(done - 1) / 2].Index + 1));
+        double correct = 0, correctNorm = 0, margin = 0, marginNorm = 0;
+        var samples = new List<ScoredItem>();
+        var scoredPairs = 0;
+        foreach (var (item, context, first, _) in pairs)
+        {
+            var (chosen, rejected) = ((Sum: likelihoods[first].LogLikelihood, Tokens: requests[first].Scored), (Sum: likelihoods[first + 1].LogLikelihood, Tokens: requests[first + 1].Scored));
             scoredPairs++;
-            var (sum, perToken) = (chosen.Value.Sum - rejected.Value.Sum, (chosen.Value.Sum / chosen.Value.Tokens) - (rejected.Value.Sum / rejected.Value.Tokens));
+            var (sum, perToken) = (chosen.Sum - rejected.Sum, (chosen.Sum / chosen.Tokens) - (rejected.Sum / rejected.Tokens));
             correct += sum > 0 ? 1 : 0;
             correctNorm += perToken > 0 ? 1 : 0;
             margin += sum;
             marginNorm += perToken;
             if (samples.Count < ChoiceScorer.SampleCount)
-                samples.Add(new ScoredItem(item.Id, context, item.Choices[0], sum > 0 ? item.Choices[0] : item.Choices[1], sum > 0 ? 1 : 0));
+                samples.Add(new ScoredItem(item.Id, context, item.Choices![0], sum > 0 ? item.Choices[0] : item.Choices[1], sum > 0 ? 1 : 0));
         }
 
         double Mean(double total) => scoredPairs == 0 ? double.NaN : total / scoredPairs;
@@ -46,7 +57,7 @@ internal static class PreferenceScorer
 
     // An answer longer than the context is scored on its first tokens, as training truncates it; null when the
     // prompt leaves no room for any answer token.
-    private static (double Sum, int Tokens)? LogLikelihood(ModelUnderTest model, string context, string continuation)
+    private static (IReadOnlyList<int> Ids, int Scored)? Request(ModelUnderTest model, string context, string continuation)
     {
         var trimmed = context.TrimEnd(' ');                                    // as multiple choice: trailing spaces go to the answer
         continuation = context[trimmed.Length..] + continuation;
@@ -55,7 +66,6 @@ internal static class PreferenceScorer
         var fits = Math.Min(wholeIds.Count, model.Model.Config.MaxPositionEmbeddings + 1);
         if (wholeIds.Count > fits && contextIds.Count >= fits) return null;
         wholeIds = [.. wholeIds.Take(fits)];
-        var scored = Math.Max(1, wholeIds.Count - contextIds.Count);
-        return (SequenceLogLikelihood.Score(model.Model, wholeIds, scored).LogLikelihood, scored);
+        return (wholeIds, Math.Max(1, wholeIds.Count - contextIds.Count));
     }
 }

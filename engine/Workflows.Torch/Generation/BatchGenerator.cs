@@ -1,0 +1,133 @@
+using TorchSharp;
+using Workflows.Torch.Llama;
+using Workflows.Torch.Tokenization;
+using static TorchSharp.torch;
+
+namespace Workflows.Torch.Generation;
+
+/// <summary>
+/// Continues many prompts at once: prompts of similar length are padded on the left into batches
+/// that share one forward per new token, each row with its own positions, its own slice of the KV
+/// cache and its own stopping. A row that ends (end of sequence, stop string, token limit, full
+/// context) leaves the batch, so it neither costs nor changes anything for the rows still going.
+/// Each result is what <see cref="TextGenerator.Generate"/> gives for that prompt alone.
+/// </summary>
+public static class BatchGenerator
+{
+    /// <summary>
+    /// Continues every prompt, <paramref name="batchSize"/> at a time (1 runs them one by one through
+    /// <see cref="TextGenerator"/>); results are in the order of <paramref name="prompts"/>. Sampling
+    /// starts each prompt's sampler from <see cref="GenerationOptions.Seed"/>, as alone. <paramref name="progress"/>,
+    /// when given, hears the number of prompts done after each batch.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range, or a prompt (named by its index) is
+    /// empty without a BOS token or fills the model's context.</exception>
+    public static IReadOnlyList<GenerationResult> Generate(LlamaForCausalLM model, TextTokenizer tokenizer, IReadOnlyList<string> prompts,
+        GenerationOptions? options = null, int batchSize = 16, CancellationToken cancellationToken = default, Action<int>? progress = null)
+    {
+        options = (options ?? new GenerationOptions()).Validate();
+        if (batchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {batchSize}");
+        var capacity = model.Config.MaxPositionEmbeddings;
+        var rows = new List<GenerationRow>(prompts.Count);
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            var ids = tokenizer.Encode(prompts[i], options.AddBos);
+            if (ids.Count == 0) throw new ArgumentException($"prompt {i} is empty and no BOS token is configured; give a prompt");
+            if (ids.Count >= capacity) throw new ArgumentException($"prompt {i} has {ids.Count} tokens; the model's context is {capacity}");
+            rows.Add(new GenerationRow(prompts[i], ids, tokenizer, options, capacity));
+        }
+
+        return Run(model, rows, options, batchSize, cancellationToken, progress);
+    }
+
+    /// <summary>Continues the rows in batches of similar prompt length; results in the rows' order.</summary>
+    internal static IReadOnlyList<GenerationResult> Run(LlamaForCausalLM model, IReadOnlyList<GenerationRow> rows, GenerationOptions options,
+        int batchSize, CancellationToken cancellationToken, Action<int>? progress = null)
+    {
+        var done = 0;
+        if (batchSize == 1 || !options.UseKvCache)
+        {
+            return [.. rows.Select(r =>
+            {
+                var result = TextGenerator.Run(model, r, options, cancellationToken);
+                progress?.Invoke(++done);
+                return result;
+            })];
+        }
+
+        // Sorting by length keeps padding small; a stable order keeps batches the same in every process.
+        var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].PromptTokens.Count).ThenBy(i => i).ToArray();
+        foreach (var chunk in order.Chunk(batchSize))
+        {
+            Decode(model, [.. chunk.Select(i => rows[i])], options, cancellationToken);
+            progress?.Invoke(done += chunk.Length);
+        }
+
+        return [.. rows.Select(r => r.Result())];
+    }
+
+    private static void Decode(LlamaForCausalLM model, GenerationRow[] rows, GenerationOptions options, CancellationToken cancellationToken)
+    {
+        var device = model.Device;
+        var width = rows.Max(r => r.PromptTokens.Count);
+        // Room for the longest prompt's padding plus every answer; never more than the context needs.
+        var room = Math.Min(options.MaxTokens, model.Config.MaxPositionEmbeddings);
+        using var cache = new KvCache(model.Config, rows.Length, width + (long)room, device, model.Dtype, perQueryHead: true);
+        cache.PadLeft([.. rows.Select(r => (long)(width - r.PromptTokens.Count))]);
+        using var noGrad = no_grad();
+        var logits = Prefill(model, rows, cache, width, cancellationToken);
+        var active = rows.ToList();
+        while (true)
+        {
+            var vocabulary = logits.Length / active.Count;
+            var keep = new bool[active.Count];
+            for (var i = 0; i < active.Count; i++)
+            {
+                var row = active[i];
+                row.Accept(row.Sampler.Next(logits.AsSpan(i * vocabulary, vocabulary).ToArray()));
+                keep[i] = row.CheckRoom();                                      // ended, or full before the next forward
+            }
+
+            if (keep.Contains(false))
+            {
+                // Finished rows leave: their cache rows go, and nothing of theirs reaches a later forward.
+                cache.KeepRows([.. Enumerable.Range(0, keep.Length).Where(i => keep[i]).Select(i => (long)i)]);
+                active = [.. active.Where((_, i) => keep[i])];
+                if (active.Count == 0) return;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            logits = NextTokenLogits(model, [.. active.Select(r => (long)r.Tokens[^1])], active.Count, 1, cache, device);
+        }
+    }
+
+    // Each prompt runs alone, as TextGenerator runs it (no padding, causal attention over its own tokens),
+    // and its keys and values are placed after its row's padding: a batch's prompts would cost rows x
+    // width tokens with a full mask, and prompts dominate when they are longer than the answers.
+    private static float[] Prefill(LlamaForCausalLM model, GenerationRow[] rows, KvCache cache, int width, CancellationToken cancellationToken)
+    {
+        var logits = new List<float>();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var prompt = rows[i].PromptTokens;
+            using var alone = new KvCache(model.Config, 1, prompt.Count, model.Device, model.Dtype);
+            logits.AddRange(NextTokenLogits(model, [.. prompt.Select(t => (long)t)], 1, prompt.Count, alone, model.Device));
+            cache.WriteRow(i, width - prompt.Count, alone);
+        }
+
+        cache.Advance(width);
+        return [.. logits];
+    }
+
+    // The last position's logits of every row, (B * vocab) float32 on the CPU. Only the last position
+    // goes through the head: a batch's prompt is rows × width tokens, and their logits would be unused.
+    private static float[] NextTokenLogits(LlamaForCausalLM model, long[] input, int batch, int length, KvCache cache, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = model.model.forward(tensor(input, [batch, length], device: device), cache);   // (B, T, C)
+        var last = hidden.narrow(1, length - 1, 1);                                                // (B, 1, C)
+        var logits = OutputHead.Logits(model, last);                                               // (B, 1, vocab)
+        return logits.select(1, 0).to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+    }
+}
