@@ -4,6 +4,7 @@ using Workflows.Torch.Adapters;
 using Workflows.Torch.Benchmarks;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
+using Workflows.Steps.Train.Preference;
 using static TorchSharp.torch;
 
 namespace Workflows.Steps.Train;
@@ -15,8 +16,9 @@ namespace Workflows.Steps.Train;
 /// </summary>
 public static class TrainingBenchmark
 {
-    /// <summary>The methods measured: <c>full</c>, <c>lora</c>, <c>qlora</c>, <c>dora</c>.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["full", "lora", "qlora", "dora"];
+    /// <summary>The methods measured: <c>full</c>, <c>lora</c>, <c>qlora</c>, <c>dora</c>, and <c>dpo</c> (the LoRA adapter
+    /// trained with DPO on the same tokens, see <see cref="PreferenceBenchmark"/>).</summary>
+    public static IReadOnlyList<string> Methods { get; } = ["full", "lora", "qlora", "dora", PreferenceBenchmark.Method];
 
     public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps)
     {
@@ -52,7 +54,7 @@ public static class TrainingBenchmark
         {
             if (step == 1) clock.Start();                                            // step 0 warms up
             using var scope = NewDisposeScope();
-            LanguageModelLoss.CrossEntropy(model.forward(inputs), targets).backward();
+            (method == PreferenceBenchmark.Method ? PreferenceBenchmark.Loss(model, ids) : LanguageModelLoss.CrossEntropy(model.forward(inputs), targets)).backward();
             optimizer.Step(1e-4);
             optimizer.ZeroGrad();
         }
@@ -65,6 +67,6 @@ public static class TrainingBenchmark
         var ceiling = TrainingFlops.MatmulGflopsPerSecond(config, batch * sequence, scalar);
         return new TrainingBenchmarkResult(method, dtype, threads, parameters.Sum(p => p.Item2.numel()),
             (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, peak, bits,
-            TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full") / 1e6, ceiling);
+            (method == PreferenceBenchmark.Method ? PreferenceBenchmark.FlopsPerToken(config, sequence) : TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full")) / 1e6, ceiling);
     }
 }

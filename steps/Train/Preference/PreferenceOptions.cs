@@ -29,4 +29,9 @@ public sealed record PreferenceOptions
     /// <summary>KTO: weight of undesirable answers' losses. Default 1; range 0 to 100.</summary>
     [Range(0.0, 100.0)]
     public double UndesirableWeight { get; init; } = 1.0;
+
+    /// <summary>DPO: compute the reference policy's log-probabilities of every training and validation pair once,
+    /// before the first step (TRL's <c>precompute_ref_log_probs</c>), instead of one reference forward pass per
+    /// batch. Same results; each step then runs only the policy. Default false.</summary>
+    public bool PrecomputeRefLogProbs { get; init; }
 }
