@@ -6,7 +6,8 @@ namespace Workflows.Steps.Evaluate.Scoring;
 /// filled prompt (delimiter + answer, tokenised as multiple choice does); a pair counts when the chosen one is the
 /// more likely, summed over its tokens (<c>accuracy</c>) or per token (<c>accuracy_norm</c>, the length-normalised
 /// comparison SimPO optimises). The margins are the mean differences of those log-likelihoods. Answers past the
-/// model's context are scored on their first tokens; pairs whose prompt fills the context are not counted.</summary>
+/// model's context are scored on their first tokens; pairs whose prompt fills the context, or whose answers are the
+/// same tokens within it, are not counted.</summary>
 internal static class PreferenceScorer
 {
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
@@ -19,12 +20,14 @@ internal static class PreferenceScorer
             ct.ThrowIfCancellationRequested();
             var item = items[i];
             var context = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            var chosen = LogLikelihood(model, context, task.TargetDelimiter + item.Choices![0]);
-            var rejected = LogLikelihood(model, context, task.TargetDelimiter + item.Choices[1]);
+            var chosenIds = Tokens(model, context, task.TargetDelimiter + item.Choices![0]);
+            var rejectedIds = Tokens(model, context, task.TargetDelimiter + item.Choices[1]);
             progress(i + 1);
-            if (chosen is null || rejected is null) continue;                   // the prompt alone fills the context
+            if (chosenIds is null || rejectedIds is null) continue;              // the prompt alone fills the context
+            if (chosenIds.Value.Ids.SequenceEqual(rejectedIds.Value.Ids)) continue;   // the answers differ only past the context
+            var (chosen, rejected) = (Score(model, chosenIds.Value), Score(model, rejectedIds.Value));
             scoredPairs++;
-            var (sum, perToken) = (chosen.Value.Sum - rejected.Value.Sum, (chosen.Value.Sum / chosen.Value.Tokens) - (rejected.Value.Sum / rejected.Value.Tokens));
+            var (sum, perToken) = (chosen.Sum - rejected.Sum, (chosen.Sum / chosen.Tokens) - (rejected.Sum / rejected.Tokens));
             correct += sum > 0 ? 1 : 0;
             correctNorm += perToken > 0 ? 1 : 0;
             margin += sum;
@@ -46,7 +49,7 @@ internal static class PreferenceScorer
 
     // An answer longer than the context is scored on its first tokens, as training truncates it; null when the
     // prompt leaves no room for any answer token.
-    private static (double Sum, int Tokens)? LogLikelihood(ModelUnderTest model, string context, string continuation)
+    private static (IReadOnlyList<int> Ids, int Scored)? Tokens(ModelUnderTest model, string context, string continuation)
     {
         var trimmed = context.TrimEnd(' ');                                    // as multiple choice: trailing spaces go to the answer
         continuation = context[trimmed.Length..] + continuation;
@@ -54,8 +57,9 @@ internal static class PreferenceScorer
         var wholeIds = model.Tokenizer.Encode(trimmed + continuation, addBos: true);
         var fits = Math.Min(wholeIds.Count, model.Model.Config.MaxPositionEmbeddings + 1);
         if (wholeIds.Count > fits && contextIds.Count >= fits) return null;
-        wholeIds = [.. wholeIds.Take(fits)];
-        var scored = Math.Max(1, wholeIds.Count - contextIds.Count);
-        return (SequenceLogLikelihood.Score(model.Model, wholeIds, scored).LogLikelihood, scored);
+        return ([.. wholeIds.Take(fits)], Math.Max(1, fits - contextIds.Count));
     }
+
+    private static (double Sum, int Tokens) Score(ModelUnderTest model, (IReadOnlyList<int> Ids, int Scored) tokens) =>
+        (SequenceLogLikelihood.Score(model.Model, tokens.Ids, tokens.Scored).LogLikelihood, tokens.Scored);
 }

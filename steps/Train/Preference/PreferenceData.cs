@@ -7,7 +7,9 @@ namespace Workflows.Steps.Train.Preference;
 public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unusable, int Truncated)
 {
     /// <summary>Renders and tokenises the rows the objective trains on, each answer after its prompt with
-    /// completion-only labels as in SFT. Returns an error line when the dataset holds no such rows
+    /// completion-only labels as in SFT. A pair whose answers are cut to the same tokens by
+    /// <paramref name="maxLength"/> is skipped: its loss is ln 2 whatever the model, and in validation it
+    /// would count as a wrong answer. Returns an error line when the dataset holds no such rows
     /// (naming its kinds and the objective) or when a row is too long and <c>overlong: fail</c>.</summary>
     public static (PreferenceData? Data, string? Error) Build(IReadOnlyList<DatasetRow> rows, TrainOptions options, TextTokenizer tokenizer, int maxLength, string field)
     {
@@ -43,7 +45,8 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
                 && Fit(row, judged.Prompt, judged.Answer) is { } answer && row.Label is FeedbackLabels.Desirable or FeedbackLabels.Undesirable)
                 item = new PreferenceItem(judged.Prompt, judged.Answer, answer, null, row.Label == FeedbackLabels.Desirable);
             else if (!kto && PromptRenderer.RenderPair(row, options.Template, options.CustomTemplate) is { } pair
-                && Fit(row, pair.Prompt, pair.Chosen) is { } chosen && Fit(row, pair.Prompt, pair.Rejected) is { } rejected)
+                && Fit(row, pair.Prompt, pair.Chosen) is { } chosen && Fit(row, pair.Prompt, pair.Rejected) is { } rejected
+                && !chosen.Ids.AsSpan().SequenceEqual(rejected.Ids))                 // cut to the same tokens: no preference left to learn
                 item = new PreferenceItem(pair.Prompt, pair.Chosen, chosen, rejected);
             if (error is not null) return (null, error);
             if (item is null) unusable++;
