@@ -21,7 +21,7 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
         string? error = null;
         TokenisedExample? Fit(DatasetRow row, IReadOnlyList<TextSegment> prompt, TextSegment answer)
         {
-            var example = ExampleTokeniser.Tokenise([.. prompt, answer], tokenizer, trainOnInputs: false);
+            var example = KeepPromptEnd(ExampleTokeniser.Tokenise([.. prompt, answer], tokenizer, trainOnInputs: false), options.Preference.MaxPromptLength);
             if (example.Ids.Length > maxLength)
             {
                 if (options.Overlong == OverlongPolicy.Fail)
@@ -54,6 +54,16 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
         }
 
         return (new PreferenceData(items, unusable, truncated), null);
+    }
+
+    /// <summary>Cuts the prompt of <paramref name="example"/> (its untrained tokens before the first trained one) to
+    /// its last <paramref name="maxPrompt"/> tokens, keeping a leading BOS (which has no label).</summary>
+    public static TokenisedExample KeepPromptEnd(TokenisedExample example, int? maxPrompt)
+    {
+        var prompt = Array.FindIndex(example.Labels, l => l >= 0);
+        if (maxPrompt is not { } most || prompt <= most) return example;
+        var cut = prompt - most;                                                   // tokens dropped after BOS
+        return new TokenisedExample([example.Ids[0], .. example.Ids[(1 + cut)..]], [example.Labels[0], .. example.Labels[(1 + cut)..]]);
     }
 
     /// <summary>The dataset's kinds with counts, e.g. <c>instruction (91)</c>.</summary>

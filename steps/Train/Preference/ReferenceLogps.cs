@@ -44,14 +44,18 @@ public sealed class ReferenceLogps(LlamaForCausalLM model)
         return averaged ? sums / counts : sums;
     }
 
+    // The reference's logits and log-softmax (batch × length × vocabulary) are freed here, before the policy's
+    // forward pass allocates its own, rather than at the end of the micro-batch: only the sums leave.
     private (Tensor Sums, Tensor Counts) Compute(IReadOnlyList<TokenisedExample> examples)
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var adapters = AdapterInjector.Adapters(model).Select(a => a.Layer).ToList();
         foreach (var layer in adapters) layer.Disabled = true;
         try
         {
-            return SequenceLogps.Of(model, examples);
+            var (sums, counts) = SequenceLogps.Of(model, examples);
+            return (sums.MoveToOuterDisposeScope(), counts.MoveToOuterDisposeScope());
         }
         finally
         {

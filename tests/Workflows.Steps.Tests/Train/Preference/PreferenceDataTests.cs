@@ -25,4 +25,28 @@ public sealed class PreferenceDataTests
         Assert.That(data!.Items, Has.Count.EqualTo(kept));
         Assert.That(data.Unusable, Is.EqualTo(1 - kept));
     }
+
+    [Test]
+    public void Build_MaxPromptLength_KeepsBosAndThePromptsEndSoTheAnswersFit()
+    {
+        var prompt = string.Concat(Enumerable.Range(0, 12).Select(i => $"Tell me story number {i}. "));
+        var row = Rows.Pair(prompt, "Once upon a time there was a girl.", "Go away.");
+        var options = new TrainOptions
+        {
+            Model = "m", Train = "t", Objective = TrainObjective.Dpo, Template = PromptTemplate.AlpacaShort,
+            Preference = new PreferenceOptions { MaxPromptLength = 20 },
+        };
+        var (whole, _) = PreferenceData.Build([row], options with { Preference = new PreferenceOptions() }, Tokenizer.Value, 4096, "train");
+
+        var (data, _) = PreferenceData.Build([row], options, Tokenizer.Value, 48, "train");
+
+        var full = whole!.Items.Single().Chosen;
+        var cut = data!.Items.Single().Chosen;
+        var prompt20 = Array.FindIndex(cut.Labels, l => l >= 0);
+        Assert.That(Array.FindIndex(full.Labels, l => l >= 0), Is.GreaterThan(48), "whole, the prompt alone is longer than max_seq_len");
+        Assert.That(prompt20, Is.EqualTo(20));
+        Assert.That(cut.Ids[0], Is.EqualTo(Tokenizer.Value.BosId));
+        Assert.That(cut.Ids[1..], Is.EqualTo(full.Ids[^(cut.Ids.Length - 1)..]), "the prompt's end and the whole answer");
+        Assert.That(data.Items.Single().Rejected!.TrainedTokens, Is.EqualTo(whole.Items.Single().Rejected!.TrainedTokens));
+    }
 }
