@@ -1,3 +1,4 @@
+using Workflows.Steps.Datasets;
 using Workflows.Steps.Tests.TestSupport;
 using Workflows.Steps.Train;
 using Workflows.Steps.Train.Preference;
@@ -48,5 +49,22 @@ public sealed class PreferenceDataTests
         Assert.That(cut.Ids[0], Is.EqualTo(Tokenizer.Value.BosId));
         Assert.That(cut.Ids[1..], Is.EqualTo(full.Ids[^(cut.Ids.Length - 1)..]), "the prompt's end and the whole answer");
         Assert.That(data.Items.Single().Rejected!.TrainedTokens, Is.EqualTo(whole.Items.Single().Rejected!.TrainedTokens));
+    }
+
+    [Test]
+    public void Build_MultiTurnPair_ScoresOnlyTheFinalAnswers()
+    {
+        var row = Rows.Pair("Hello.", "I am Sparky.", "Go away.") with
+        {
+            Messages = [new("user", "Hello."), new("assistant", "Hi there, how can I help?"), new("user", "Who are you?")],
+        };
+        var options = new TrainOptions { Model = "m", Train = "t", Objective = TrainObjective.Dpo, Template = PromptTemplate.AlpacaShort };
+
+        var (data, _) = PreferenceData.Build([row], options, Tokenizer.Value, 512, "train");
+
+        var item = data!.Items.Single();
+        var answer = Tokenizer.Value.Encode("I am Sparky.", addBos: false).Count;
+        Assert.That(item.Chosen.TrainedTokens, Is.InRange(answer, answer + 2), "the final answer and EOS, not the earlier assistant turn");
+        Assert.That(Array.FindIndex(item.Chosen.Labels, l => l >= 0), Is.GreaterThan(item.Chosen.Ids.Length - answer - 3));
     }
 }
