@@ -60,6 +60,27 @@ public sealed class FullFineTuneTests
     }
 
     [Test]
+    public async Task RunAsync_FullKilledAfterCheckpointThenRerun_ReachesSameWeightsAsUninterrupted()
+    {
+        using var straight = new TestStepContext();
+        var options = await FullAsync(straight) with { Validation = null };
+        Assert.That((await new TrainStep().RunAsync(options, straight, CancellationToken.None)).Error, Is.Null);
+
+        using var interrupted = new TestStepContext();
+        using var kill = new CancellationTokenSource();
+        interrupted.OnProgress = fraction => { if (fraction >= 4.0 / 6) kill.Cancel(); };       // after step 4; checkpoint at 3
+        Assert.That(async () => await new TrainStep().RunAsync(options, interrupted, kill.Token), Throws.InstanceOf<OperationCanceledException>());
+        interrupted.OnProgress = null;
+        Assert.That((await new TrainStep().RunAsync(options, interrupted, CancellationToken.None)).Error, Is.Null);
+
+        Assert.That(interrupted.Logs, Has.Some.Contain("resuming from the checkpoint at step 3"));
+        using var expected = SafetensorsFile.Open(Path.Combine(straight.Outputs["model"], "model.safetensors"));
+        using var resumed = SafetensorsFile.Open(Path.Combine(interrupted.Outputs["model"], "model.safetensors"));
+        Assert.That(resumed.Names, Is.EquivalentTo(expected.Names));
+        foreach (var name in expected.Names) Assert.That(resumed.ReadBytes(name), Is.EqualTo(expected.ReadBytes(name)), name);
+    }
+
+    [Test]
     public async Task RunAsync_FreezingMoreLayersThanTheModelHas_FailsNamingTheCount()
     {
         using var context = new TestStepContext();
