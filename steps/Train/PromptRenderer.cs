@@ -33,7 +33,8 @@ public static class PromptRenderer
     /// <summary>The shared prompt and the two answers of a preference row, or null when it is not a full pair.</summary>
     public static (IReadOnlyList<TextSegment> Prompt, TextSegment Chosen, TextSegment Rejected)? RenderPair(DatasetRow row, PromptTemplate template, string? custom) =>
         row.Kind == RowKind.Preference && !string.IsNullOrEmpty(row.Chosen) && !string.IsNullOrEmpty(row.Rejected)
-            ? (Turns(row.Messages ?? [], template, custom, endWithPrompt: true), Completion(template, row.Chosen!), Completion(template, row.Rejected!))
+            ? ([.. Turns(row.Messages ?? [], template, custom, endWithPrompt: true).Select(s => s with { Trainable = false })],   // earlier answers are prompt, not scored
+                Completion(template, row.Chosen!), Completion(template, row.Rejected!))
             : null;
 
     /// <summary>A feedback row's prompt (every earlier turn, none trained) and its judged last answer, or null.</summary>

@@ -1,6 +1,6 @@
 namespace Workflows.Steps.Train;
 
-/// <summary>Which adapter the train step fits.</summary>
+/// <summary>Which weights the train step fits: an adapter, or the model itself.</summary>
 public enum TrainMethod
 {
     /// <summary>LoRA over the full-precision base.</summary>
@@ -9,4 +9,6 @@ public enum TrainMethod
     Qlora,
     /// <summary>Weight-decomposed LoRA: a trainable magnitude per output row.</summary>
     Dora,
+    /// <summary>Full fine-tuning: every weight trains (less any <c>freeze</c>d) and the output is a model folder.</summary>
+    Full,
 }

@@ -31,11 +31,18 @@ public static class TrainModel
         ComputeDtype = DtypeOf(options.Quantization.ComputeDtype),
     };
 
-    /// <summary>Loads a copy of the base on the engine's device and injects the adapter.</summary>
+    /// <summary>Loads a copy of the base on the engine's device and injects the adapter (for <c>method: full</c>,
+    /// marks the weights that train instead).</summary>
     /// <exception cref="AdapterConfigException">The adapter does not fit the model.</exception>
     public static LlamaForCausalLM Build(string modelPath, TrainOptions options, LoraConfig config)
     {
         var model = LlamaLoader.Load(modelPath, DeviceEngine.Shared.Device, DtypeOf(options.Dtype));
+        if (options.Method == TrainMethod.Full)
+        {
+            FullFineTune.Prepare(model, options.Freeze);
+            return model;
+        }
+
         AdapterInjector.Apply(model, config, Quantisation(options), options.Seed);
         return model;
     }

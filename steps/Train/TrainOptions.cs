@@ -27,8 +27,12 @@ public sealed record TrainOptions : IValidatableOptions
     /// <summary>β, loss type, label smoothing, SimPO's γ and KTO's weights of the preference objectives.</summary>
     public PreferenceOptions Preference { get; init; } = new();
 
-    /// <summary>Adapter method: <c>lora</c>, <c>qlora</c> (LoRA over an NF4-quantised base) or <c>dora</c>. Default lora.</summary>
+    /// <summary>Adapter method: <c>lora</c>, <c>qlora</c> (LoRA over an NF4-quantised base) or <c>dora</c>; or <c>full</c>:
+    /// every weight trains and the step writes a model folder (output <c>model</c>) instead of an adapter. Default lora.</summary>
     public TrainMethod Method { get; init; } = TrainMethod.Lora;
+
+    /// <summary>For <c>method: full</c>: the token embeddings and the first N layers to keep fixed. Default: nothing frozen.</summary>
+    public FreezeOptions? Freeze { get; init; }
 
     /// <summary>The low-rank adapter: rank, alpha, dropout, target modules.</summary>
     public LoraOptions Lora { get; init; } = new();
@@ -51,7 +55,8 @@ public sealed record TrainOptions : IValidatableOptions
     public bool TrainOnInputs { get; init; }
 
     /// <summary>Concatenate examples into full <see cref="MaxSeqLen"/> sequences (fewer padded tokens;
-    /// examples in one sequence can attend to earlier ones). Default false.</summary>
+    /// examples in one sequence can attend to earlier ones). Examples longer than a sequence continue in the
+    /// next one instead of being truncated, so continued pre-training on <c>text</c> rows trains every token. Default false.</summary>
     public bool Packing { get; init; }
 
     /// <summary>Most tokens per sequence; also capped by the model's context. Default 512; range 8 to 131,072.</summary>
@@ -135,6 +140,10 @@ public sealed record TrainOptions : IValidatableOptions
         if (Objective != TrainObjective.Sft && PromptRenderer.IsChatTemplate(Template))
             yield return new OptionError("template", $"objective {Objective.ToString().ToLowerInvariant()} does not render Jinja chat templates yet (template {Template.ToString().ToLowerInvariant()})",
                 "use alpaca, alpaca_short, chatml, plain or custom for preference training");
+        foreach (var error in FullFineTune.Validate(this)) yield return error;
+        if (Preference.PrecomputeRefLogProbs && Objective != TrainObjective.Dpo)
+            yield return new OptionError("preference.precompute_ref_log_probs", $"only objective dpo scores pairs against a reference that can be precomputed (objective {Objective.ToString().ToLowerInvariant()})",
+                "remove precompute_ref_log_probs: (orpo and simpo have no reference; kto's KL pairs depend on the batch)");
         if (Objective == TrainObjective.Kto && BatchSize < 2)
             yield return new OptionError("batch_size", "objective kto estimates its KL term from other rows of the batch and needs batch_size of at least 2", "e.g. batch_size: 4");
         if (EarlyStopping is { Metric: var metric } && metric != EarlyStoppingOptions.ValLoss

@@ -11,9 +11,11 @@ using Workflows.Torch.Tokenization;
 
 namespace Workflows.Steps.Train;
 
-/// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout.</summary>
-[Step("train", Version = 4, UsesDevice = true, Description = "LoRA/QLoRA/DoRA fine-tuning (SFT, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
-[StepOutput("adapter", ArtifactKind.Adapter, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json")]
+/// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout, or (<c>method: full</c>)
+/// the model's own weights, written as a model folder.</summary>
+[Step("train", Version = 4, UsesDevice = true, Description = "LoRA/QLoRA/DoRA or full fine-tuning (SFT, continued pre-training, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
+[StepOutput("adapter", ArtifactKind.Adapter, Optional = true, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json; adapter methods")]
+[StepOutput("model", ArtifactKind.Model, Optional = true, Description = "method: full: the trained model as a Hugging Face folder (config, weights, tokenizer) and training_summary.json")]
 public sealed class TrainStep : IStep<TrainOptions>
 {
     public async Task<StepResult> RunAsync(TrainOptions options, IStepContext context, CancellationToken cancellationToken)
@@ -79,6 +81,12 @@ public sealed class TrainStep : IStep<TrainOptions>
         if (validationError is not null) return StepResult.Failed(validationError);
 
         var objective = new PreferenceObjective(model, options, tokenizer, maxLength, train!, validation);
+        if (options.Preference.PrecomputeRefLogProbs)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            context.Log($"reference log-probabilities of {objective.PrecomputeReference():N0} answers precomputed in {clock.Elapsed.TotalSeconds:F1}s");
+        }
+
         var empty = new TrainingData([], 0, 0);
         var trainer = new Trainer(model, config, options, context, empty, null, objective, validation is not null);
         context.Log($"{options.Method} {options.Objective.ToString().ToLowerInvariant()}: {train!.Items.Count} training {(options.Objective == TrainObjective.Kto ? "rows" : "pairs")}, " +
@@ -90,10 +98,12 @@ public sealed class TrainStep : IStep<TrainOptions>
 
     private static StepResult Finish(TrainOptions options, IStepContext context, LlamaForCausalLM model, LoraConfig config, TrainingState state, int trainCount, int? validationCount)
     {
-        var output = context.CreateOutput("adapter");
+        var full = options.Method == TrainMethod.Full;
+        var output = context.CreateOutput(full ? "model" : "adapter");
         var best = TrainingCheckpoint.BestFolder(context.StateDirectory);
-        if (validationCount is null) PeftAdapterFiles.Save(model, config, output);               // no validation: the final adapter
+        if (validationCount is null) FullFineTune.Save(model, config, output);                   // no validation: the final weights
         else foreach (var file in Directory.EnumerateFiles(best)) File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
+        if (full) Merge.HfFolderFiles.CopyCompanions(context.ResolvePath(options.Model), model.Config, output);   // a model folder that loads anywhere
         var summary = Summarise(options, state, trainCount, validationCount ?? 0, model);
         summary.Write(output);
         // The loss curves travel with the adapter (evaluate reports and model cards show them) and go to the tracker.

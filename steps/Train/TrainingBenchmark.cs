@@ -5,6 +5,7 @@ using Workflows.Torch.Benchmarks;
 using Workflows.Torch.Engine;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
+using Workflows.Steps.Train.Preference;
 using static TorchSharp.torch;
 
 namespace Workflows.Steps.Train;
@@ -16,8 +17,9 @@ namespace Workflows.Steps.Train;
 /// </summary>
 public static class TrainingBenchmark
 {
-    /// <summary>The methods measured: <c>full</c>, <c>lora</c>, <c>qlora</c>, <c>dora</c>.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["full", "lora", "qlora", "dora"];
+    /// <summary>The methods measured: <c>full</c>, <c>lora</c>, <c>qlora</c>, <c>dora</c>, and <c>dpo</c> (the LoRA adapter
+    /// trained with DPO on the same tokens, see <see cref="PreferenceBenchmark"/>).</summary>
+    public static IReadOnlyList<string> Methods { get; } = ["full", "lora", "qlora", "dora", PreferenceBenchmark.Method];
 
     /// <summary>How the loss is taken from the final hidden states: <c>chunked</c> (<see cref="ChunkedCrossEntropy"/>,
     /// what training uses) or <c>full</c> (the whole batch's logits at once, as before).</summary>
@@ -68,9 +70,11 @@ public static class TrainingBenchmark
             }
 
             using var scope = NewDisposeScope();
-            var loss = headLoss == "full"
-                ? LanguageModelLoss.CrossEntropy(model.forward(inputs), targets)
-                : ChunkedCrossEntropy.ForInputs(model, inputs, targets);
+            var loss = method == PreferenceBenchmark.Method
+                ? PreferenceBenchmark.Loss(model, ids)
+                : headLoss == "full"
+                    ? LanguageModelLoss.CrossEntropy(model.forward(inputs), targets)
+                    : ChunkedCrossEntropy.ForInputs(model, inputs, targets);
             loss.backward();
             optimizer.Step(1e-4);
             optimizer.ZeroGrad();
@@ -85,7 +89,7 @@ public static class TrainingBenchmark
         var ceiling = TrainingFlops.MatmulGflopsPerSecond(config, batch * sequence, scalar);
         return new TrainingBenchmarkResult(method, dtype, threads, parameters.Sum(p => p.Item2.numel()),
             (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, peak, bits,
-            TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full") / 1e6, ceiling)
+            (method == PreferenceBenchmark.Method ? PreferenceBenchmark.FlopsPerToken(config, sequence) : TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full")) / 1e6, ceiling)
         { HeadLoss = headLoss, Checkpointing = checkpointing, ReleaseHeap = releaseHeap, CpuSeconds = cpu.TotalSeconds, TokensTimed = (long)batch * sequence * steps };
     }
 }

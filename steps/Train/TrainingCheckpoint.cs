@@ -8,7 +8,7 @@ namespace Workflows.Steps.Train;
 
 /// <summary>
 /// Resumable checkpoints in the step's state folder: <c>step-N/</c> holds the adapter (PEFT
-/// layout), <c>optimizer.safetensors</c> and <c>state.json</c>; the file <c>latest</c> names the
+/// layout; the model itself for <c>method: full</c>), <c>optimizer.safetensors</c> and <c>state.json</c>; the file <c>latest</c> names the
 /// newest complete one. A folder is written under a temporary name and renamed, and <c>latest</c>
 /// is replaced in one move, so a kill at any moment leaves the previous checkpoint usable.
 /// The best adapter so far (by validation loss) is kept the same way in <c>best/</c>.
@@ -35,7 +35,7 @@ public static class TrainingCheckpoint
         var name = $"step-{state.Step:D8}";
         Publish(Path.Combine(stateDirectory, name), folder =>
         {
-            PeftAdapterFiles.Save(model, config, folder);
+            FullFineTune.Save(model, config, folder);
             SafetensorsWriter.Write(Path.Combine(folder, OptimizerFile), optimizer.State().Select(p => KeyValuePair.Create(p.Key, p.Value.cpu())));
             File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(state, Json));
         });
@@ -50,7 +50,7 @@ public static class TrainingCheckpoint
 
     /// <summary>Replaces the best adapter with the current one.</summary>
     public static void SaveBest(string stateDirectory, LlamaForCausalLM model, LoraConfig config) =>
-        Publish(BestFolder(stateDirectory), folder => PeftAdapterFiles.Save(model, config, folder));
+        Publish(BestFolder(stateDirectory), folder => FullFineTune.Save(model, config, folder));
 
     /// <summary>
     /// Restores the newest checkpoint into <paramref name="model"/> (already injected with the same
@@ -61,17 +61,9 @@ public static class TrainingCheckpoint
         var latest = Path.Combine(stateDirectory, LatestFile);
         if (!File.Exists(latest)) return null;
         var folder = Path.Combine(stateDirectory, File.ReadAllText(latest).Trim());
-        using var adapter = SafetensorsFile.Open(Path.Combine(folder, PeftAdapterFiles.WeightsFile));
         using var moments = SafetensorsFile.Open(Path.Combine(folder, OptimizerFile));
         var state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path.Combine(folder, StateFile)))!;
-        using (no_grad())
-        {
-            foreach (var (key, tensor) in PeftAdapterFiles.Tensors(model))
-            {
-                using var stored = adapter.Read(key);
-                tensor.copy_(stored);
-            }
-        }
+        FullFineTune.Restore(model, folder);
 
         optimizer.Restore(moments.Read, state.Step);
         return state;

@@ -34,7 +34,7 @@ public sealed record TrainingData(IReadOnlyList<TokenisedExample> Examples, int 
 
             if (segments is null) { unusable++; continue; }
             var example = ExampleTokeniser.Tokenise(segments, tokenizer, options.TrainOnInputs, chat is not null);
-            if (example.Ids.Length > maxLength)
+            if (example.Ids.Length > maxLength && !options.Packing)              // packing cuts the stream itself: nothing is lost
             {
                 if (options.Overlong == OverlongPolicy.Fail)
                 {

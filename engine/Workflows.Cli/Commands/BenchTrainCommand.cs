@@ -6,14 +6,14 @@ using Workflows.Steps.Train;
 
 namespace Workflows.Cli.Commands;
 
-/// <summary><c>wf bench train</c>: training tokens/s and peak memory of full fine-tuning, LoRA, QLoRA and
-/// DoRA on a random stories15M-shaped Llama, printed as a Markdown table. Each configuration runs in
+/// <summary><c>wf bench train</c>: training tokens/s and peak memory of full fine-tuning, LoRA, QLoRA,
+/// DoRA and DPO (LoRA, reference = adapter off) on a random stories15M-shaped Llama, printed as a Markdown table. Each configuration runs in
 /// its own child process, so each peak working set is that configuration's alone.</summary>
 internal static class BenchTrainCommand
 {
     public static Command Create()
     {
-        var methods = new Option<string[]>("--methods") { Description = "Methods to measure (default full lora qlora dora)", DefaultValueFactory = _ => [.. TrainingBenchmark.Methods], AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--methods") { Description = "Methods to measure (default full lora qlora dora dpo)", DefaultValueFactory = _ => [.. TrainingBenchmark.Methods], AllowMultipleArgumentsPerToken = true };
         var dtypes = new Option<string[]>("--dtypes") { Description = "Dtypes to measure (default float32 bfloat16)", DefaultValueFactory = _ => ["float32", "bfloat16"], AllowMultipleArgumentsPerToken = true };
         var threads = new Option<int[]>("--threads") { Description = "Torch thread counts (default 1 2)", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "Sequences per step (default 8)", DefaultValueFactory = _ => 8 };
@@ -23,7 +23,7 @@ internal static class BenchTrainCommand
         var checkpointing = new Option<bool[]>("--checkpointing") { Description = "Gradient checkpointing per decoder layer: false, true or both (default false)", DefaultValueFactory = _ => [false], AllowMultipleArgumentsPerToken = true };
         var heaps = new Option<string[]>("--heap") { Description = "C heap: glibc (its defaults, as training) or release (blocks of 1 MiB or more returned when freed: resident memory follows live tensors, more CPU time) (default glibc)", DefaultValueFactory = _ => ["glibc"], AllowMultipleArgumentsPerToken = true };
         var single = new Option<string?>("--case") { Description = "Run one method:dtype:threads in this process and print it as JSON", Hidden = true };
-        var command = new Command("train", "Measure training tokens/s and peak memory: full fine-tune vs LoRA vs QLoRA vs DoRA on a stories15M-shaped Llama")
+        var command = new Command("train", "Measure training tokens/s and peak memory: full fine-tune vs LoRA vs QLoRA vs DoRA vs DPO (LoRA) on a stories15M-shaped Llama")
         {
             methods, dtypes, threads, batch, sequence, steps, headLosses, checkpointing, heaps, single,
         };

@@ -6,7 +6,8 @@ namespace Workflows.Steps.Evaluate.Scoring;
 /// filled prompt (delimiter + answer, tokenised as multiple choice does); a pair counts when the chosen one is the
 /// more likely, summed over its tokens (<c>accuracy</c>) or per token (<c>accuracy_norm</c>, the length-normalised
 /// comparison SimPO optimises). The margins are the mean differences of those log-likelihoods. Answers past the
-/// model's context are scored on their first tokens; pairs whose prompt fills the context are not counted.</summary>
+/// model's context are scored on their first tokens; pairs whose prompt fills the context, or whose answers are the
+/// same tokens within it, are not counted.</summary>
 internal static class PreferenceScorer
 {
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
@@ -22,6 +23,7 @@ internal static class PreferenceScorer
             var chosen = Request(model, context, task.TargetDelimiter + item.Choices![0]);
             var rejected = Request(model, context, task.TargetDelimiter + item.Choices[1]);
             if (chosen is null || rejected is null) continue;                   // the prompt alone fills the context
+            if (chosen.Value.Ids.SequenceEqual(rejected.Value.Ids)) continue;   // the answers differ only past the context
             pairs.Add((item, context, requests.Count, i));
             requests.Add(chosen.Value);
             requests.Add(rejected.Value);

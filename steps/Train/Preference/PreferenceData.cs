@@ -7,7 +7,9 @@ namespace Workflows.Steps.Train.Preference;
 public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unusable, int Truncated)
 {
     /// <summary>Renders and tokenises the rows the objective trains on, each answer after its prompt with
-    /// completion-only labels as in SFT. Returns an error line when the dataset holds no such rows
+    /// completion-only labels as in SFT. A pair whose answers are cut to the same tokens by
+    /// <paramref name="maxLength"/> is skipped: its loss is ln 2 whatever the model, and in validation it
+    /// would count as a wrong answer. Returns an error line when the dataset holds no such rows
     /// (naming its kinds and the objective) or when a row is too long and <c>overlong: fail</c>.</summary>
     public static (PreferenceData? Data, string? Error) Build(IReadOnlyList<DatasetRow> rows, TrainOptions options, TextTokenizer tokenizer, int maxLength, string field)
     {
@@ -19,7 +21,7 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
         string? error = null;
         TokenisedExample? Fit(DatasetRow row, IReadOnlyList<TextSegment> prompt, TextSegment answer)
         {
-            var example = ExampleTokeniser.Tokenise([.. prompt, answer], tokenizer, trainOnInputs: false);
+            var example = KeepPromptEnd(ExampleTokeniser.Tokenise([.. prompt, answer], tokenizer, trainOnInputs: false), options.Preference.MaxPromptLength);
             if (example.Ids.Length > maxLength)
             {
                 if (options.Overlong == OverlongPolicy.Fail)
@@ -43,7 +45,8 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
                 && Fit(row, judged.Prompt, judged.Answer) is { } answer && row.Label is FeedbackLabels.Desirable or FeedbackLabels.Undesirable)
                 item = new PreferenceItem(judged.Prompt, judged.Answer, answer, null, row.Label == FeedbackLabels.Desirable);
             else if (!kto && PromptRenderer.RenderPair(row, options.Template, options.CustomTemplate) is { } pair
-                && Fit(row, pair.Prompt, pair.Chosen) is { } chosen && Fit(row, pair.Prompt, pair.Rejected) is { } rejected)
+                && Fit(row, pair.Prompt, pair.Chosen) is { } chosen && Fit(row, pair.Prompt, pair.Rejected) is { } rejected
+                && !chosen.Ids.AsSpan().SequenceEqual(rejected.Ids))                 // cut to the same tokens: no preference left to learn
                 item = new PreferenceItem(pair.Prompt, pair.Chosen, chosen, rejected);
             if (error is not null) return (null, error);
             if (item is null) unusable++;
@@ -51,6 +54,16 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
         }
 
         return (new PreferenceData(items, unusable, truncated), null);
+    }
+
+    /// <summary>Cuts the prompt of <paramref name="example"/> (its untrained tokens before the first trained one) to
+    /// its last <paramref name="maxPrompt"/> tokens, keeping a leading BOS (which has no label).</summary>
+    public static TokenisedExample KeepPromptEnd(TokenisedExample example, int? maxPrompt)
+    {
+        var prompt = Array.FindIndex(example.Labels, l => l >= 0);
+        if (maxPrompt is not { } most || prompt <= most) return example;
+        var cut = prompt - most;                                                   // tokens dropped after BOS
+        return new TokenisedExample([example.Ids[0], .. example.Ids[(1 + cut)..]], [example.Labels[0], .. example.Labels[(1 + cut)..]]);
     }
 
     /// <summary>The dataset's kinds with counts, e.g. <c>instruction (91)</c>.</summary>

@@ -1,4 +1,3 @@
-using Workflows.Torch.Adapters;
 using Workflows.Torch.Llama;
 using Workflows.Torch.Tokenization;
 using static TorchSharp.torch;
@@ -15,6 +14,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
     PreferenceData train, PreferenceData? validation)
 {
     private readonly PreferenceOptions _settings = options.Preference;
+    private readonly ReferenceLogps _reference = new(model);
 
     /// <summary>Training pairs (or KTO rows).</summary>
     public int TrainCount => train.Items.Count;
@@ -106,23 +106,18 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
 
     private TokenisedExample Mismatch(PreferenceItem prompt, PreferenceItem answer)
     {
-        var example = ExampleTokeniser.Tokenise([.. prompt.Prompt, answer.Answer], tokenizer, trainOnInputs: false);
+        var example = PreferenceData.KeepPromptEnd(ExampleTokeniser.Tokenise([.. prompt.Prompt, answer.Answer], tokenizer, trainOnInputs: false), _settings.MaxPromptLength);
         return example.Ids.Length <= maxLength ? example : new TokenisedExample(example.Ids[..maxLength], example.Labels[..maxLength]);
     }
 
-    private Tensor Reference(IReadOnlyList<TokenisedExample> examples, bool averaged)
+    private Tensor Reference(IReadOnlyList<TokenisedExample> examples, bool averaged) => _reference.Of(examples, averaged);
+
+    /// <summary>Computes the reference log-probabilities of every training and validation pair now, so that
+    /// training looks them up instead of running the reference per step. Returns the answers stored.</summary>
+    public int PrecomputeReference()
     {
-        using var noGrad = no_grad();
-        var adapters = AdapterInjector.Adapters(model).Select(a => a.Layer).ToList();
-        foreach (var layer in adapters) layer.Disabled = true;
-        try
-        {
-            var (sums, counts) = SequenceLogps.Of(model, examples);
-            return averaged ? sums / counts : sums;
-        }
-        finally
-        {
-            foreach (var layer in adapters) layer.Disabled = false;
-        }
+        _reference.Precompute(train.Items, options.BatchSize);
+        if (validation is not null) _reference.Precompute(validation.Items, options.BatchSize);
+        return _reference.Stored;
     }
 }

@@ -29,4 +29,15 @@ public sealed record PreferenceOptions
     /// <summary>KTO: weight of undesirable answers' losses. Default 1; range 0 to 100.</summary>
     [Range(0.0, 100.0)]
     public double UndesirableWeight { get; init; } = 1.0;
+
+    /// <summary>DPO: compute the reference policy's log-probabilities of every training and validation pair once,
+    /// before the first step (TRL's <c>precompute_ref_log_probs</c>), instead of one reference forward pass per
+    /// batch. Same results; each step then runs only the policy. Default false.</summary>
+    public bool PrecomputeRefLogProbs { get; init; }
+
+    /// <summary>Most prompt tokens before each answer (TRL's <c>max_prompt_length</c>): a longer prompt keeps
+    /// its end (BOS, then its last tokens), so long conversations leave room for the answers instead of
+    /// pushing them past <c>max_seq_len</c>. Default: none (the prompt is kept whole); range 1 to 131,072.</summary>
+    [Range(1, 131072)]
+    public int? MaxPromptLength { get; init; }
 }

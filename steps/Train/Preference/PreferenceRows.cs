@@ -19,7 +19,7 @@ public static class PreferenceRows
             return (null, $"{field}: none of its {rows.Count} rows ({PreferenceData.Kinds(rows)}) gives a {objective} example with template {options.Template.ToString().ToLowerInvariant()}; " +
                 "check the dataset's chosen/rejected (or kto label) columns");
         if (data.Truncated > 0) context.Log($"{field}: {data.Truncated} answers longer than {maxLength} tokens with their prompt were truncated", StepLogLevel.Warning);
-        if (data.Unusable > 0) context.Log($"{field}: {data.Unusable} rows skipped (not a complete {objective} example)", StepLogLevel.Warning);
+        if (data.Unusable > 0) context.Log($"{field}: {data.Unusable} rows skipped (not a complete {objective} example{(options.Objective == TrainObjective.Kto ? "" : $", or chosen and rejected identical within max_seq_len {maxLength}")})", StepLogLevel.Warning);
         return (data, null);
     }
 }

@@ -44,6 +44,24 @@ public sealed class PreferenceTaskTests
     }
 
     [Test]
+    public async Task Run_AnswersThatDifferOnlyPastTheContext_AreNotCounted()
+    {
+        using var context = new TestStepContext();
+        var prompt = string.Concat(Enumerable.Repeat("Once upon a time, ", 88));
+        var shared = string.Concat(Enumerable.Repeat(" there was a little girl named Lily.", 12));
+        var dataset = await Rows.WriteDatasetAsync(context,
+        [
+            Rows.Pair(prompt, shared + " She was happy.", shared + " banana banana", 1),     // the same tokens within 512
+            Rows.Pair(prompt, " there was a little girl", " banana banana banana", 2),
+        ]);
+        var result = await new EvaluateStep().RunAsync(Options(dataset), context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        Assert.That(result.Metrics["pref.items"], Is.EqualTo(1), "the second pair fits and counts; the first is a tie, not a wrong answer");
+        Assert.That(result.Metrics["pref.accuracy"], Is.EqualTo(1.0));
+    }
+
+    [Test]
     public async Task Run_InstructionDataset_IsAnErrorAskingForPairs()
     {
         using var context = new TestStepContext();

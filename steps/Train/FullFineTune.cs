@@ -1,0 +1,77 @@
+using Workflows.Engine.Steps;
+using Workflows.Torch.Adapters;
+using Workflows.Torch.Checkpoints;
+using Workflows.Torch.Llama;
+using static TorchSharp.torch;
+
+namespace Workflows.Steps.Train;
+
+/// <summary>
+/// <c>method: full</c>: every weight of the model trains (less the frozen embeddings and first layers), so
+/// what a checkpoint, the best copy and the output hold is the model itself, in Hugging Face layout
+/// (<c>config.json</c> + <c>model.safetensors</c>), rather than a PEFT adapter.
+/// </summary>
+public static class FullFineTune
+{
+    /// <summary>The weights file of a full checkpoint.</summary>
+    public const string WeightsFile = "model.safetensors";
+
+    /// <summary>Option problems of full fine-tuning (or of <c>freeze</c> without it).</summary>
+    public static IEnumerable<OptionError> Validate(TrainOptions options)
+    {
+        if (options.Method != TrainMethod.Full)
+        {
+            if (options.Freeze is not null) yield return new OptionError("freeze", "freeze applies to method: full only (adapter methods already keep the base fixed)", "remove freeze: or set method: full");
+            yield break;
+        }
+
+        if (options.Objective is TrainObjective.Dpo or TrainObjective.Kto)
+            yield return new OptionError("objective", $"objective {options.Objective.ToString().ToLowerInvariant()} needs a reference policy, which is the base with the adapter switched off; " +
+                "method: full has no adapter to switch off", "use method: lora (or qlora, dora), or a reference-free objective: orpo or simpo");
+        if (options.Dtype != TrainDtype.Float32)
+            yield return new OptionError("dtype", "method: full updates the weights themselves and keeps them in float32", "set dtype: float32 or use an adapter method");
+    }
+
+    /// <summary>True when <paramref name="model"/> carries no adapter, i.e. it is trained in full.</summary>
+    public static bool IsFull(nn.Module model) => !AdapterInjector.Adapters(model).Any();
+
+    /// <summary>Makes every parameter trainable except the frozen ones; returns the names frozen.</summary>
+    /// <exception cref="AdapterConfigException">More layers to freeze than the model has.</exception>
+    public static IReadOnlyList<string> Prepare(LlamaForCausalLM model, FreezeOptions? freeze)
+    {
+        var layers = freeze?.Layers ?? 0;
+        if (layers > model.Config.NumHiddenLayers)
+            throw new AdapterConfigException($"freeze.layers is {layers} but the model has {model.Config.NumHiddenLayers} layers; freeze at most {model.Config.NumHiddenLayers}");
+        var frozen = new List<string>();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            var fixedWeight = (freeze?.Embeddings == true && name.Contains("embed_tokens", StringComparison.Ordinal))
+                || Enumerable.Range(0, layers).Any(i => name.StartsWith($"model.layers.{i}.", StringComparison.Ordinal));
+            parameter.requires_grad = !fixedWeight;
+            if (fixedWeight) frozen.Add(name);
+        }
+
+        return frozen;
+    }
+
+    /// <summary>Writes what was trained: the whole model for full fine-tuning, else the adapter in PEFT layout.</summary>
+    public static void Save(LlamaForCausalLM model, LoraConfig config, string folder)
+    {
+        if (IsFull(model)) LlamaSaver.Save(model, folder);
+        else PeftAdapterFiles.Save(model, config, folder);
+    }
+
+    /// <summary>Copies the trained weights saved by <see cref="Save"/> in <paramref name="folder"/> back into <paramref name="model"/>.</summary>
+    public static void Restore(LlamaForCausalLM model, string folder)
+    {
+        var full = IsFull(model);
+        using var stored = SafetensorsFile.Open(Path.Combine(folder, full ? WeightsFile : PeftAdapterFiles.WeightsFile));
+        var targets = full ? model.named_parameters().Select(p => KeyValuePair.Create(p.name, (Tensor)p.parameter)) : PeftAdapterFiles.Tensors(model);
+        using var noGrad = no_grad();
+        foreach (var (key, tensor) in targets)
+        {
+            using var value = stored.Read(key);
+            tensor.copy_(value);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Workflows.Torch.Adapters;
+using Workflows.Torch.Llama;
+using static TorchSharp.torch;
+
+namespace Workflows.Steps.Train.Preference;
+
+/// <summary>
+/// The reference policy's log-probabilities: the model with every adapter switched off (as PEFT's
+/// <c>disable_adapter()</c>), so no second copy of the base is held. Either computed per batch, or for
+/// every pair once before training (TRL's <c>precompute_ref_log_probs</c>) and then looked up.
+/// </summary>
+public sealed class ReferenceLogps(LlamaForCausalLM model)
+{
+    private readonly Dictionary<TokenisedExample, (float Sum, float Count)> _stored = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Pairs whose log-probabilities are stored.</summary>
+    public int Stored => _stored.Count;
+
+    /// <summary>Computes and stores the reference log-probabilities of every answer of <paramref name="items"/>,
+    /// <paramref name="batchSize"/> pairs at a time, laid out as a training batch is (chosen, then rejected).</summary>
+    public void Precompute(IReadOnlyList<PreferenceItem> items, int batchSize)
+    {
+        foreach (var chunk in items.Chunk(batchSize))
+        {
+            using var scope = NewDisposeScope();
+            List<TokenisedExample> examples = [.. chunk.Select(i => i.Chosen), .. chunk.Where(i => i.Rejected is not null).Select(i => i.Rejected!)];
+            var (sums, counts) = Compute(examples);
+            var (s, c) = (sums.cpu().data<float>().ToArray(), counts.cpu().data<float>().ToArray());
+            for (var k = 0; k < examples.Count; k++) _stored[examples[k]] = (s[k], c[k]);
+        }
+    }
+
+    /// <summary>Per example: the reference's summed log-probability of its answer, or the per-token mean when
+    /// <paramref name="averaged"/>; stored values where every example was precomputed, else one forward pass.</summary>
+    public Tensor Of(IReadOnlyList<TokenisedExample> examples, bool averaged)
+    {
+        if (_stored.Count > 0 && examples.All(_stored.ContainsKey))
+        {
+            var values = examples.Select(e => _stored[e]).Select(v => averaged ? v.Sum / v.Count : v.Sum).ToArray();
+            return tensor(values, device: model.Device);
+        }
+
+        var (sums, counts) = Compute(examples);
+        return averaged ? sums / counts : sums;
+    }
+
+    // The reference's logits and log-softmax (batch × length × vocabulary) are freed here, before the policy's
+    // forward pass allocates its own, rather than at the end of the micro-batch: only the sums leave.
+    private (Tensor Sums, Tensor Counts) Compute(IReadOnlyList<TokenisedExample> examples)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var adapters = AdapterInjector.Adapters(model).Select(a => a.Layer).ToList();
+        foreach (var layer in adapters) layer.Disabled = true;
+        try
+        {
+            var (sums, counts) = SequenceLogps.Of(model, examples);
+            return (sums.MoveToOuterDisposeScope(), counts.MoveToOuterDisposeScope());
+        }
+        finally
+        {
+            foreach (var layer in adapters) layer.Disabled = false;
+        }
+    }
+}
