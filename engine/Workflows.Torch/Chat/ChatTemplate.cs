@@ -24,6 +24,7 @@ public sealed partial class ChatTemplate
     private ChatTemplate(string name, string source, string? bosToken, string? eosToken, TextTokenizer tokenizer)
     {
         Name = name;
+        Source = source;
         _template = JinjaTemplate.Parse(source);
         _bosToken = bosToken;
         _eosToken = eosToken;
@@ -35,6 +36,9 @@ public sealed partial class ChatTemplate
 
     /// <summary><c>auto</c> (the model's own) or a built-in name.</summary>
     public string Name { get; }
+
+    /// <summary>The Jinja text of the template (what <c>tokenizer_config.json</c>'s <c>chat_template</c> holds).</summary>
+    public string Source { get; }
 
     /// <summary>The text that closes an assistant turn (<c>&lt;|eot_id|&gt;</c>, <c>&lt;|im_end|&gt;</c>, <c>&lt;/s&gt;</c>…).</summary>
     public string EndOfTurn { get; }

@@ -218,6 +218,8 @@ public sealed class LlamaDecoderLayer : nn.Module
 public sealed class LlamaModel : nn.Module
 {
     public Embedding embed_tokens;
+    /// <summary>Replacement rows of <see cref="embed_tokens"/> trained as an adapter (PEFT's trainable tokens); null when none.</summary>
+    public Adapters.TrainableTokens? embed_tokens_rows;
     public ModuleList<LlamaDecoderLayer> layers;
     public LlamaRmsNorm norm;
     private readonly LlamaRotaryEmbedding _rotary;
@@ -235,7 +237,9 @@ public sealed class LlamaModel : nn.Module
     /// <summary>Hidden states (B, T, C) for token ids (B, T); appends to <paramref name="cache"/> when given.</summary>
     public Tensor forward(Tensor inputIds, KvCache? cache)
     {
-        var x = embed_tokens.forward(inputIds);                                                   // (B, T, C)
+        var x = embed_tokens_rows is null
+            ? embed_tokens.forward(inputIds)                                                      // (B, T, C)
+            : embed_tokens_rows.Apply(embed_tokens.weight!).index_select(0, inputIds.reshape(-1)).reshape(inputIds.shape[0], inputIds.shape[1], -1);
         var (cos, sin) = _rotary.For(cache?.Length ?? 0, inputIds.shape[1], x.device, x.dtype);   // (T, hs)
         for (var i = 0; i < layers.Count; i++)
         {
@@ -256,6 +260,8 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 {
     public LlamaModel model;
     public nn.Module<Tensor, Tensor>? lm_head;
+    /// <summary>Replacement rows of an untied <see cref="lm_head"/> trained as an adapter; null when none.</summary>
+    public Adapters.TrainableTokens? lm_head_rows;
 
     public LlamaForCausalLM(LlamaConfig config)
         : base(nameof(LlamaForCausalLM))
@@ -266,8 +272,36 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The architecture this model was built from.</summary>
-    public LlamaConfig Config { get; }
+    /// <summary>The architecture this model was built from (its vocabulary grows with <see cref="ResizeTokenEmbeddings"/>).</summary>
+    public LlamaConfig Config { get; private set; }
+
+    /// <summary>
+    /// Grows the vocabulary to <paramref name="size"/> ids, as transformers' <c>resize_token_embeddings</c>
+    /// with mean resizing: each new row of <c>embed_tokens</c> (and of an untied <c>lm_head</c>) is the
+    /// mean of the existing rows, so new tokens start as an average token and not as noise (transformers
+    /// samples around that mean with a tiny covariance; the exact mean keeps every process byte-identical).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="size"/> is not larger than the vocabulary.</exception>
+    public void ResizeTokenEmbeddings(int size)
+    {
+        if (size <= Config.VocabSize) throw new ArgumentException($"the vocabulary already has {Config.VocabSize} ids; cannot resize it to {size}");
+        using (no_grad())
+        {
+            var embedding = model.embed_tokens.weight!;
+            model.embed_tokens.weight = new Parameter(EmbeddingResize.WithMeanRows(embedding, size), embedding.requires_grad);
+            if (lm_head is Linear head)
+            {
+                var weight = head.weight!;
+                head.weight = new Parameter(EmbeddingResize.WithMeanRows(weight, size), weight.requires_grad);
+            }
+            else if (lm_head is not null)
+            {
+                throw new InvalidOperationException($"lm_head is a {lm_head.GetType().Name}; resize the vocabulary before adapters wrap it");
+            }
+        }
+
+        Config = Config with { VocabSize = size };
+    }
 
     /// <summary>Where the weights are.</summary>
     public Device Device
@@ -301,8 +335,10 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = model.forward(inputIds, cache);                                                   // (B, T, C)
         var logits = lm_head is null
-            ? nn.functional.linear(h, model.embed_tokens.weight!)
-            : lm_head.forward(h);                                                                 // (B, T, vocab)
+            ? nn.functional.linear(h, model.embed_tokens_rows?.Apply(model.embed_tokens.weight!) ?? model.embed_tokens.weight!)
+            : lm_head_rows is not null && lm_head is Linear head
+                ? nn.functional.linear(h, lm_head_rows.Apply(head.weight!))
+                : lm_head.forward(h);                                                             // (B, T, vocab)
         return scope.MoveToOuter(logits);
     }
 }

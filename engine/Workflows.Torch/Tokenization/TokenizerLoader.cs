@@ -42,9 +42,12 @@ public static class TokenizerLoader
         return tokenizer;
     }
 
-    /// <summary>Loads <paramref name="path"/> with explicit special ids.</summary>
-    public static TextTokenizer Load(string path, int? bosId, IReadOnlyList<int> eosIds)
+    /// <summary>Loads <paramref name="path"/> with explicit special ids. Tokens added to the vocabulary come
+    /// from <c>added_tokens.json</c> beside a <c>.model</c>, the <c>added_tokens</c> of a <c>tokenizer.json</c>,
+    /// and <paramref name="added"/> (an adapter's, which may extend a base tokenizer it does not ship).</summary>
+    public static TextTokenizer Load(string path, int? bosId, IReadOnlyList<int> eosIds, IReadOnlyDictionary<string, int>? added = null)
     {
+        added ??= new Dictionary<string, int>();
         if (!File.Exists(path))
         {
             throw new ModelLoadException($"{path}: tokenizer file not found");
@@ -55,11 +58,12 @@ public static class TokenizerLoader
             var name = Path.GetFileName(path);
             if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase))
             {
-                return HfTokenizerJson.Load(path, bosId, eosIds);
+                return HfTokenizerJson.Load(path, bosId, eosIds, added);
             }
 
             if (name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tiktoken", StringComparison.OrdinalIgnoreCase) || (name.EndsWith(".model", StringComparison.OrdinalIgnoreCase) && Llama3Tiktoken.IsTiktokenFile(path)))
             {
+                if (added.Count > 0) throw new ModelLoadException($"{path}: tokens can only be added to tokenizer.model (SentencePiece) or tokenizer.json tokenizers");
                 var parts = name.Equals("vocab.json", StringComparison.OrdinalIgnoreCase) ? BpeVocabFiles.Load(path) : Llama3Tiktoken.Load(path);
                 return new TextTokenizer(parts.Tokenizer, parts.VocabularySize, bosId, eosIds, path, parts.SpecialTokens);
             }
@@ -67,10 +71,13 @@ public static class TokenizerLoader
             var model = path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
                 ? Llama2cTokenizerConverter.ToSentencePieceModel(path)
                 : File.ReadAllBytes(path);
-            var special = SentencePieceSpecials.Read(model);
+            var special = new Dictionary<string, int>(SentencePieceSpecials.Read(model), StringComparer.Ordinal);
+            var beside = path.EndsWith(".model", StringComparison.OrdinalIgnoreCase) ? AddedTokens.Read(Path.GetDirectoryName(Path.GetFullPath(path))!) : new Dictionary<string, int>();
+            foreach (var (text, id) in beside.Concat(added)) special[text] = id;
             using var stream = new MemoryStream(model);
             var sentencePiece = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false, special);
-            return new TextTokenizer(sentencePiece, sentencePiece.Vocabulary.Count, bosId, eosIds, path, special);
+            var size = Math.Max(sentencePiece.Vocabulary.Count, special.Values.DefaultIfEmpty(-1).Max() + 1);
+            return new TextTokenizer(sentencePiece, size, bosId, eosIds, path, special);
         }
         catch (ModelLoadException)
         {
