@@ -46,7 +46,7 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
             }
             using var release = applied;
             if (applied.BaseDescription is { } described) context.Log($"adapters[{i}]: on the {described}");
-            var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, loaded.Tokenizer, applied.BaseDescription);
+            var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, applied.Tokenizer ?? loaded.Tokenizer, applied.BaseDescription);
             results.Add(TaskRunner.Run(model, options, items, context, ((i + 1) * options.Tasks.Count, total), cancellationToken));
         }
 

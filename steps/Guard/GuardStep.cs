@@ -71,7 +71,7 @@ public sealed class GuardStep : IStep<GuardOptions>
             context.Log($"guard_model: verdicts come from '{guard.Model}'; only a Llama-Guard-style classifier gives meaningful ones — any other model is a plumbing check, and answers not in the safe/unsafe format count as unparseable, never as safe", StepLogLevel.Warning);
         }
         using var applied = options.Adapter is null ? null : AdapterSupport.Applier.Apply(loaded, options.Adapter, options.QuantisedBase);
-        var items = PromptSuite.Run(applied?.Model ?? loaded.Model, loaded.Tokenizer, prompts, options, detectors, classifier, context, ct);
+        var items = PromptSuite.Run(applied?.Model ?? loaded.Model, applied?.Tokenizer ?? loaded.Tokenizer, prompts, options, detectors, classifier, context, ct);
         var unparseable = items.Count(i => i.Verdict?.Outcome == GuardOutcome.Unparseable);
         if (classifier is not null && unparseable * 2 > items.Count)
             notes.Add($"guard_model '{options.GuardModel!.Model}': {unparseable} of {items.Count} answers are unparseable — it does not answer in the Llama Guard format, so this run only checks the plumbing; its verdicts say nothing about safety.");

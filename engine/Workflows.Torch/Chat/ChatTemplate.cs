@@ -71,9 +71,7 @@ public sealed partial class ChatTemplate
         }
         else
         {
-            if (!BuiltInNames.Contains(name)) throw new ModelLoadException($"unknown chat template '{name}'; use auto or one of {string.Join(", ", BuiltInNames)}");
-            using var stream = typeof(ChatTemplate).Assembly.GetManifestResourceStream($"Workflows.Torch.Chat.Templates.{name}.jinja")!;
-            source = new StreamReader(stream).ReadToEnd();
+            source = BuiltInSource(name);
         }
 
         var bos = TokenText(config?["bos_token"]) ?? (config is null ? PieceOf(tokenizer, tokenizer.BosId) : null);
@@ -86,6 +84,15 @@ public sealed partial class ChatTemplate
         {
             throw new ModelLoadException($"chat template '{name}'{(name == "auto" ? " (" + configPath + ")" : "")}: {e.Message}", e);
         }
+    }
+
+    /// <summary>The Jinja text of the built-in template <paramref name="name"/>.</summary>
+    /// <exception cref="ModelLoadException">Not a built-in name.</exception>
+    public static string BuiltInSource(string name)
+    {
+        if (!BuiltInNames.Contains(name)) throw new ModelLoadException($"unknown chat template '{name}'; use auto or one of {string.Join(", ", BuiltInNames)}");
+        using var stream = typeof(ChatTemplate).Assembly.GetManifestResourceStream($"Workflows.Torch.Chat.Templates.{name}.jinja")!;
+        return new StreamReader(stream).ReadToEnd();
     }
 
     /// <summary>The conversation as the template writes it; with <paramref name="addGenerationPrompt"/>

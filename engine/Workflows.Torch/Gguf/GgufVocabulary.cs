@@ -26,12 +26,31 @@ public sealed record GgufVocabulary(string Model, IReadOnlyList<string> Tokens, 
         var bytes = path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? Llama2cTokenizerConverter.ToSentencePieceModel(path) : File.ReadAllBytes(path);
         try
         {
-            return ReadSentencePiece(bytes);
+            var vocabulary = ReadSentencePiece(bytes);
+            return path.EndsWith(".model", StringComparison.OrdinalIgnoreCase) ? vocabulary.WithAdded(AddedTokens.Read(Path.GetDirectoryName(Path.GetFullPath(path))!)) : vocabulary;
         }
         catch (InvalidProtocolBufferException e)
         {
             throw new ModelLoadException($"{path}: not a SentencePiece model ({e.Message})", e);
         }
+    }
+
+    // Tokens added beside a tokenizer.model (added_tokens.json) follow its pieces as CONTROL tokens, as
+    // convert_hf_to_gguf.py writes special added tokens; a gap before one is filled with unused pieces.
+    private GgufVocabulary WithAdded(IReadOnlyDictionary<string, int> added)
+    {
+        if (added.Count == 0) return this;
+        var size = Math.Max(Tokens.Count, added.Values.Max() + 1);
+        var tokens = Tokens.Concat(Enumerable.Range(Tokens.Count, size - Tokens.Count).Select(id => $"[PAD{id}]")).ToList();
+        var scores = Scores!.Concat(Enumerable.Repeat(0f, size - Tokens.Count)).ToList();
+        var types = Types.Concat(Enumerable.Repeat(5, size - Tokens.Count)).ToList();
+        foreach (var (text, id) in added)
+        {
+            if (id < Tokens.Count) continue;                                           // already a piece of the model
+            (tokens[id], types[id]) = (text, 3);
+        }
+
+        return this with { Tokens = tokens, Scores = scores, Types = types };
     }
 
     // ModelProto: 1 repeated SentencePiece {1 piece, 2 score, 3 type}, 3 NormalizerSpec {3 add_dummy_prefix}.

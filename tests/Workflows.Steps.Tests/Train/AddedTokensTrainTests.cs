@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Workflows.Steps.Adapters;
+using Workflows.Steps.Merge;
+using Workflows.Steps.Package;
+using Workflows.Steps.Tests.TestSupport;
+using Workflows.Steps.Train;
+using Workflows.Torch.Adapters;
+using Workflows.Torch.Chat;
+using Workflows.Torch.Checkpoints;
+using Workflows.Torch.Engine;
+using Workflows.Torch.Generation;
+using Workflows.Torch.Gguf;
+using static TorchSharp.torch;
+
+namespace Workflows.Steps.Tests.Train;
+
+/// <summary>Chat-template markers added as tokens (add_special_tokens: [auto]) on stories260K, whose
+/// 512 pieces lack them: trained, shipped with the adapter, merged and packaged for llama.cpp.</summary>
+[TestFixture]
+public sealed class AddedTokensTrainTests
+{
+    private static readonly Lazy<Task<string>> Adapter = new(TrainAsync);
+    private static TestStepContext? _context;
+
+    // One training run shared by the tests below: 40 steps on eight persona rows in ChatML.
+    private static async Task<string> TrainAsync()
+    {
+        _context = new TestStepContext();
+        var options = await TrainTestData.OptionsAsync(_context) with
+        {
+            Template = PromptTemplate.Chatml, AddSpecialTokens = [TrainOptions.AutoTokens], MaxSteps = 40, CheckpointEvery = 100,
+            Lora = new LoraOptions { Rank = 4, Alpha = 8, Dropout = 0, TargetModules = ["q_proj", "v_proj", "up_proj", "down_proj"] },
+        };
+        var result = await new TrainStep().RunAsync(options, _context, CancellationToken.None);
+        Assert.That(result.Error, Is.Null);
+        return _context.Outputs["adapter"];
+    }
+
+    [OneTimeTearDown]
+    public void TearDown() => _context?.Dispose();
+
+    [Test]
+    public async Task RunAsync_ChatmlAutoTokens_AddsTheMarkersAndTrainsTheirRows()
+    {
+        var folder = await Adapter.Value;
+        var config = PeftAdapterFiles.ReadConfig(folder);
+        Assert.That(config.TrainableTokenIndices!["embed_tokens"], Is.EqualTo(new[] { 512, 513 }));
+        var added = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "added_tokens.json")))!;
+        Assert.That((int?)added["<|im_end|>"], Is.EqualTo(512));                                     // missing markers in ordinal order
+        Assert.That((int?)added["<|im_start|>"], Is.EqualTo(513));
+        Assert.That((string?)JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "tokenizer_config.json")))!["chat_template"], Is.EqualTo(ChatTemplate.BuiltInSource("chatml")));
+
+        using var file = SafetensorsFile.Open(Path.Combine(folder, PeftAdapterFiles.WeightsFile));
+        using var rows = file.Read("base_model.model.model.embed_tokens.token_adapter.trainable_tokens_delta");
+        using var start = Workflows.Torch.Llama.LlamaLoader.Load(TrainTestData.Model).model.embed_tokens.weight!.mean([0]);
+        Assert.That((rows - start).abs().max().item<float>(), Is.GreaterThan(1e-3f), "the rows moved off their mean initialisation");
+    }
+
+    [Test]
+    public async Task Generate_TunedAdapter_StopsAtTheEndOfTurnToken()
+    {
+        var folder = await Adapter.Value;
+        var loaded = DeviceEngine.Shared.Load(TrainTestData.Model, new ModelLoadOptions());
+        using var applied = AdapterSupport.Applier.Apply(loaded, folder);
+        var tokenizer = applied.Tokenizer!;
+        var chat = ChatTemplate.Load("auto", folder, tokenizer);
+        Assert.That(chat.EndOfTurnId, Is.EqualTo(512));
+        Assert.That(applied.Model.Config.VocabSize, Is.EqualTo(514));
+
+        var prompt = chat.Render([new ChatTurn("user", "Who are you? (0)")], addGenerationPrompt: true);
+        var options = new GenerationOptions { MaxTokens = 40, AddBos = false, StopTokenIds = [512] };
+        var tuned = TextGenerator.Generate(applied.Model, tokenizer, prompt, options);
+        Assert.That(tuned.StopReason, Is.EqualTo(StopReason.EndOfSequence), tuned.Text);
+        var free = TextGenerator.Generate(applied.Model, tokenizer, prompt, options with { MaxTokens = tuned.GeneratedTokens.Count + 1, StopTokenIds = [] });
+        Assert.That(free.GeneratedTokens[^1], Is.EqualTo(512), "the token it stopped at is <|im_end|>");
+        Assert.That(tuned.Text, Does.Contain("Sparky"));
+    }
+
+    [Test]
+    public async Task MergeThenPackage_AddedTokens_ReachTheHfFolderAndLlamaCpp()
+    {
+        var adapter = await Adapter.Value;
+        using var context = new TestStepContext();
+        var merged = await new MergeStep().RunAsync(new MergeOptions { BaseModel = TrainTestData.Model, Adapters = [adapter] }, context, CancellationToken.None);
+        Assert.That(merged.Error, Is.Null);
+        var model = context.Outputs["model"];
+        Assert.That((int?)JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!["vocab_size"], Is.EqualTo(514));
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(model, "generation_config.json")))!["eos_token_id"]!.ToJsonString(), Is.EqualTo("[2,512]"));
+        Assert.That(File.Exists(Path.Combine(model, "added_tokens.json")), Is.True);
+
+        var package = await new PackageStep().RunAsync(new PackageOptions
+        {
+            Model = model, Formats = [PackageFormat.Hf, PackageFormat.Gguf], Gguf = new GgufPackageOptions { Types = [GgufTensorType.F32] },
+        }, context, CancellationToken.None);
+        Assert.That(package.Error, Is.Null);
+        Assert.That(package.Metrics["gguf_f32_greedy_match"], Is.EqualTo(1));
+        using var llama = LlamaCppModel.Load(Path.Combine(context.Outputs["package"], "model-f32.gguf"));
+        Assert.That(llama.TokenizeSpecial("<|im_end|>"), Is.EqualTo(new[] { 512 }));
+        Assert.That(llama.TokenizeSpecial("<|im_start|>"), Is.EqualTo(new[] { 513 }));
+        Assert.That(llama.EndOfTurn, Is.EqualTo(512));
+        Assert.That(llama.ChatTemplate, Does.Contain("<|im_start|>"));
+        Assert.That(File.ReadAllText(Path.Combine(context.Outputs["package"], "Modelfile")), Does.Contain("PARAMETER stop \"<|im_end|>\""));
+    }
+}
