@@ -8,7 +8,7 @@ namespace Workflows.Steps.Evaluate;
 
 /// <summary>Scores a base model, and each adapter beside it, on perplexity, multiple-choice and generation
 /// tasks; writes a side-by-side report and fails when a gate is breached.</summary>
-[Step("evaluate", Version = 3, UsesDevice = true, Description = "Perplexity, multiple-choice accuracy, generation metrics and preference accuracy; base vs adapters side by side; gates")]
+[Step("evaluate", Version = 4, UsesDevice = true, Description = "Perplexity, multiple-choice accuracy, generation metrics and preference accuracy; base vs adapters side by side; gates")]
 [StepOutput("report", ArtifactKind.Report, Description = "report.json, report.md and chart.png: metrics per model and task, deltas, gates, sample items")]
 public sealed class EvaluateStep : IStep<EvaluateOptions>
 {
@@ -31,7 +31,7 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
         var total = options.Tasks.Count * (1 + options.Adapters.Count);
         var results = new List<ModelResult>
         {
-            TaskRunner.Run(new ModelUnderTest(ModelResult.BaseName, options.Model, loaded.Model, loaded.Tokenizer), options, items, context, (0, total), cancellationToken),
+            TaskRunner.Run(new ModelUnderTest(ModelResult.BaseName, options.Model, loaded.Model, loaded.Tokenizer, TemplateHome: loaded.Path), options, items, context, (0, total), cancellationToken),
         };
         for (var i = 0; i < options.Adapters.Count; i++)
         {
@@ -46,7 +46,8 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
             }
             using var release = applied;
             if (applied.BaseDescription is { } described) context.Log($"adapters[{i}]: on the {described}");
-            var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, applied.Tokenizer ?? loaded.Tokenizer, applied.BaseDescription);
+            var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, applied.Tokenizer ?? loaded.Tokenizer, applied.BaseDescription,
+                File.Exists(Path.Combine(options.Adapters[i], "tokenizer_config.json")) ? options.Adapters[i] : loaded.Path);
             results.Add(TaskRunner.Run(model, options, items, context, ((i + 1) * options.Tasks.Count, total), cancellationToken));
         }
 

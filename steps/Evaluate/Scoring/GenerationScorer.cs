@@ -1,5 +1,6 @@
 using Workflows.Steps.EvalData;
 using Workflows.Steps.Evaluate.Metrics;
+using Workflows.Torch.Chat;
 using Workflows.Torch.Generation;
 
 namespace Workflows.Steps.Evaluate.Scoring;
@@ -12,12 +13,35 @@ internal static class GenerationScorer
 {
     public const int SampleCount = 5;
 
+    /// <summary>With a chat template: the share of items whose answer ended at the template's end of turn (or EOS).</summary>
+    public const string EndOfTurn = "end_of_turn";
+
+    private static ChatTemplate LoadTemplate(string name, ModelUnderTest model)
+    {
+        try
+        {
+            return ChatTemplate.Load(name, model.TemplateHome ?? model.Source, model.Tokenizer);
+        }
+        catch (Workflows.Torch.ModelLoadException e)
+        {
+            throw new InvalidDataException($"{model.Name}: chat_template: {e.Message}", e);
+        }
+    }
+
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
     {
         var answers = new AnswerExtractor(task.AnswerPattern);
         var references = new AnswerExtractor(task.ReferencePattern);
-        var generation = new GenerationOptions { MaxTokens = task.MaxNewTokens, StopStrings = task.StopStrings };
+        var chat = task.ChatTemplate is { } name ? LoadTemplate(name, model) : null;
+        // A chat template ends the answer with its end-of-turn marker: its token when the tokenizer has one, else its text.
+        var generation = chat is null ? new GenerationOptions { MaxTokens = task.MaxNewTokens, StopStrings = task.StopStrings }
+            : new GenerationOptions
+            {
+                MaxTokens = task.MaxNewTokens, AddBos = false,
+                StopTokenIds = chat.EndOfTurnId is { } id ? [id] : [], StopStrings = chat.EndOfTurnId is null ? [chat.EndOfTurn] : [],
+            };
         var sums = new Dictionary<string, double> { ["exact_match"] = 0, ["contains"] = 0, ["f1"] = 0, ["rouge_l"] = 0 };
+        if (chat is not null) sums[EndOfTurn] = 0;
         var scored = 0;
         var samples = new List<ScoredItem>();
         for (var i = 0; i < items.Count; i++)
@@ -26,8 +50,11 @@ internal static class GenerationScorer
             var reference = item.Target is null ? null : references.Extract(item.Target);
             if (string.IsNullOrEmpty(reference) || item.Prompt is null) continue;
             var prompt = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            if (model.Tokenizer.Encode(prompt).Count >= model.Model.Config.MaxPositionEmbeddings) continue;   // leaves no room to answer
-            var output = TextGenerator.Generate(model.Model, model.Tokenizer, prompt, generation, ct).Completion;
+            if (chat is not null) prompt = chat.Render([new ChatTurn("user", prompt)], addGenerationPrompt: true);
+            if (model.Tokenizer.Encode(prompt, generation.AddBos).Count >= model.Model.Config.MaxPositionEmbeddings) continue;   // leaves no room to answer
+            var generated = TextGenerator.Generate(model.Model, model.Tokenizer, prompt, generation, ct);
+            var output = generated.Completion;
+            if (chat is not null && generated.StopReason is StopReason.EndOfSequence or StopReason.StopString) sums[EndOfTurn]++;
             var prediction = answers.Extract(output);
             var exact = prediction is null ? 0 : ExactMatch.Score(prediction, reference, task.Normalize);
             sums["exact_match"] += exact;

@@ -77,6 +77,24 @@ public sealed class AddedTokensTrainTests
     }
 
     [Test]
+    public async Task Evaluate_ChatTemplateGeneration_TunedEndsItsTurnsAndTheBaseDoesNot()
+    {
+        var adapter = await Adapter.Value;
+        using var context = new TestStepContext();
+        var items = context.WriteFile("persona.jsonl", string.Concat(Enumerable.Range(0, 4).Select(i => $"{{\"prompt\": \"Who are you? ({i})\", \"answer\": \"Sparky\"}}\n")));
+        var options = new Workflows.Steps.Evaluate.EvaluateOptions
+        {
+            Model = TrainTestData.Model, Adapters = [adapter],
+            Tasks = new() { ["persona"] = new() { Type = Workflows.Steps.Evaluate.EvalTaskType.Generation, Dataset = items, ChatTemplate = "chatml", MaxNewTokens = 40 } },
+        };
+        var result = await new Workflows.Steps.Evaluate.EvaluateStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        Assert.That(result.Metrics["persona.end_of_turn"], Is.EqualTo(0), "the base never writes <|im_end|>");
+        Assert.That(result.Metrics.Single(m => m.Key.EndsWith("persona.end_of_turn", StringComparison.Ordinal) && m.Key != "persona.end_of_turn").Value, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task MergeThenPackage_AddedTokens_ReachTheHfFolderAndLlamaCpp()
     {
         var adapter = await Adapter.Value;
