@@ -117,6 +117,11 @@ public sealed class AddedTokensTrainTests
         Assert.That(llama.TokenizeSpecial("<|im_start|>"), Is.EqualTo(new[] { 513 }));
         Assert.That(llama.EndOfTurn, Is.EqualTo(512));
         Assert.That(llama.ChatTemplate, Does.Contain("<|im_start|>"));
+        // llama.cpp, given the chat prompt with its markers parsed as tokens, answers and ends the turn with <|im_end|>.
+        var prompt = ChatTemplate.Load("auto", model, Workflows.Torch.Tokenization.TokenizerLoader.ForModel(model, Workflows.Torch.Llama.LlamaConfig.Load(Path.Combine(model, "config.json"))))
+            .Render([new ChatTurn("user", "Who are you? (0)")], addGenerationPrompt: true);
+        var answer = llama.Greedy(llama.TokenizeSpecial(prompt), 40, [512]);
+        Assert.That(answer[^1], Is.EqualTo(512));
         Assert.That(File.ReadAllText(Path.Combine(context.Outputs["package"], "Modelfile")), Does.Contain("PARAMETER stop \"<|im_end|>\""));
     }
 }
