@@ -21,7 +21,7 @@ internal static class PackageGguf
     {
         using var model = LlamaLoader.Load(source);
         var tokenizer = TokenizerLoader.ForModel(source, model.Config);
-        var vocabulary = GgufVocabulary.Read(tokenizer.Source);
+        var vocabulary = GgufVocabulary.For(tokenizer.Source);
         var jinja = options.Template is { } t ? ChatTemplates.Jinja(t) : BaseChatTemplate(source);
         var endOfTurn = options.Template is null && jinja is not null ? EndOfTurn(source, tokenizer) : null;
         var written = new List<string>();

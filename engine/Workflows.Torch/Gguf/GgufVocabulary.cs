@@ -18,6 +18,15 @@ namespace Workflows.Torch.Gguf;
 public sealed record GgufVocabulary(string Model, IReadOnlyList<string> Tokens, IReadOnlyList<float>? Scores,
     IReadOnlyList<int> Types, IReadOnlyList<string>? Merges, bool AddSpacePrefix)
 {
+    /// <summary>The vocabulary llama.cpp's converter writes for a model whose tokenizer is <paramref name="tokenizerFile"/>:
+    /// a SentencePiece <c>tokenizer.model</c> beside it wins over <c>tokenizer.json</c> (with the added tokens of
+    /// <c>tokenizer_config.json</c> and <c>added_tokens.json</c>), else the file itself.</summary>
+    public static GgufVocabulary For(string tokenizerFile)
+    {
+        var sentencePiece = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerFile))!, "tokenizer.model");
+        return Read(File.Exists(sentencePiece) && !Llama3Tiktoken.IsTiktokenFile(sentencePiece) ? sentencePiece : tokenizerFile);
+    }
+
     /// <summary>Reads the tokenizer file a model uses (<c>.model</c>, llama2.c <c>.bin</c> or <c>tokenizer.json</c>).</summary>
     /// <exception cref="ModelLoadException">Unreadable or unsupported tokenizer.</exception>
     public static GgufVocabulary Read(string path)

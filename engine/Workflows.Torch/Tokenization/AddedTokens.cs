@@ -17,19 +17,45 @@ public static class AddedTokens
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The added tokens in <paramref name="folder"/>'s <c>added_tokens.json</c>, or none.</summary>
-    /// <exception cref="ModelLoadException">The file is not an object of token ids.</exception>
+    /// <summary>The added tokens in <paramref name="folder"/>: <c>tokenizer_config.json</c>'s <c>added_tokens_decoder</c>
+    /// and <c>added_tokens.json</c>, as transformers' slow tokenizers read them beside a <c>tokenizer.model</c>; or none.</summary>
+    /// <exception cref="ModelLoadException">A file does not hold token ids.</exception>
     public static IReadOnlyDictionary<string, int> Read(string folder)
     {
+        var tokens = new Dictionary<string, int>(StringComparer.Ordinal);
+        var config = Path.Combine(folder, "tokenizer_config.json");
+        if (File.Exists(config))
+        {
+            Parse(config, json =>
+            {
+                if (json["added_tokens_decoder"] is JsonObject decoder)
+                    foreach (var (id, token) in decoder) tokens[(string)token!["content"]!] = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
+            }, "added_tokens_decoder must map ids to {\"content\": …}");
+        }
+
+        foreach (var (text, id) in AddedFile(folder)) tokens[text] = id;
+        return tokens;
+    }
+
+    // added_tokens.json alone: the tokens beyond a tokenizer.model's pieces.
+    private static Dictionary<string, int> AddedFile(string folder)
+    {
+        var tokens = new Dictionary<string, int>(StringComparer.Ordinal);
         var path = Path.Combine(folder, FileName);
-        if (!File.Exists(path)) return new Dictionary<string, int>();
+        if (File.Exists(path))
+            Parse(path, json => { foreach (var (text, id) in json) tokens[text] = id!.GetValue<int>(); }, "must be an object of token text to id, e.g. {\"<|eot_id|>\": 512}");
+        return tokens;
+    }
+
+    private static void Parse(string path, Action<JsonObject> read, string shape)
+    {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path))!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<int>(), StringComparer.Ordinal);
+            read(JsonNode.Parse(File.ReadAllText(path))!.AsObject());
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
         {
-            throw new ModelLoadException($"{path}: must be an object of token text to id, e.g. {{\"<|eot_id|>\": 512}} ({e.Message.Split('\n')[0]})", e);
+            throw new ModelLoadException($"{path}: {shape} ({e.Message.Split('\n')[0]})", e);
         }
     }
 
@@ -64,7 +90,7 @@ public static class AddedTokens
             if (!source.EndsWith(".model", StringComparison.OrdinalIgnoreCase))
                 throw new ModelLoadException($"{source}: tokens can be added to a tokenizer.model or tokenizer.json, not to this file; convert the tokenizer first");
             File.Copy(source, Path.Combine(folder, "tokenizer.model"), overwrite: true);
-            var existing = Read(from).Concat(ordered).OrderBy(p => p.Value);
+            var existing = AddedFile(from).Concat(ordered).GroupBy(p => p.Key).Select(g => g.Last()).OrderBy(p => p.Value);
             File.WriteAllText(Path.Combine(folder, FileName), new JsonObject(existing.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value))).ToJsonString(Indented) + "\n");
         }
 

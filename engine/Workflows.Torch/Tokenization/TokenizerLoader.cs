@@ -8,8 +8,10 @@ public static class TokenizerLoader
 {
     /// <summary>
     /// Loads the tokenizer of the model at <paramref name="modelPath"/>: for a folder,
-    /// <c>tokenizer.model</c> (SentencePiece, or Meta's tiktoken format for Llama 3) else
-    /// <c>tokenizer.json</c> (byte-level BPE) else <c>vocab.json</c> + <c>merges.txt</c>; for a
+    /// <c>tokenizer.json</c> (what transformers' fast tokenizers, its default, load: byte-level or
+    /// SentencePiece-style BPE with its added tokens) else <c>tokenizer.model</c> (SentencePiece, or Meta's
+    /// tiktoken format for Llama 3; also when the tokenizer.json is of a kind not supported here) else
+    /// <c>vocab.json</c> + <c>merges.txt</c>; for a
     /// llama2.c <c>.bin</c>, <c>tokenizer.model</c> or <c>tok{vocab}.model</c> beside it, else the
     /// llama2.c tokenizer export <c>tokenizer.bin</c> or <c>tok{vocab}.bin</c>. BOS/EOS come
     /// from <paramref name="config"/>; the <c>eos_token_id</c> list of a <c>generation_config.json</c>
@@ -19,12 +21,23 @@ public static class TokenizerLoader
     public static TextTokenizer ForModel(string modelPath, LlamaConfig config)
     {
         var folder = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
-        var candidates = new[] { "tokenizer.model", $"tok{config.VocabSize}.model", "tokenizer.json", "vocab.json", "tokenizer.bin", $"tok{config.VocabSize}.bin" }
+        var candidates = new[] { "tokenizer.json", "tokenizer.model", $"tok{config.VocabSize}.model", "vocab.json", "tokenizer.bin", $"tok{config.VocabSize}.bin" }
             .Select(name => Path.Combine(folder, name))
             .ToList();
-        var found = candidates.FirstOrDefault(File.Exists)
-            ?? throw new ModelLoadException($"{folder}: no tokenizer found (looked for {string.Join(", ", candidates.Select(Path.GetFileName))}); put the model's tokenizer beside it");
-        return Load(found, config).WithEosIds(GenerationEosIds(Path.Combine(folder, "generation_config.json")));
+        var found = candidates.Where(File.Exists).ToList();
+        if (found.Count == 0)
+            throw new ModelLoadException($"{folder}: no tokenizer found (looked for {string.Join(", ", candidates.Select(Path.GetFileName))}); put the model's tokenizer beside it");
+        TextTokenizer tokenizer;
+        try
+        {
+            tokenizer = Load(found[0], config);
+        }
+        catch (ModelLoadException) when (found.Count > 1 && Path.GetFileName(found[0]) == "tokenizer.json" && Path.GetFileName(found[1]).EndsWith(".model", StringComparison.Ordinal))
+        {
+            tokenizer = Load(found[1], config);                                  // e.g. a Unigram tokenizer.json beside its SentencePiece model
+        }
+
+        return tokenizer.WithEosIds(GenerationEosIds(Path.Combine(folder, "generation_config.json")));
     }
 
     /// <summary>

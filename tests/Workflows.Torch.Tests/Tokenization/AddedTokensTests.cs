@@ -64,4 +64,33 @@ public class AddedTokensTests
         Assert.That(loaded.SpecialTokenId("<|im_end|>"), Is.EqualTo(mistral.VocabularySize));
         Assert.That(loaded.Encode("Hi<|im_end|>", addBos: false)[^1], Is.EqualTo(mistral.VocabularySize));
     }
+
+    [Test]
+    public void Load_TokenizerConfigAddedTokensDecoder_AddsTokensBeyondTheModelsPieces()
+    {
+        using var folder = new TemporaryFolder();
+        File.Copy(Path.Combine(SharedAssets.Stories260K, "tokenizer.model"), folder.File("tokenizer.model"));
+        File.WriteAllText(folder.File("tokenizer_config.json"), "{\"added_tokens_decoder\": {\"512\": {\"content\": \"<|im_end|>\", \"special\": true}}}");
+        var tokenizer = TokenizerLoader.Load(folder.File("tokenizer.model"), 1, [2]);
+        Assert.That(tokenizer.SpecialTokenId("<|im_end|>"), Is.EqualTo(512));
+        Assert.That(Workflows.Torch.Gguf.GgufVocabulary.Read(folder.File("tokenizer.model")).Tokens[512], Is.EqualTo("<|im_end|>"));
+        Assert.That(Workflows.Torch.Gguf.GgufVocabulary.Read(folder.File("tokenizer.model")).Types[512], Is.EqualTo(3));
+    }
+
+    [Test]
+    public void ForModel_TokenizerJsonBesideTokenizerModel_LoadsTheJsonAsTransformersDoes()
+    {
+        using var folder = new TemporaryFolder();
+        foreach (var name in new[] { "tokenizer.model", "tokenizer.json", "config.json" })
+            File.Copy(Path.Combine(TokenizerVectors.Families, "mistral-7b-instruct-v0.3", name), folder.File(name));
+        var config = Workflows.Torch.Llama.LlamaConfig.Load(folder.File("config.json"));
+        var tokenizer = TokenizerLoader.ForModel(folder.Path, config);
+        var json = TokenizerLoader.Load(folder.File("tokenizer.json"), 1, [2]);
+        var model = TokenizerLoader.Load(folder.File("tokenizer.model"), 1, [2]);
+        const string text = "[INST] What is it?[/INST]";                                            // reference text 48: the two files disagree
+        Assert.That(Path.GetFileName(tokenizer.Source), Is.EqualTo("tokenizer.json"));
+        Assert.That(tokenizer.Encode(text, false), Is.EqualTo(json.Encode(text, false)));
+        Assert.That(model.Encode(text, false), Is.Not.EqualTo(json.Encode(text, false)));
+        Assert.That(Workflows.Torch.Gguf.GgufVocabulary.For(tokenizer.Source).Model, Is.EqualTo("llama"), "GGUF keeps the SentencePiece model, as llama.cpp's converter");
+    }
 }
