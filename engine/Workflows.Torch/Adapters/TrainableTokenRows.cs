@@ -49,6 +49,10 @@ public static class TrainableTokenRows
         }
     }
 
+    /// <summary>The trainable rows attached to <paramref name="model"/> (none, one or two).</summary>
+    public static IEnumerable<TrainableTokens> All(LlamaForCausalLM model) =>
+        new[] { model.model.embed_tokens_rows, model.lm_head_rows }.OfType<TrainableTokens>();
+
     /// <summary>The attached rows under their PEFT keys (below <c>base_model.model.</c>).</summary>
     public static IEnumerable<KeyValuePair<string, Tensor>> Tensors(LlamaForCausalLM model)
     {

@@ -34,6 +34,10 @@ public sealed class TrainableTokens : nn.Module
     /// <summary>The token ids whose rows are trained.</summary>
     public IReadOnlyList<int> Indices { get; }
 
+    /// <summary>When true the rows are left out (the matrix's own rows, as when they were attached): the
+    /// reference policy of preference training, as PEFT's <c>disable_adapter()</c>.</summary>
+    public bool Disabled { get; set; }
+
     /// <summary><paramref name="weight"/> with the trained rows in place (a new tensor; the weight is untouched).</summary>
-    public Tensor Apply(Tensor weight) => weight.index_copy(0, _index, trainable_tokens_delta.to(weight.dtype));
+    public Tensor Apply(Tensor weight) => Disabled ? weight : weight.index_copy(0, _index, trainable_tokens_delta.to(weight.dtype));
 }

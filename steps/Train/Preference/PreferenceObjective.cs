@@ -106,7 +106,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
 
     private TokenisedExample Mismatch(PreferenceItem prompt, PreferenceItem answer)
     {
-        var example = ExampleTokeniser.Tokenise([.. prompt.Prompt, answer.Answer], tokenizer, trainOnInputs: false);
+        var example = ExampleTokeniser.Tokenise([.. prompt.Prompt, answer.Answer], tokenizer, trainOnInputs: false, PromptRenderer.IsChatTemplate(options.Template));
         return example.Ids.Length <= maxLength ? example : new TokenisedExample(example.Ids[..maxLength], example.Labels[..maxLength]);
     }
 
@@ -114,7 +114,9 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
     {
         using var noGrad = no_grad();
         var adapters = AdapterInjector.Adapters(model).Select(a => a.Layer).ToList();
+        var rows = TrainableTokenRows.All(model).ToList();                                   // added tokens' rows as initialised
         foreach (var layer in adapters) layer.Disabled = true;
+        foreach (var row in rows) row.Disabled = true;
         try
         {
             var (sums, counts) = SequenceLogps.Of(model, examples);
@@ -123,6 +125,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         finally
         {
             foreach (var layer in adapters) layer.Disabled = false;
+            foreach (var row in rows) row.Disabled = false;
         }
     }
 }

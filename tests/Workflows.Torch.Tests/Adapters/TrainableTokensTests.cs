@@ -139,4 +139,40 @@ public class TrainableTokensTests
         Assert.That(reloaded.Config.VocabSize, Is.EqualTo(514));
         Assert.That(Logits(reloaded).allclose(adapted, rtol: 0, atol: 1e-4), Is.True);
     }
+
+    [Test]
+    public void Load_UntiedHeadRows_RoundTripUnderThePeftLmHeadKey()
+    {
+        using var folder = new TemporaryFolder();
+        var untied = AdapterModels.Fresh().Config with { TieWordEmbeddings = false };
+        var trained = LlamaLoader.CreateRandom(untied, seed: 3);
+        var indices = TrainableTokenRows.For(trained, [512]);
+        var config = new LoraConfig { Rank = 2, TargetModules = ["q_proj"], TrainableTokenIndices = indices };
+        AdapterInjector.Apply(trained, config);
+        TrainableTokenRows.Attach(trained, indices);
+        Perturb(trained);
+        PeftAdapterFiles.Save(trained, config, folder.Path);
+
+        var loaded = LlamaLoader.CreateRandom(untied, seed: 3);
+        PeftAdapterFiles.Load(loaded, folder.Path);
+        using var file = SafetensorsFile.Open(folder.File(PeftAdapterFiles.WeightsFile));
+        Assert.That(file.GetShape("base_model.model.lm_head.token_adapter.trainable_tokens_delta"), Is.EqualTo(new long[] { 1, 64 }));
+        using var ids = tensor(new long[] { 1, 403, 512 }, [1, 3]);
+        using var noGrad = no_grad();
+        Assert.That(TensorAssert.Identical(loaded.forward(ids), trained.forward(ids)), Is.True);
+    }
+
+    [Test]
+    public void Disabled_GivesTheRowsAsAttached()
+    {
+        var model = AdapterModels.Fresh();
+        AdapterInjector.Apply(model, new LoraConfig { Rank = 2, TargetModules = ["q_proj"] });
+        TrainableTokenRows.Attach(model, TwoNewTokens);
+        using var initial = Logits(model);
+        Perturb(model);
+        using var trained = Logits(model);
+        foreach (var rows in TrainableTokenRows.All(model)) rows.Disabled = true;
+        Assert.That(TensorAssert.Identical(Logits(model), initial), Is.True);
+        Assert.That(TensorAssert.Identical(trained, initial), Is.False);
+    }
 }

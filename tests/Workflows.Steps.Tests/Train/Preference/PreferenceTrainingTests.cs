@@ -55,6 +55,19 @@ public sealed class PreferenceTrainingTests
     }
 
     [Test]
+    public async Task RunAsync_DpoChatmlWithAddedTokens_StartsAtZeroRewardsAndLearnsThePreference()
+    {
+        using var context = new TestStepContext();
+        var options = await OptionsAsync(context, TrainObjective.Dpo, Pairs(8), Pairs(4)) with { Template = PromptTemplate.Chatml, AddSpecialTokens = [TrainOptions.AutoTokens] };
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        Assert.That(context.MetricHistory.First(m => m.Key == "eval_rewards/margins").Value, Is.EqualTo(0).Within(1e-6), "step 0: the policy is the reference, added rows included");
+        Assert.That(context.Metrics["eval_rewards/accuracies"], Is.EqualTo(1.0));
+        Assert.That(Workflows.Torch.Adapters.PeftAdapterFiles.ReadConfig(context.Outputs["adapter"]).TrainableTokenIndices!["embed_tokens"], Is.EqualTo(new[] { 512, 513 }));
+    }
+
+    [Test]
     public async Task RunAsync_Kto_LogsKlAndRewardsByLabel()
     {
         using var context = new TestStepContext();
