@@ -165,13 +165,13 @@ public static class PeftAdapterFiles
             ["revision"] = null,
             ["target_modules"] = targets,
             ["task_type"] = "CAUSAL_LM",
-            ["trainable_token_indices"] = config.TrainableTokenIndices is { } tokens
-                ? new JsonObject(tokens.Select(t => new KeyValuePair<string, JsonNode?>(t.Key, new JsonArray(t.Value.Select(i => (JsonNode)i).ToArray()))))
-                : null,
             ["use_dora"] = config.UseDora,
             ["use_rslora"] = config.UseRsLora,
         };
         if (config.BaseQuantization is { } quantization) json[Nf4Record.Key] = Nf4Record.ToJson(quantization);
+        // Written only when set, so adapters without added tokens keep the config older PEFT versions read.
+        if (config.TrainableTokenIndices is { } tokens)
+            json["trainable_token_indices"] = new JsonObject(tokens.Select(t => new KeyValuePair<string, JsonNode?>(t.Key, new JsonArray(t.Value.Select(i => (JsonNode)i).ToArray()))));
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         File.Move(temporary, path, overwrite: true);

@@ -110,6 +110,12 @@ public class TrainableTokensTests
         Assert.That(file.GetShape("base_model.model.model.embed_tokens.token_adapter.trainable_tokens_delta"), Is.EqualTo(new long[] { 2, 64 }));
         var json = JsonNode.Parse(File.ReadAllText(folder.File(PeftAdapterFiles.ConfigFile)))!;
         Assert.That(json["trainable_token_indices"]!.ToJsonString(), Is.EqualTo("{\"embed_tokens\":[512,513]}"));
+
+        using var plain = new TemporaryFolder();
+        var lora = AdapterModels.Fresh();
+        AdapterInjector.Apply(lora, config with { TrainableTokenIndices = null });
+        PeftAdapterFiles.Save(lora, config with { TrainableTokenIndices = null }, plain.Path);
+        Assert.That(JsonNode.Parse(File.ReadAllText(plain.File(PeftAdapterFiles.ConfigFile)))!.AsObject().ContainsKey("trainable_token_indices"), Is.False);
     }
 
     [Test]
