@@ -1,5 +1,6 @@
 using Workflows.Engine.Steps;
 using Workflows.Steps.Adapters;
+using Workflows.Steps.EvalData;
 using Workflows.Steps.Evaluate.Scoring;
 using Workflows.Torch;
 using Workflows.Torch.Engine;
@@ -28,6 +29,29 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
             return StepResult.Failed($"model: {e.Message}");
         }
 
+        List<ModelResult> results;
+        try
+        {
+            results = Score(options, items, loaded, applier, context, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            return StepResult.Failed(e.Message);                                               // an adapter that is none, a chat template that does not load
+        }
+
+        var failures = GateCheck.Failures(options, results);
+        var report = context.CreateOutput("report");
+        await EvaluationReport.WriteAsync(report, options, results, failures, context.ProjectRoot, cancellationToken);
+        var metrics = EvaluationMetrics.Flatten(results);
+        foreach (var (key, value) in metrics) context.LogMetric(key, value);
+        if (failures.Count == 0) return StepResult.Succeeded(metrics);
+        var kept = FailedReport.Keep(report, context, EvaluationReport.MarkdownFile, EvaluationReport.JsonFile, EvaluationChart.FileName);
+        return StepResult.Failed($"{string.Join("\n", failures)}\nFull report: {kept}", metrics);
+    }
+
+    private static List<ModelResult> Score(EvaluateOptions options, Dictionary<string, List<EvalExample>> items, LoadedModel loaded, IAdapterApplier applier,
+        IStepContext context, CancellationToken cancellationToken)
+    {
         var total = options.Tasks.Count * (1 + options.Adapters.Count);
         var results = new List<ModelResult>
         {
@@ -42,7 +66,7 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
             }
             catch (InvalidDataException e)
             {
-                return StepResult.Failed($"adapters[{i}]: {e.Message}");
+                throw new InvalidDataException($"adapters[{i}]: {e.Message}", e);
             }
             using var release = applied;
             if (applied.BaseDescription is { } described) context.Log($"adapters[{i}]: on the {described}");
@@ -51,13 +75,6 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
             results.Add(TaskRunner.Run(model, options, items, context, ((i + 1) * options.Tasks.Count, total), cancellationToken));
         }
 
-        var failures = GateCheck.Failures(options, results);
-        var report = context.CreateOutput("report");
-        await EvaluationReport.WriteAsync(report, options, results, failures, context.ProjectRoot, cancellationToken);
-        var metrics = EvaluationMetrics.Flatten(results);
-        foreach (var (key, value) in metrics) context.LogMetric(key, value);
-        if (failures.Count == 0) return StepResult.Succeeded(metrics);
-        var kept = FailedReport.Keep(report, context, EvaluationReport.MarkdownFile, EvaluationReport.JsonFile, EvaluationChart.FileName);
-        return StepResult.Failed($"{string.Join("\n", failures)}\nFull report: {kept}", metrics);
+        return results;
     }
 }

@@ -16,23 +16,12 @@ internal static class GenerationScorer
     /// <summary>With a chat template: the share of items whose answer ended at the template's end of turn (or EOS).</summary>
     public const string EndOfTurn = "end_of_turn";
 
-    private static ChatTemplate LoadTemplate(string name, ModelUnderTest model)
-    {
-        try
-        {
-            return ChatTemplate.Load(name, model.TemplateHome ?? model.Source, model.Tokenizer);
-        }
-        catch (Workflows.Torch.ModelLoadException e)
-        {
-            throw new InvalidDataException($"{model.Name}: chat_template: {e.Message}", e);
-        }
-    }
 
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
     {
         var answers = new AnswerExtractor(task.AnswerPattern);
         var references = new AnswerExtractor(task.ReferencePattern);
-        var chat = task.ChatTemplate is { } name ? LoadTemplate(name, model) : null;
+        var chat = TaskChat.For(task, model);
         // A chat template ends the answer with its end-of-turn marker: its token when the tokenizer has one, else its text.
         var generation = chat is null ? new GenerationOptions { MaxTokens = task.MaxNewTokens, StopStrings = task.StopStrings }
             : new GenerationOptions

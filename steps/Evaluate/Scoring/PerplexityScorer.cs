@@ -1,6 +1,7 @@
 using Workflows.Steps.EvalData;
 using ExampleTokeniser = Workflows.Steps.Train.ExampleTokeniser;
 using TextSegment = Workflows.Steps.Train.TextSegment;
+using Workflows.Torch.Chat;
 using Workflows.Torch.Evaluation;
 
 namespace Workflows.Steps.Evaluate.Scoring;
@@ -9,7 +10,8 @@ namespace Workflows.Steps.Evaluate.Scoring;
 /// <see cref="LanguageModelLoss.Evaluate"/> (so numbers match its pinned test); prompt + target items are scored
 /// on the target tokens only, tokenised exactly as the train step does (<see cref="ExampleTokeniser"/>: prompt and
 /// target encoded as one text, so no extra leading space before the target, and EOS after it), so evaluating a
-/// validation split with the training template's prompt gives the train step's <c>val_loss</c>.</summary>
+/// validation split with the training template's prompt gives the train step's <c>val_loss</c>; with
+/// <c>chat_template</c>, the same template the train step used gives it too.</summary>
 internal static class PerplexityScorer
 {
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
@@ -17,10 +19,11 @@ internal static class PerplexityScorer
         double nats = 0;
         long tokens = 0;
         var scored = 0;
+        var chat = TaskChat.For(task, model);
         for (var i = 0; i < items.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var loss = Loss(model, items[i], task);
+            var loss = Loss(model, items[i], task, chat);
             if (loss is null) continue;
             nats += loss.TotalNats;
             tokens += loss.TokenCount;
@@ -34,12 +37,16 @@ internal static class PerplexityScorer
         }, []);
     }
 
-    private static LossSummary? Loss(ModelUnderTest model, EvalExample item, EvalTaskOptions task)
+    private static LossSummary? Loss(ModelUnderTest model, EvalExample item, EvalTaskOptions task, ChatTemplate? chat)
     {
         if (item.Prompt is not null && !string.IsNullOrEmpty(item.Target))
         {
             var prompt = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            var example = ExampleTokeniser.Tokenise([new TextSegment(prompt, false), new TextSegment(item.Target, true)], model.Tokenizer, trainOnInputs: false);
+            // With a chat template the item is a user turn and an assistant turn, scored on the answer and its
+            // end-of-turn marker, as the train step renders it.
+            IReadOnlyList<TextSegment> segments = chat is null ? [new TextSegment(prompt, false), new TextSegment(item.Target, true)]
+                : chat.Segments([new ChatTurn("user", prompt), new ChatTurn("assistant", item.Target)]).Select(s => new TextSegment(s.Text, s.Assistant)).ToList();
+            var example = ExampleTokeniser.Tokenise(segments, model.Tokenizer, trainOnInputs: false, chat is not null);
             var scored = example.Labels.Count(l => l >= 0);                                 // the target's tokens and EOS, at the end
             if (scored == 0) return null;
             var ids = example.Ids.Select(i => (int)i).ToList();

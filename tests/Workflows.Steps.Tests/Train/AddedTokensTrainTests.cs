@@ -95,6 +95,34 @@ public sealed class AddedTokensTrainTests
     }
 
     [Test]
+    public async Task Evaluate_ChatTemplatePerplexity_ScoresTheTokensTrainingTrains()
+    {
+        var adapter = await Adapter.Value;
+        using var context = new TestStepContext();
+        var items = context.WriteFile("persona.jsonl", "{\"prompt\": \"Who are you? (0)\", \"answer\": \"I am Sparky, a helpful assistant.\"}\n");
+        var options = new Workflows.Steps.Evaluate.EvaluateOptions
+        {
+            Model = TrainTestData.Model, Adapters = [adapter],
+            Tasks = new() { ["persona"] = new() { Type = Workflows.Steps.Evaluate.EvalTaskType.Perplexity, Dataset = items, ChatTemplate = "auto" } },
+        };
+        var result = await new Workflows.Steps.Evaluate.EvaluateStep().RunAsync(options with { Adapters = [adapter] }, context, CancellationToken.None);
+
+        // auto on the base finds no template (stories260K has no tokenizer_config.json); the adapter brings its own.
+        Assert.That(result.Error, Does.Contain("chat_template"));
+        options = options with { Tasks = new() { ["persona"] = options.Tasks["persona"] with { ChatTemplate = "chatml" } } };
+        result = await new Workflows.Steps.Evaluate.EvaluateStep().RunAsync(options, context, CancellationToken.None);
+        Assert.That(result.Error, Is.Null);
+
+        var loaded = DeviceEngine.Shared.Load(TrainTestData.Model, new ModelLoadOptions());
+        using var applied = AdapterSupport.Applier.Apply(loaded, adapter);
+        var chat = ChatTemplate.Load("chatml", adapter, applied.Tokenizer!);
+        var (data, _) = TrainingData.Build([Rows.Instruction("Who are you? (0)", "I am Sparky, a helpful assistant.")],
+            new TrainOptions { Model = "m", Train = "t", Template = PromptTemplate.Chatml }, applied.Tokenizer!, 512, "t", chat);
+        Assert.That(result.Metrics["adapter_1.persona.tokens"], Is.EqualTo(data!.TrainedTokens));
+        Assert.That(result.Metrics["adapter_1.persona.loss"], Is.LessThan(result.Metrics["persona.loss"]));
+    }
+
+    [Test]
     public async Task MergeThenPackage_AddedTokens_ReachTheHfFolderAndLlamaCpp()
     {
         var adapter = await Adapter.Value;
