@@ -123,6 +123,26 @@ public sealed class AddedTokensTrainTests
     }
 
     [Test]
+    public async Task Guard_ChatTemplateAuto_AsksInTheAdaptersTemplateAndStopsAtItsTurnEnd()
+    {
+        var adapter = await Adapter.Value;
+        using var context = new TestStepContext();
+        var options = new Workflows.Steps.Guard.GuardOptions
+        {
+            Model = TrainTestData.Model, Adapter = adapter, ChatTemplate = "auto", MaxNewTokens = 40,
+            Prompts = context.WriteFile("prompts.jsonl", "{\"prompt\": \"Who are you? (0)\"}\n"),
+            Blocklists = new() { ["persona"] = new() { Words = ["Sparky"] } },
+        };
+        var result = await new Workflows.Steps.Guard.GuardStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(context.Outputs["report"], "report.json")))!;
+        var item = json["suite"]!["violations"]![0]!;
+        Assert.That((string?)item["prompt"], Does.Contain("<|im_start|>user\nWho are you? (0)<|im_end|>\n<|im_start|>assistant\n"));
+        Assert.That((string?)item["reply"], Does.Contain("Sparky").And.Not.Contain("im_end"));
+    }
+
+    [Test]
     public async Task MergeThenPackage_AddedTokens_ReachTheHfFolderAndLlamaCpp()
     {
         var adapter = await Adapter.Value;
