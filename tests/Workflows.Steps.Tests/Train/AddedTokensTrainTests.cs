@@ -160,6 +160,9 @@ public sealed class AddedTokensTrainTests
         }, context, CancellationToken.None);
         Assert.That(package.Error, Is.Null);
         Assert.That(package.Metrics["gguf_f32_greedy_match"], Is.EqualTo(1));
+        var hf = context.Outputs["package"];
+        Assert.That(Workflows.Torch.Tokenization.TokenizerLoader.ForModel(hf, Workflows.Torch.Llama.LlamaConfig.Load(Path.Combine(hf, "config.json"))).SpecialTokenId("<|im_end|>"), Is.EqualTo(512),
+            "the HF package loads with the added tokens");
         using var llama = LlamaCppModel.Load(Path.Combine(context.Outputs["package"], "model-f32.gguf"));
         Assert.That(llama.TokenizeSpecial("<|im_end|>"), Is.EqualTo(new[] { 512 }));
         Assert.That(llama.TokenizeSpecial("<|im_start|>"), Is.EqualTo(new[] { 513 }));
