@@ -323,6 +323,16 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>The output matrix (vocab, C) the logits multiply by: the embedding when tied, else <c>lm_head</c>'s
+    /// weight, with the trained rows of added tokens in place. For code that computes logits itself (e.g. in chunks).</summary>
+    /// <exception cref="InvalidOperationException">An adapter wraps <c>lm_head</c>: call its forward instead.</exception>
+    public Tensor HeadWeight() => lm_head switch
+    {
+        null => model.embed_tokens_rows?.Apply(model.embed_tokens.weight!) ?? model.embed_tokens.weight!,
+        Linear head => lm_head_rows?.Apply(head.weight!) ?? head.weight!,
+        _ => throw new InvalidOperationException($"lm_head is a {lm_head.GetType().Name}; run its forward"),
+    };
+
     /// <summary>Logits (B, T, vocab) for token ids (B, T), no cache.</summary>
     public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
 
@@ -334,11 +344,9 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = model.forward(inputIds, cache);                                                   // (B, T, C)
-        var logits = lm_head is null
-            ? nn.functional.linear(h, model.embed_tokens_rows?.Apply(model.embed_tokens.weight!) ?? model.embed_tokens.weight!)
-            : lm_head_rows is not null && lm_head is Linear head
-                ? nn.functional.linear(h, lm_head_rows.Apply(head.weight!))
-                : lm_head.forward(h);                                                             // (B, T, vocab)
+        var logits = lm_head is null || lm_head_rows is not null
+            ? nn.functional.linear(h, HeadWeight())
+            : lm_head.forward(h);                                                                 // (B, T, vocab)
         return scope.MoveToOuter(logits);
     }
 }

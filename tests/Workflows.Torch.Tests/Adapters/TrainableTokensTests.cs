@@ -181,4 +181,17 @@ public class TrainableTokensTests
         Assert.That(TensorAssert.Identical(Logits(model), initial), Is.True);
         Assert.That(TensorAssert.Identical(trained, initial), Is.False);
     }
+
+    [Test]
+    public void HeadWeight_TiedWithRows_IsTheEmbeddingWithTheTrainedRows()
+    {
+        var model = AdapterModels.Fresh();
+        TrainableTokenRows.Attach(model, TwoNewTokens);
+        Perturb(model);
+        using var head = model.HeadWeight();
+        using var noGrad = no_grad();
+        Assert.That(head[512].allclose(model.model.embed_tokens_rows!.trainable_tokens_delta[0]), Is.True);
+        Assert.That(head[..512].allclose(model.model.embed_tokens.weight![..512]), Is.True);
+        Assert.That(head[512].allclose(model.model.embed_tokens.weight![512]), Is.False, "the frozen matrix keeps its mean row");
+    }
 }
