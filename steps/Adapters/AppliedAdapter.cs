@@ -7,8 +7,12 @@ namespace Workflows.Steps.Adapters;
 /// <param name="model">The adapted model to run forwards and generation on.</param>
 /// <param name="release">Undoes the application (unwraps layers, frees adapter weights); may be null.</param>
 /// <param name="baseDescription">Which base the adapter runs on, for reports; null when not known.</param>
-public sealed class AppliedAdapter(LlamaForCausalLM model, IDisposable? release, string? baseDescription = null) : IDisposable
+/// <param name="tokenizer">The tokenizer the adapter was trained with when it differs from the base's (added tokens); null: the base's.</param>
+public sealed class AppliedAdapter(LlamaForCausalLM model, IDisposable? release, string? baseDescription = null, Workflows.Torch.Tokenization.TextTokenizer? tokenizer = null) : IDisposable
 {
+    /// <summary>The adapter's own tokenizer (the base's with the tokens it added), or null to use the base's.</summary>
+    public Workflows.Torch.Tokenization.TextTokenizer? Tokenizer { get; } = tokenizer;
+
     /// <summary>The adapted model.</summary>
     public LlamaForCausalLM Model { get; } = model;
 

@@ -14,9 +14,10 @@ internal sealed class PeftAdapterApplier : IAdapterApplier
             var config = PeftAdapterFiles.ReadConfig(adapterFolder);
             var quantise = AdapterBase.Resolve(adapterFolder, config, quantisedBase);
             var model = AdaptedModel.Load(baseModel, adapterFolder, quantise);
-            return new AppliedAdapter(model, model, AdapterBase.Describe(config, quantise));
+            var tokenizer = config.TrainableTokenIndices is null ? null : baseModel.Tokenizer.WithAddedTokens(Workflows.Torch.Tokenization.AddedTokens.Read(adapterFolder));
+            return new AppliedAdapter(model, model, AdapterBase.Describe(config, quantise), tokenizer);
         }
-        catch (AdapterConfigException e)
+        catch (Exception e) when (e is AdapterConfigException or Workflows.Torch.ModelLoadException)
         {
             throw new InvalidDataException(e.Message, e);
         }

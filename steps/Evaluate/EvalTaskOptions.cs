@@ -46,6 +46,15 @@ public sealed record EvalTaskOptions
     /// Default: none (the whole trimmed reference).</summary>
     public string? ReferencePattern { get; init; }
 
+    /// <summary>Generation and perplexity: write each prompt (after <see cref="PromptTemplate"/>) as the user turn of this chat
+    /// template, as training with the same <c>template</c> did: <c>auto</c> (the adapter's own, shipped by the
+    /// train step, else the model's), or <c>llama3</c>, <c>chatml</c>, <c>mistral</c>, <c>gemma</c>, <c>phi3</c>.
+    /// Generation then stops only at the template's end of turn (its token when the tokenizer has it, else its
+    /// text) or EOS, not at <see cref="StopStrings"/>, and the task also reports <c>end_of_turn</c>: the share of
+    /// items whose answer ended there before <see cref="MaxNewTokens"/>. Perplexity: a prompt + target item becomes a
+    /// user and an assistant turn, scored on the answer and its end-of-turn marker as the train step trains it. Default: none.</summary>
+    public string? ChatTemplate { get; init; }
+
     /// <summary>Generation: most new tokens per item. Default 64; range 1 to 4,096.</summary>
     [Range(1, 4096)]
     public int MaxNewTokens { get; init; } = 64;

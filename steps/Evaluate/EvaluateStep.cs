@@ -1,5 +1,6 @@
 using Workflows.Engine.Steps;
 using Workflows.Steps.Adapters;
+using Workflows.Steps.EvalData;
 using Workflows.Steps.Evaluate.Scoring;
 using Workflows.Torch;
 using Workflows.Torch.Engine;
@@ -28,26 +29,14 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
             return StepResult.Failed($"model: {e.Message}");
         }
 
-        var total = options.Tasks.Count * (1 + options.Adapters.Count);
-        var results = new List<ModelResult>
+        List<ModelResult> results;
+        try
         {
-            TaskRunner.Run(new ModelUnderTest(ModelResult.BaseName, options.Model, loaded.Model, loaded.Tokenizer), options, items, context, (0, total), cancellationToken),
-        };
-        for (var i = 0; i < options.Adapters.Count; i++)
+            results = Score(options, items, loaded, applier, context, cancellationToken);
+        }
+        catch (InvalidDataException e)
         {
-            AppliedAdapter applied;
-            try
-            {
-                applied = applier.Apply(loaded, options.Adapters[i], options.QuantisedBase);
-            }
-            catch (InvalidDataException e)
-            {
-                return StepResult.Failed($"adapters[{i}]: {e.Message}");
-            }
-            using var release = applied;
-            if (applied.BaseDescription is { } described) context.Log($"adapters[{i}]: on the {described}");
-            var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, loaded.Tokenizer, applied.BaseDescription);
-            results.Add(TaskRunner.Run(model, options, items, context, ((i + 1) * options.Tasks.Count, total), cancellationToken));
+            return StepResult.Failed(e.Message);                                               // an adapter that is none, a chat template that does not load
         }
 
         var failures = GateCheck.Failures(options, results);
@@ -58,5 +47,34 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
         if (failures.Count == 0) return StepResult.Succeeded(metrics);
         var kept = FailedReport.Keep(report, context, EvaluationReport.MarkdownFile, EvaluationReport.JsonFile, EvaluationChart.FileName);
         return StepResult.Failed($"{string.Join("\n", failures)}\nFull report: {kept}", metrics);
+    }
+
+    private static List<ModelResult> Score(EvaluateOptions options, Dictionary<string, List<EvalExample>> items, LoadedModel loaded, IAdapterApplier applier,
+        IStepContext context, CancellationToken cancellationToken)
+    {
+        var total = options.Tasks.Count * (1 + options.Adapters.Count);
+        var results = new List<ModelResult>
+        {
+            TaskRunner.Run(new ModelUnderTest(ModelResult.BaseName, options.Model, loaded.Model, loaded.Tokenizer, TemplateHome: loaded.Path), options, items, context, (0, total), cancellationToken),
+        };
+        for (var i = 0; i < options.Adapters.Count; i++)
+        {
+            AppliedAdapter applied;
+            try
+            {
+                applied = applier.Apply(loaded, options.Adapters[i], options.QuantisedBase);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"adapters[{i}]: {e.Message}", e);
+            }
+            using var release = applied;
+            if (applied.BaseDescription is { } described) context.Log($"adapters[{i}]: on the {described}");
+            var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, applied.Tokenizer ?? loaded.Tokenizer, applied.BaseDescription,
+                File.Exists(Path.Combine(options.Adapters[i], "tokenizer_config.json")) ? options.Adapters[i] : loaded.Path);
+            results.Add(TaskRunner.Run(model, options, items, context, ((i + 1) * options.Tasks.Count, total), cancellationToken));
+        }
+
+        return results;
     }
 }

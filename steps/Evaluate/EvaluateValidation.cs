@@ -15,6 +15,10 @@ internal static class EvaluateValidation
             if (PromptTemplate.Check(task.PromptTemplate) is { } template) yield return new($"tasks.{name}.prompt_template", template);
             if (AnswerExtractor.Check(task.AnswerPattern) is { } answer) yield return new($"tasks.{name}.answer_pattern", answer);
             if (AnswerExtractor.Check(task.ReferencePattern) is { } reference) yield return new($"tasks.{name}.reference_pattern", reference);
+            if (task.ChatTemplate is { } chat && chat != "auto" && !Workflows.Torch.Chat.ChatTemplate.BuiltInNames.Contains(chat))
+                yield return new($"tasks.{name}.chat_template", $"unknown chat template '{chat}'", $"use auto or one of {string.Join(", ", Workflows.Torch.Chat.ChatTemplate.BuiltInNames)}");
+            if (task.ChatTemplate is not null && task.Type is not (EvalTaskType.Generation or EvalTaskType.Perplexity))
+                yield return new($"tasks.{name}.chat_template", "chat_template applies to generation and perplexity tasks", "remove it, or use type: generation or perplexity");
             if (task.Type == EvalTaskType.MultipleChoice && task.Choices.Count == 1)
                 yield return new($"tasks.{name}.choices", "needs at least two choices", "list every answer the model chooses between");
         }

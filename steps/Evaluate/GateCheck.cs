@@ -12,7 +12,7 @@ internal static class GateCheck
         var dot = key.IndexOf('.');
         foreach (var (name, task) in options.Tasks)
         {
-            var metrics = TaskMetrics.Of(task.Type).Append(TaskMetrics.Items);
+            var metrics = TaskMetrics.Of(task).Append(TaskMetrics.Items);
             if (dot < 0 && metrics.Contains(key)) yield return (name, key);
             else if (dot > 0 && key[..dot] == name && metrics.Contains(key[(dot + 1)..])) yield return (name, key[(dot + 1)..]);
         }
@@ -20,7 +20,7 @@ internal static class GateCheck
 
     /// <summary>Every gateable <c>TASK.METRIC</c>, for messages.</summary>
     public static IEnumerable<string> Known(EvaluateOptions options) =>
-        options.Tasks.SelectMany(t => TaskMetrics.Of(t.Value.Type).Select(m => $"{t.Key}.{m}"));
+        options.Tasks.SelectMany(t => TaskMetrics.Of(t.Value).Select(m => $"{t.Key}.{m}"));
 
     /// <summary>One line per breached gate; the adapters are judged when there are any, else the base.</summary>
     public static List<string> Failures(EvaluateOptions options, IReadOnlyList<ModelResult> results)

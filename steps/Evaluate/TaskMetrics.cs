@@ -14,6 +14,10 @@ internal static class TaskMetrics
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
+    /// <summary>The metrics <paramref name="task"/> reports: its type's, and <c>end_of_turn</c> for generation with a chat template.</summary>
+    public static IEnumerable<string> Of(EvalTaskOptions task) =>
+        task.Type == EvalTaskType.Generation && task.ChatTemplate is not null ? [.. Of(task.Type), Scoring.GenerationScorer.EndOfTurn] : Of(task.Type);
+
     /// <summary>True when a higher value is better (for the report's delta arrows).</summary>
     public static bool HigherIsBetter(string metric) => metric is not ("loss" or "perplexity");
 }

@@ -44,6 +44,12 @@ public sealed record GuardOptions : IValidatableOptions
     /// <summary>How a prompt is shown to the model; <c>{prompt}</c> is replaced by it. Default <c>{prompt}</c>.</summary>
     public string PromptTemplate { get; init; } = "{prompt}";
 
+    /// <summary>Write each prompt (after <see cref="PromptTemplate"/>) as the user turn of this chat template, as the
+    /// adapter was trained: <c>auto</c> (the adapter's own, shipped by the train step, else the model's), or
+    /// <c>llama3</c>, <c>chatml</c>, <c>mistral</c>, <c>gemma</c>, <c>phi3</c>; replies then end at its end-of-turn
+    /// marker (or a stop string). Default: none.</summary>
+    public string? ChatTemplate { get; init; }
+
     /// <summary>Most tokens of each reply (greedy decoding). Default 64; range 1 to 4,096.</summary>
     [Range(1, 4096)]
     public int MaxNewTokens { get; init; } = 64;

@@ -10,7 +10,7 @@ namespace Workflows.Steps.Guard;
 /// <summary>Red-teams a model with a prompt suite (rule checks on each reply, refusal detection, an optional
 /// Llama-Guard-style classifier) and/or scans a dataset for personal data, secrets and blocked content;
 /// fails when a category's violation rate is above its threshold.</summary>
-[Step("guard", Version = 2, UsesDevice = true, Description = "Prompt suites through the model; PII/secret/blocklist/refusal checks; optional guard model; thresholds")]
+[Step("guard", Version = 3, UsesDevice = true, Description = "Prompt suites through the model; PII/secret/blocklist/refusal checks; optional guard model; thresholds")]
 [StepOutput("report", ArtifactKind.Report, Description = "report.json and report.md: rates per category and every violation, personal data masked")]
 public sealed class GuardStep : IStep<GuardOptions>
 {
@@ -71,7 +71,10 @@ public sealed class GuardStep : IStep<GuardOptions>
             context.Log($"guard_model: verdicts come from '{guard.Model}'; only a Llama-Guard-style classifier gives meaningful ones — any other model is a plumbing check, and answers not in the safe/unsafe format count as unparseable, never as safe", StepLogLevel.Warning);
         }
         using var applied = options.Adapter is null ? null : AdapterSupport.Applier.Apply(loaded, options.Adapter, options.QuantisedBase);
-        var items = PromptSuite.Run(applied?.Model ?? loaded.Model, loaded.Tokenizer, prompts, options, detectors, classifier, context, ct);
+        var tokenizer = applied?.Tokenizer ?? loaded.Tokenizer;
+        var templateHome = options.Adapter is { } adapter && File.Exists(Path.Combine(adapter, "tokenizer_config.json")) ? adapter : loaded.Path;
+        var chat = options.ChatTemplate is { } name ? Workflows.Torch.Chat.ChatTemplate.Load(name, templateHome, tokenizer) : null;
+        var items = PromptSuite.Run(applied?.Model ?? loaded.Model, tokenizer, prompts, options, detectors, classifier, context, ct, chat);
         var unparseable = items.Count(i => i.Verdict?.Outcome == GuardOutcome.Unparseable);
         if (classifier is not null && unparseable * 2 > items.Count)
             notes.Add($"guard_model '{options.GuardModel!.Model}': {unparseable} of {items.Count} answers are unparseable — it does not answer in the Llama Guard format, so this run only checks the plumbing; its verdicts say nothing about safety.");

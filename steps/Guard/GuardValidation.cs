@@ -15,6 +15,8 @@ internal static class GuardValidation
         if (options.Adapter is not null && options.Model is null) yield return new("adapter", "an adapter needs its base model", "add model:");
         if (options.GuardModel is not null && options.Prompts is null) yield return new("guard_model", "judges replies to prompts:, which are not set");
         if (PromptTemplate.Check(options.PromptTemplate) is { } template) yield return new("prompt_template", template);
+        if (options.ChatTemplate is { } chat && chat != "auto" && !Workflows.Torch.Chat.ChatTemplate.BuiltInNames.Contains(chat))
+            yield return new("chat_template", $"unknown chat template '{chat}'", $"use auto or one of {string.Join(", ", Workflows.Torch.Chat.ChatTemplate.BuiltInNames)}");
         if (options.GuardModel is { } guard)
         {
             if (guard.Categories.Count == 0) yield return new("guard_model.categories", "needs at least one category");

@@ -1,24 +1,33 @@
 using Workflows.Engine.Steps;
 using Workflows.Steps.EvalData;
 using Workflows.Steps.Guard.Detectors;
+using Workflows.Torch.Chat;
 using Workflows.Torch.Generation;
 using Workflows.Torch.Llama;
 using Workflows.Torch.Tokenization;
 
 namespace Workflows.Steps.Guard;
 
-/// <summary>Sends each prompt through the model and checks the reply: rule findings, refusal, and the guard model's verdict.</summary>
+/// <summary>Sends each prompt through the model and checks the reply: rule findings, refusal, and the guard model's verdict.
+/// Replies are generated <see cref="GuardOptions.BatchSize"/> at a time; each is the one the prompt gets alone.</summary>
 internal static class PromptSuite
 {
     public static List<GuardItem> Run(LlamaForCausalLM model, TextTokenizer tokenizer, IReadOnlyList<EvalExample> prompts, GuardOptions options,
-        IReadOnlyList<IDetector> detectors, GuardClassifier? classifier, IStepContext context, CancellationToken ct)
+        IReadOnlyList<IDetector> detectors, GuardClassifier? classifier, IStepContext context, CancellationToken ct, ChatTemplate? chat = null)
     {
-        var generation = new GenerationOptions { MaxTokens = options.MaxNewTokens, StopStrings = options.StopStrings };
+        // A chat template ends the reply with its end-of-turn marker: its token when the tokenizer has one, else its text.
+        var generation = new GenerationOptions
+        {
+            MaxTokens = options.MaxNewTokens, AddBos = chat is null,
+            StopStrings = chat is { EndOfTurnId: null } ? [.. options.StopStrings, chat.EndOfTurn] : options.StopStrings,
+            StopTokenIds = chat?.EndOfTurnId is { } id ? [id] : [],
+        };
         var requests = new List<(EvalExample Prompt, string Request)>();
         foreach (var prompt in prompts)
         {
             var request = PromptTemplate.Fill(options.PromptTemplate, prompt.Prompt);
-            if (tokenizer.Encode(request).Count >= model.Config.MaxPositionEmbeddings)
+            if (chat is not null) request = chat.Render([new ChatTurn("user", request)], addGenerationPrompt: true);
+            if (tokenizer.Encode(request, generation.AddBos).Count >= model.Config.MaxPositionEmbeddings)
             {
                 context.Log($"{prompt.Id}: prompt does not fit the model's context; skipped", StepLogLevel.Warning);
                 continue;

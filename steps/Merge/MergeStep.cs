@@ -32,6 +32,8 @@ public sealed class MergeStep : IStep<MergeOptions>
             var configs = options.Adapters.Select(PeftAdapterFiles.ReadConfig).ToList();
             var problems = AdapterCompatibility.Check(options, configs);
             if (problems.Count > 0) return StepResult.Failed(string.Join("\n", problems));
+            if (options.Combines && configs.Any(c => c.TrainableTokenIndices is not null))
+                return StepResult.Failed("an adapter adds tokens to the vocabulary (trainable_token_indices); combining such adapters is not supported, merge it alone");
             var bases = options.Adapters.Select((adapter, i) => AdapterBase.Resolve(adapter, configs[i], options.QuantisedBase)).ToList();
             if (bases.Distinct().Count() > 1)
                 return StepResult.Failed("adapters were trained on different bases (" +
@@ -74,6 +76,12 @@ public sealed class MergeStep : IStep<MergeOptions>
             var output = context.CreateOutput("model");
             LlamaSaver.Save(model, output);
             HfFolderFiles.CopyCompanions(options.BaseModel, model.Config, output);
+            if (!options.Combines && MergedTokenizer.ShipsTokenizer(options.Adapters[0]))
+            {
+                var endOfTurn = MergedTokenizer.Carry(options.Adapters[0], model.Config, output);
+                context.Log($"the adapter's tokenizer ({model.Config.VocabSize} ids) and chat template replace the base's" + (endOfTurn is { } id ? $"; generation stops at its end-of-turn token {id}" : ""));
+            }
+
             context.Log($"merged {merged.Count} layers; max logit drift {drift:G3}");
             return StepResult.Succeeded(metrics);
         }

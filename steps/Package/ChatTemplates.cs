@@ -18,9 +18,7 @@ internal static class ChatTemplates
             "{% for message in messages %}{% if message['role'] == 'system' %}{{ message['content'] + '\\n\\n' }}" +
             "{% elif message['role'] == 'user' %}{{ '### Instruction:\\n' + message['content'] + '\\n\\n### Response:\\n' }}" +
             "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token + '\\n\\n' }}{% endif %}{% endfor %}",
-        PromptTemplate.Chatml =>
-            "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{% endfor %}" +
-            "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}",
+        PromptTemplate.Chatml => Torch.Chat.ChatTemplate.BuiltInSource("chatml"),                  // the template training renders
         PromptTemplate.Plain =>
             "{% for message in messages %}{% if message['role'] == 'assistant' %}{{ message['content'] + eos_token + '\\n' }}" +
             "{% else %}{{ message['content'] + '\\n' }}{% endif %}{% endfor %}",

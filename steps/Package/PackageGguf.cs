@@ -21,16 +21,17 @@ internal static class PackageGguf
     {
         using var model = LlamaLoader.Load(source);
         var tokenizer = TokenizerLoader.ForModel(source, model.Config);
-        var vocabulary = GgufVocabulary.Read(tokenizer.Source);
+        var vocabulary = GgufVocabulary.For(tokenizer.Source);
         var jinja = options.Template is { } t ? ChatTemplates.Jinja(t) : BaseChatTemplate(source);
+        var endOfTurn = options.Template is null && jinja is not null ? EndOfTurn(source, tokenizer) : null;
         var written = new List<string>();
         foreach (var type in options.Types.Distinct())
         {
-            GgufExporter.Write(model, vocabulary, new GgufExportOptions(type, name, jinja), Path.Combine(folder, FileName(type)));
+            GgufExporter.Write(model, vocabulary, new GgufExportOptions(type, name, jinja, endOfTurn), Path.Combine(folder, FileName(type)));
             written.Add(FileName(type));
         }
 
-        var eos = model.Config.EosTokenIds.Where(id => id < vocabulary.Tokens.Count).Select(id => vocabulary.Tokens[id]).ToList();
+        var eos = model.Config.EosTokenIds.Append(endOfTurn ?? -1).Where(id => id >= 0 && id < vocabulary.Tokens.Count).Select(id => vocabulary.Tokens[id]).ToList();
         File.WriteAllText(Path.Combine(folder, OllamaModelfile.FileName), OllamaModelfile.Build(written[0], options.Template, eos));
         written.Add(OllamaModelfile.FileName);
         return written;
@@ -67,6 +68,19 @@ internal static class PackageGguf
         }
 
         return (null, metrics, lines);
+    }
+
+    // The end-of-turn token of the model's own chat template (a merged adapter's, when it added one), when it is one token.
+    private static int? EndOfTurn(string source, TextTokenizer tokenizer)
+    {
+        try
+        {
+            return Torch.Chat.ChatTemplate.Load("auto", source, tokenizer).EndOfTurnId is { } id && !tokenizer.EosIds.Take(1).Contains(id) ? id : null;
+        }
+        catch (Exception e) when (e is Torch.ModelLoadException or Torch.Chat.Jinja.JinjaException)
+        {
+            return null;
+        }
     }
 
     private static string? BaseChatTemplate(string source)

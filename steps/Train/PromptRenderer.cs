@@ -7,9 +7,9 @@ namespace Workflows.Steps.Train;
 /// <see cref="Prompt"/> text is what a caller must send at inference to get the trained behaviour.</summary>
 public static class PromptRenderer
 {
-    /// <summary>Whether <paramref name="template"/> is a Jinja chat template (auto or a built-in one)
-    /// rather than one of the fixed text formats.</summary>
-    public static bool IsChatTemplate(PromptTemplate template) => template >= PromptTemplate.Auto;
+    /// <summary>Whether <paramref name="template"/> is a Jinja chat template (auto or a built-in one, chatml
+    /// included) rather than one of the fixed text formats.</summary>
+    public static bool IsChatTemplate(PromptTemplate template) => template >= PromptTemplate.Auto || template == PromptTemplate.Chatml;
 
     /// <summary>The <see cref="ChatTemplate"/> name of <paramref name="template"/>.</summary>
     public static string ChatTemplateName(PromptTemplate template) => template.ToString().ToLowerInvariant();
@@ -22,25 +22,33 @@ public static class PromptRenderer
     private static IReadOnlyList<TextSegment>? Render(DatasetRow row, PromptTemplate template, string? custom) => row.Kind switch
     {
         RowKind.Instruction when !string.IsNullOrEmpty(row.Output) =>
-            [new(Prompt(template, custom, row.System, Join(row.Instruction, row.Input), row.Input), false), Completion(template, row.Output!)],
+            [new(Prompt(template, custom, row.System, Join(row.Instruction, row.Input), row.Input), false), Completion(row.Output!)],
         RowKind.Conversation when row.Messages is { Count: > 0 } => Turns(row.Messages, template, custom),
         RowKind.Preference when !string.IsNullOrEmpty(row.Chosen) =>
-            [.. Turns(row.Messages ?? [], template, custom, endWithPrompt: true), Completion(template, row.Chosen!)],
+            [.. Turns(row.Messages ?? [], template, custom, endWithPrompt: true), Completion(row.Chosen!)],
         RowKind.Text when !string.IsNullOrEmpty(row.Text) => [new(row.Text!, true)],
         _ => null,
     };
 
     /// <summary>The shared prompt and the two answers of a preference row, or null when it is not a full pair.</summary>
-    public static (IReadOnlyList<TextSegment> Prompt, TextSegment Chosen, TextSegment Rejected)? RenderPair(DatasetRow row, PromptTemplate template, string? custom) =>
-        row.Kind == RowKind.Preference && !string.IsNullOrEmpty(row.Chosen) && !string.IsNullOrEmpty(row.Rejected)
-            ? ([.. Turns(row.Messages ?? [], template, custom, endWithPrompt: true).Select(s => s with { Trainable = false })],   // earlier answers are prompt, not scored
-                Completion(template, row.Chosen!), Completion(template, row.Rejected!))
-            : null;
+    /// <remarks>With a chat template (<paramref name="chat"/>) the prompt is the conversation rendered with a
+    /// generation prompt and each answer is the assistant turn the template writes, end-of-turn marker included.</remarks>
+    public static (IReadOnlyList<TextSegment> Prompt, TextSegment Chosen, TextSegment Rejected)? RenderPair(DatasetRow row, PromptTemplate template, string? custom, ChatTemplate? chat = null)
+    {
+        if (row.Kind != RowKind.Preference || string.IsNullOrEmpty(row.Chosen) || string.IsNullOrEmpty(row.Rejected)) return null;
+        if (!IsChatTemplate(template)) return ([.. Turns(row.Messages ?? [], template, custom, endWithPrompt: true).Select(s => s with { Trainable = false })],   // earlier answers are prompt, not scored
+            Completion(row.Chosen!), Completion(row.Rejected!));
+        var turns = (row.Messages ?? []).Select(m => new ChatTurn(m.Role, m.Content)).ToList();
+        if (LastAnswer(chat!, [.. turns, new(ChatMessage.AssistantRole, row.Chosen!)]) is not { } chosen
+            || LastAnswer(chat!, [.. turns, new(ChatMessage.AssistantRole, row.Rejected!)]) is not { } rejected) return null;
+        return (chosen.Prompt, chosen.Answer, rejected.Answer);
+    }
 
     /// <summary>A feedback row's prompt (every earlier turn, none trained) and its judged last answer, or null.</summary>
-    public static (IReadOnlyList<TextSegment> Prompt, TextSegment Answer)? RenderJudged(DatasetRow row, PromptTemplate template, string? custom)
+    public static (IReadOnlyList<TextSegment> Prompt, TextSegment Answer)? RenderJudged(DatasetRow row, PromptTemplate template, string? custom, ChatTemplate? chat = null)
     {
         if (row.Kind != RowKind.Feedback || row.Messages is not { Count: > 0 }) return null;
+        if (IsChatTemplate(template)) return LastAnswer(chat!, row.Messages.Select(m => new ChatTurn(m.Role, m.Content)).ToList());
         var segments = Turns(row.Messages, template, custom);
         if (segments.Count < 2 || !segments[^1].Trainable) return null;
         return ([.. segments[..^1].Select(s => s with { Trainable = false })], segments[^1]);
@@ -54,11 +62,9 @@ public static class PromptRenderer
             (string.IsNullOrEmpty(input) ? "" : $"### Input:\n{input}\n\n") + "### Response:",
         PromptTemplate.AlpacaShort => (string.IsNullOrEmpty(system) ? "" : system + "\n\n") + $"### Instruction:\n{StripInput(user, input)}\n\n" +
             (string.IsNullOrEmpty(input) ? "" : $"### Input:\n{input}\n\n") + "### Response:\n",
-        PromptTemplate.Chatml => (string.IsNullOrEmpty(system) ? "" : $"<|im_start|>system\n{system}<|im_end|>\n") +
-            $"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n",
         PromptTemplate.Plain => (string.IsNullOrEmpty(system) ? "" : system + "\n") + user + "\n",
         PromptTemplate.Custom => custom!.Replace("{system}", system ?? "").Replace("{instruction}", StripInput(user, input)).Replace("{input}", input ?? ""),
-        _ => throw new ArgumentOutOfRangeException(nameof(template)),
+        _ => throw new ArgumentOutOfRangeException(nameof(template), template, "a chat template (chatml, auto, llama3…) is rendered by its ChatTemplate"),
     };
 
     // tatsu-lab/stanford_alpaca's PROMPT_DICT: prompt_input and prompt_no_input.
@@ -66,8 +72,19 @@ public static class PromptRenderer
         ? "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n"
         : "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.\n\n";
 
-    private static TextSegment Completion(PromptTemplate template, string answer) =>
-        new(template == PromptTemplate.Chatml ? answer + "<|im_end|>\n" : answer, true);
+    private static TextSegment Completion(string answer) => new(answer, true);
+
+    // The conversation's last assistant turn as the answer; everything before it, untrained, as the prompt.
+    private static (IReadOnlyList<TextSegment> Prompt, TextSegment Answer)? LastAnswer(ChatTemplate chat, List<ChatTurn> turns)
+    {
+        if (turns.Count == 0 || turns[^1].Role != ChatMessage.AssistantRole) return null;
+        var segments = chat.Segments(turns);
+        var last = segments.Count - 1;
+        while (last >= 0 && !segments[last].Assistant) last--;
+        if (last < 0) return null;
+        var answer = string.Concat(segments.Skip(last).Select(s => s.Text));
+        return (segments.Take(last).Select(s => new TextSegment(s.Text, false)).ToList(), new TextSegment(answer, true));
+    }
 
     private static List<TextSegment> Turns(IReadOnlyList<ChatMessage> messages, PromptTemplate template, string? custom, bool endWithPrompt = false)
     {
@@ -79,7 +96,7 @@ public static class PromptRenderer
             if (message.Role == ChatMessage.AssistantRole && pendingUser is not null)
             {
                 segments.Add(new(Prompt(template, custom, segments.Count == 0 ? system : null, pendingUser, first: segments.Count == 0), false));
-                segments.Add(Completion(template, message.Content));
+                segments.Add(Completion(message.Content));
                 pendingUser = null;
             }
             else

@@ -43,9 +43,22 @@ public sealed record TrainOptions : IValidatableOptions
     /// <summary>How rows become text: <c>alpaca</c> (the Stanford Alpaca prompt with its preamble),
     /// <c>alpaca_short</c> (its sections only), <c>chatml</c>, <c>plain</c>, <c>custom</c>, or a Jinja chat
     /// template: <c>auto</c> (the model's own <c>chat_template</c>), <c>llama3</c>, <c>mistral</c>, <c>gemma</c>,
-    /// <c>phi3</c>. With a chat template every assistant turn is trained, with its end-of-turn marker.
+    /// <c>phi3</c>. With a chat template every assistant turn is trained, with its end-of-turn marker;
+    /// <c>chatml</c> is the engine's built-in ChatML template.
     /// Default alpaca.</summary>
     public PromptTemplate Template { get; init; } = PromptTemplate.Alpaca;
+
+    /// <summary>Tokens to add to the tokenizer before training, as LLaMA-Factory's <c>add_special_tokens</c>:
+    /// each becomes one special token after the vocabulary (it encodes whole and never splits), the
+    /// embedding (and an untied output head) grows by rows set to the mean of the existing rows, and those
+    /// rows train with the adapter (PEFT's <c>trainable_token_indices</c>), so the model can write and stop
+    /// at them. <c>auto</c> stands for the chat template's turn markers the vocabulary lacks
+    /// (<c>&lt;|eot_id|&gt;</c>, <c>&lt;|im_end|&gt;</c>…). The adapter then ships the extended tokenizer
+    /// (<c>added_tokens.json</c> or <c>tokenizer.json</c>, <c>tokenizer_config.json</c>). Default: none.</summary>
+    public List<string> AddSpecialTokens { get; init; } = [];
+
+    /// <summary>The <see cref="AddSpecialTokens"/> entry that stands for the chat template's missing markers.</summary>
+    public const string AutoTokens = "auto";
 
     /// <summary>The prompt for <c>template: custom</c>, with <c>{system}</c>, <c>{instruction}</c> and
     /// <c>{input}</c> placeholders; the row's output follows it. Default: none.</summary>
@@ -137,13 +150,18 @@ public sealed record TrainOptions : IValidatableOptions
             yield return new OptionError("early_stopping", "early_stopping needs a validation dataset", "set validation: or remove early_stopping");
         if (Objective != TrainObjective.Sft && Packing)
             yield return new OptionError("packing", $"objective {Objective.ToString().ToLowerInvariant()} scores whole answers and cannot pack examples", "remove packing: or use objective: sft");
-        if (Objective != TrainObjective.Sft && PromptRenderer.IsChatTemplate(Template))
-            yield return new OptionError("template", $"objective {Objective.ToString().ToLowerInvariant()} does not render Jinja chat templates yet (template {Template.ToString().ToLowerInvariant()})",
-                "use alpaca, alpaca_short, chatml, plain or custom for preference training");
         foreach (var error in FullFineTune.Validate(this)) yield return error;
         if (Preference.PrecomputeRefLogProbs && Objective != TrainObjective.Dpo)
             yield return new OptionError("preference.precompute_ref_log_probs", $"only objective dpo scores pairs against a reference that can be precomputed (objective {Objective.ToString().ToLowerInvariant()})",
                 "remove precompute_ref_log_probs: (orpo and simpo have no reference; kto's KL pairs depend on the batch)");
+        if (AddSpecialTokens.Contains(AutoTokens) && !PromptRenderer.IsChatTemplate(Template))
+            yield return new OptionError("add_special_tokens", $"'{AutoTokens}' adds a chat template's turn markers, but template {Template.ToString().ToLowerInvariant()} is not a chat template",
+                "use template: chatml, llama3, auto…, or list the tokens to add");
+        if (AddSpecialTokens.Any(string.IsNullOrEmpty))
+            yield return new OptionError("add_special_tokens", "a token to add is empty", "e.g. [auto] or [\"<|im_end|>\"]");
+        if (AddSpecialTokens.Count > 0 && Method == TrainMethod.Full)
+            yield return new OptionError("add_special_tokens", "added tokens train as an adapter's rows (PEFT's trainable tokens); method: full has no adapter to carry them",
+                "use method: lora (or qlora, dora) with add_special_tokens, or a base whose vocabulary has the markers");
         if (Objective == TrainObjective.Kto && BatchSize < 2)
             yield return new OptionError("batch_size", "objective kto estimates its KL term from other rows of the batch and needs batch_size of at least 2", "e.g. batch_size: 4");
         if (EarlyStopping is { Metric: var metric } && metric != EarlyStoppingOptions.ValLoss

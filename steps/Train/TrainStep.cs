@@ -14,7 +14,7 @@ namespace Workflows.Steps.Train;
 /// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout, or (<c>method: full</c>)
 /// the model's own weights, written as a model folder.</summary>
 [Step("train", Version = 4, UsesDevice = true, Description = "LoRA/QLoRA/DoRA or full fine-tuning (SFT, continued pre-training, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
-[StepOutput("adapter", ArtifactKind.Adapter, Optional = true, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json; adapter methods")]
+[StepOutput("adapter", ArtifactKind.Adapter, Optional = true, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json (and the tokenizer when add_special_tokens added tokens); adapter methods")]
 [StepOutput("model", ArtifactKind.Model, Optional = true, Description = "method: full: the trained model as a Hugging Face folder (config, weights, tokenizer) and training_summary.json")]
 public sealed class TrainStep : IStep<TrainOptions>
 {
@@ -45,17 +45,21 @@ public sealed class TrainStep : IStep<TrainOptions>
             {
                 return StepResult.Failed($"template: {e.Message}");
             }
-
-            context.Log($"template {chat.Name}: assistant turns end with {chat.EndOfTurn}" + (chat.EndOfTurnId is { } id ? $" (token {id})" : " (written as text: not a token of this tokenizer)"));
-            if (chat.MarkersAsText.Count > 0)
-            {
-                context.Log($"template {chat.Name}: {string.Join(", ", chat.MarkersAsText)} are not tokens of {Path.GetFileName(tokenizer.Source)}; they are trained as ordinary text " +
-                    "and generation stops on the text", StepLogLevel.Warning);
-            }
         }
 
+        TokenAddition tokens;
+        try
+        {
+            (tokens, config) = TokenAddition.Apply(options, modelPath, model, config, tokenizer, chat, context);
+        }
+        catch (Exception e) when (e is AdapterConfigException or ModelLoadException)
+        {
+            return StepResult.Failed($"add_special_tokens: {e.Message}");
+        }
+
+        (tokenizer, chat) = (tokens.Tokenizer, tokens.Chat);
         var maxLength = Math.Min(options.MaxSeqLen, model.Config.MaxPositionEmbeddings);
-        if (options.Objective != TrainObjective.Sft) return await PreferenceAsync(options, context, model, config, tokenizer, maxLength, cancellationToken);
+        if (options.Objective != TrainObjective.Sft) return await PreferenceAsync(options, context, model, config, tokens, maxLength, cancellationToken);
         var (train, error) = await ReadAsync("train", options.Train, options, tokenizer, chat, maxLength, context, cancellationToken);
         if (error is not null) return StepResult.Failed(error);
         var (validation, validationError) = options.Validation is null ? (null, null)
@@ -68,16 +72,17 @@ public sealed class TrainStep : IStep<TrainOptions>
         var (state, failure) = await Task.Run(() => trainer.Run(cancellationToken), cancellationToken);
         if (failure is not null) return StepResult.Failed(failure);
 
-        return Finish(options, context, model, config, state, train.Examples.Count, validation?.Examples.Count);
+        return Finish(options, context, model, config, tokens, state, train.Examples.Count, validation?.Examples.Count);
     }
 
     private static async Task<StepResult> PreferenceAsync(TrainOptions options, IStepContext context, LlamaForCausalLM model, LoraConfig config,
-        TextTokenizer tokenizer, int maxLength, CancellationToken cancellationToken)
+        TokenAddition tokens, int maxLength, CancellationToken cancellationToken)
     {
-        var (train, error) = await PreferenceRows.ReadAsync("train", options.Train, options, tokenizer, maxLength, context, cancellationToken);
+        var tokenizer = tokens.Tokenizer;
+        var (train, error) = await PreferenceRows.ReadAsync("train", options.Train, options, tokenizer, maxLength, context, cancellationToken, tokens.Chat);
         if (error is not null) return StepResult.Failed(error);
         var (validation, validationError) = options.Validation is null ? (null, null)
-            : await PreferenceRows.ReadAsync("validation", options.Validation, options, tokenizer, maxLength, context, cancellationToken);
+            : await PreferenceRows.ReadAsync("validation", options.Validation, options, tokenizer, maxLength, context, cancellationToken, tokens.Chat);
         if (validationError is not null) return StepResult.Failed(validationError);
 
         var objective = new PreferenceObjective(model, options, tokenizer, maxLength, train!, validation);
@@ -93,10 +98,10 @@ public sealed class TrainStep : IStep<TrainOptions>
             $"{trainer.TotalSteps} steps, {AdapterInjector.TrainableParameters(model).Sum(p => p.Parameter.numel()):N0} trainable parameters");
         var (state, failure) = await Task.Run(() => trainer.Run(cancellationToken), cancellationToken);
         if (failure is not null) return StepResult.Failed(failure);
-        return Finish(options, context, model, config, state, train.Items.Count, validation?.Items.Count);
+        return Finish(options, context, model, config, tokens, state, train.Items.Count, validation?.Items.Count);
     }
 
-    private static StepResult Finish(TrainOptions options, IStepContext context, LlamaForCausalLM model, LoraConfig config, TrainingState state, int trainCount, int? validationCount)
+    private static StepResult Finish(TrainOptions options, IStepContext context, LlamaForCausalLM model, LoraConfig config, TokenAddition tokens, TrainingState state, int trainCount, int? validationCount)
     {
         var full = options.Method == TrainMethod.Full;
         var output = context.CreateOutput(full ? "model" : "adapter");
@@ -104,6 +109,7 @@ public sealed class TrainStep : IStep<TrainOptions>
         if (validationCount is null) FullFineTune.Save(model, config, output);                   // no validation: the final weights
         else foreach (var file in Directory.EnumerateFiles(best)) File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
         if (full) Merge.HfFolderFiles.CopyCompanions(context.ResolvePath(options.Model), model.Config, output);   // a model folder that loads anywhere
+        else tokens.WriteFiles(output);                                                        // evaluate, guard, merge and generate tokenise as training did
         var summary = Summarise(options, state, trainCount, validationCount ?? 0, model);
         summary.Write(output);
         // The loss curves travel with the adapter (evaluate reports and model cards show them) and go to the tracker.

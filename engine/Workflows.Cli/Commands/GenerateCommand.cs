@@ -6,6 +6,7 @@ using Workflows.Steps.Train;
 using Workflows.Torch;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Chat;
+using Workflows.Torch.Tokenization;
 using Workflows.Torch.Chat.Jinja;
 using Workflows.Torch.Devices;
 using Workflows.Torch.Engine;
@@ -53,13 +54,15 @@ internal static class GenerateCommand
                 var engine = DeviceEngine.Shared;
                 engine.UseDevice(result.GetValue(device)!);
                 var loaded = engine.Load(result.GetValue(model)!, new ModelLoadOptions { Dtype = result.GetValue(dtype)! });
+                // An adapter trained with added tokens (add_special_tokens) ships them, and its tokenizer_config.json
+                // holds the chat template it was trained with: auto reads that one.
+                var folder = result.GetValue(adapter);
+                var tokenizer = folder is null ? loaded.Tokenizer : loaded.Tokenizer.WithAddedTokens(AddedTokens.Read(folder));
+                var templateHome = folder is not null && File.Exists(Path.Combine(folder, "tokenizer_config.json")) ? folder : result.GetValue(model)!;
                 var chat = result.GetValue(template) is { } chatName && Enum.TryParse<PromptTemplate>(chatName, ignoreCase: true, out var kind) && PromptRenderer.IsChatTemplate(kind)
-                    ? ChatTemplate.Load(PromptRenderer.ChatTemplateName(kind), result.GetValue(model)!, loaded.Tokenizer)
+                    ? ChatTemplate.Load(PromptRenderer.ChatTemplateName(kind), templateHome, tokenizer)
                     : null;
                 var stops = result.GetValue(stop) ?? [];
-                var chatml = string.Equals(result.GetValue(template), "chatml", StringComparison.OrdinalIgnoreCase);
-                var imEnd = chatml ? loaded.Tokenizer.SpecialTokenId("<|im_end|>") : null;
-                if (chatml && imEnd is null) stops = [.. stops, "<|im_end|>"];                  // chatml turns end there
                 var options = new GenerationOptions
                 {
                     MaxTokens = result.GetValue(maxTokens),
@@ -70,7 +73,7 @@ internal static class GenerateCommand
                     // A chat template writes its own BOS and ends the answer with its end-of-turn marker:
                     // its token when the tokenizer has one, else the marker's text.
                     StopStrings = chat is { EndOfTurnId: null } ? [.. stops, chat.EndOfTurn] : stops,
-                    StopTokenIds = chat?.EndOfTurnId is { } endOfTurn ? [endOfTurn] : imEnd is { } id ? [id] : [],
+                    StopTokenIds = chat?.EndOfTurnId is { } endOfTurn ? [endOfTurn] : [],
                     AddBos = chat is null,
                 };
                 string Text(string user) => chat is not null ? chat.Render([new ChatTurn("user", user)], addGenerationPrompt: true)
@@ -78,7 +81,7 @@ internal static class GenerateCommand
                         ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name.Replace("_", ""), ignoreCase: true), null, null, user)
                         : user;
                 var network = loaded.Model;
-                if (result.GetValue(adapter) is { } folder)
+                if (folder is not null)
                 {
                     // A QLoRA adapter runs on the NF4 base it records, as evaluate and guard run it.
                     network = AdaptedModel.Load(loaded, folder, AdapterBase.Resolve(folder, PeftAdapterFiles.ReadConfig(folder), null));
@@ -86,7 +89,7 @@ internal static class GenerateCommand
 
                 if (fromFile is not null)
                 {
-                    var results = BatchGenerator.Generate(network, loaded.Tokenizer, [.. fromFile.Select(Text)], options, result.GetValue(batch), cancellationToken);
+                    var results = BatchGenerator.Generate(network, tokenizer, [.. fromFile.Select(Text)], options, result.GetValue(batch), cancellationToken);
                     foreach (var (user, generatedRow) in fromFile.Zip(results))
                     {
                         Console.Out.WriteLine(JsonSerializer.Serialize(new GeneratedLine(user, generatedRow.Completion, generatedRow.GeneratedTokens.Count, StopDescription(generatedRow.StopReason, chat)), LineJson));
@@ -96,7 +99,7 @@ internal static class GenerateCommand
                     return 0;
                 }
 
-                var generated = TextGenerator.Generate(network, loaded.Tokenizer, Text(result.GetValue(prompt)!), options, cancellationToken);
+                var generated = TextGenerator.Generate(network, tokenizer, Text(result.GetValue(prompt)!), options, cancellationToken);
                 Console.Out.WriteLine(generated.Text);
                 Console.Error.WriteLine($"wf generate: {generated.GeneratedTokens.Count} tokens, stopped: {StopDescription(generated.StopReason, chat)}");
                 return 0;

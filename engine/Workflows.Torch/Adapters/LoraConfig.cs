@@ -36,6 +36,11 @@ public sealed record LoraConfig
     /// full-precision base. Written to <c>adapter_config.json</c> as <see cref="Nf4Record.Key"/>.</summary>
     public Nf4Options? BaseQuantization { get; init; }
 
+    /// <summary>PEFT's <c>trainable_token_indices</c>: token ids whose rows of <c>embed_tokens</c> (and of
+    /// an untied <c>lm_head</c>) are trained, by module name, e.g. tokens added to the vocabulary. Loading
+    /// grows the base's vocabulary to cover them first. Default null: none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>>? TrainableTokenIndices { get; init; }
+
     /// <summary>The factor s applied to B A: alpha / r, or alpha / √r with rsLoRA.</summary>
     public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
 }

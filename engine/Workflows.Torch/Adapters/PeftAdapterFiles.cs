@@ -10,7 +10,8 @@ namespace Workflows.Torch.Adapters;
 /// Reads and writes adapters in PEFT's folder layout, so <c>PeftModel.from_pretrained</c> loads ours
 /// and we load PEFT's: <c>adapter_config.json</c> and <c>adapter_model.safetensors</c> with keys
 /// <c>base_model.model.&lt;path&gt;.lora_A.weight</c>, <c>….lora_B.weight</c> and, for DoRA,
-/// <c>….lora_magnitude_vector</c>.
+/// <c>….lora_magnitude_vector</c>, and for trainable tokens (<c>trainable_token_indices</c>)
+/// <c>base_model.model.model.embed_tokens.token_adapter.trainable_tokens_delta</c> (and <c>lm_head</c>'s when untied).
 /// </summary>
 public static class PeftAdapterFiles
 {
@@ -43,6 +44,11 @@ public static class PeftAdapterFiles
             yield return new($"{KeyPrefix}{path}.lora_B.weight", layer.lora_B.weight!);
             if (layer.lora_magnitude_vector is not null) yield return new($"{KeyPrefix}{path}.lora_magnitude_vector", layer.lora_magnitude_vector);
         }
+
+        if (model is Llama.LlamaForCausalLM llama)
+        {
+            foreach (var (key, rows) in TrainableTokenRows.Tensors(llama)) yield return new(KeyPrefix + key, rows);
+        }
     }
 
     /// <summary>Reads <c>adapter_config.json</c> from <paramref name="folder"/>.</summary>
@@ -71,6 +77,14 @@ public static class PeftAdapterFiles
                 UseRsLora = json["use_rslora"]?.GetValue<bool>() ?? false,
                 UseDora = json["use_dora"]?.GetValue<bool>() ?? false,
                 BaseModelNameOrPath = json["base_model_name_or_path"]?.GetValue<string>(),
+                TrainableTokenIndices = json["trainable_token_indices"] switch
+                {
+                    null => null,
+                    JsonArray ids => new SortedDictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal) { [TrainableTokenRows.Embedding] = Ids(ids) },
+                    JsonObject byModule => new SortedDictionary<string, IReadOnlyList<int>>(byModule.ToDictionary(p => p.Key, p => Ids(p.Value as JsonArray
+                        ?? throw new AdapterConfigException($"{path}: trainable_token_indices.{p.Key} must be a list of token ids"))), StringComparer.Ordinal),
+                    _ => throw new AdapterConfigException($"{path}: trainable_token_indices must be a list of token ids or an object of lists"),
+                },
                 BaseQuantization = json[Nf4Record.Key] switch
                 {
                     null => null,
@@ -96,6 +110,12 @@ public static class PeftAdapterFiles
         var weightsPath = Path.Combine(folder, WeightsFile);
         if (!File.Exists(weightsPath)) throw new AdapterConfigException($"{weightsPath}: not found");
         AdapterInjector.Apply(model, config, quantiseBase);
+        if (config.TrainableTokenIndices is { } tokens)
+        {
+            if (model is not Llama.LlamaForCausalLM llama) throw new AdapterConfigException($"{ConfigPath(folder)}: trainable_token_indices needs a Llama model");
+            TrainableTokenRows.Attach(llama, tokens);
+        }
+
         using var file = SafetensorsFile.Open(weightsPath);
         var expected = Tensors(model).ToList();
         var missing = expected.Select(e => e.Key).Where(k => !file.Contains(k)).ToList();
@@ -115,6 +135,10 @@ public static class PeftAdapterFiles
 
         return config;
     }
+
+    private static string ConfigPath(string folder) => Path.Combine(folder, ConfigFile);
+
+    private static IReadOnlyList<int> Ids(JsonArray ids) => ids.Select(i => i!.GetValue<int>()).ToList();
 
     private static void WriteConfig(LoraConfig config, string path)
     {
@@ -145,6 +169,9 @@ public static class PeftAdapterFiles
             ["use_rslora"] = config.UseRsLora,
         };
         if (config.BaseQuantization is { } quantization) json[Nf4Record.Key] = Nf4Record.ToJson(quantization);
+        // Written only when set, so adapters without added tokens keep the config older PEFT versions read.
+        if (config.TrainableTokenIndices is { } tokens)
+            json["trainable_token_indices"] = new JsonObject(tokens.Select(t => new KeyValuePair<string, JsonNode?>(t.Key, new JsonArray(t.Value.Select(i => (JsonNode)i).ToArray()))));
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         File.Move(temporary, path, overwrite: true);

@@ -24,6 +24,7 @@ public sealed partial class ChatTemplate
     private ChatTemplate(string name, string source, string? bosToken, string? eosToken, TextTokenizer tokenizer)
     {
         Name = name;
+        Source = source;
         _template = JinjaTemplate.Parse(source);
         _bosToken = bosToken;
         _eosToken = eosToken;
@@ -35,6 +36,9 @@ public sealed partial class ChatTemplate
 
     /// <summary><c>auto</c> (the model's own) or a built-in name.</summary>
     public string Name { get; }
+
+    /// <summary>The Jinja text of the template (what <c>tokenizer_config.json</c>'s <c>chat_template</c> holds).</summary>
+    public string Source { get; }
 
     /// <summary>The text that closes an assistant turn (<c>&lt;|eot_id|&gt;</c>, <c>&lt;|im_end|&gt;</c>, <c>&lt;/s&gt;</c>…).</summary>
     public string EndOfTurn { get; }
@@ -67,9 +71,7 @@ public sealed partial class ChatTemplate
         }
         else
         {
-            if (!BuiltInNames.Contains(name)) throw new ModelLoadException($"unknown chat template '{name}'; use auto or one of {string.Join(", ", BuiltInNames)}");
-            using var stream = typeof(ChatTemplate).Assembly.GetManifestResourceStream($"Workflows.Torch.Chat.Templates.{name}.jinja")!;
-            source = new StreamReader(stream).ReadToEnd();
+            source = BuiltInSource(name);
         }
 
         var bos = TokenText(config?["bos_token"]) ?? (config is null ? PieceOf(tokenizer, tokenizer.BosId) : null);
@@ -82,6 +84,15 @@ public sealed partial class ChatTemplate
         {
             throw new ModelLoadException($"chat template '{name}'{(name == "auto" ? " (" + configPath + ")" : "")}: {e.Message}", e);
         }
+    }
+
+    /// <summary>The Jinja text of the built-in template <paramref name="name"/>.</summary>
+    /// <exception cref="ModelLoadException">Not a built-in name.</exception>
+    public static string BuiltInSource(string name)
+    {
+        if (!BuiltInNames.Contains(name)) throw new ModelLoadException($"unknown chat template '{name}'; use auto or one of {string.Join(", ", BuiltInNames)}");
+        using var stream = typeof(ChatTemplate).Assembly.GetManifestResourceStream($"Workflows.Torch.Chat.Templates.{name}.jinja")!;
+        return new StreamReader(stream).ReadToEnd();
     }
 
     /// <summary>The conversation as the template writes it; with <paramref name="addGenerationPrompt"/>

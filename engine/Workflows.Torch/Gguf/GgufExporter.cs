@@ -32,7 +32,7 @@ public static class GgufExporter
             .Add("llama.vocab_size", (uint)config.VocabSize);
         if (config.HeadDimOverride is not null)
             writer.Add("llama.attention.key_length", (uint)config.HeadDim).Add("llama.attention.value_length", (uint)config.HeadDim);
-        GgufTokenizerMetadata.Add(writer, vocabulary, config, options.ChatTemplate);
+        GgufTokenizerMetadata.Add(writer, vocabulary, config, options.ChatTemplate, options.EndOfTurnId);
 
         var types = new Dictionary<string, GgufTensorType>(StringComparer.Ordinal);
         using var scope = NewDisposeScope();

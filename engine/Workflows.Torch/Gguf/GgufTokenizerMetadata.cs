@@ -5,7 +5,7 @@ namespace Workflows.Torch.Gguf;
 /// <summary>Adds the <c>tokenizer.ggml.*</c> keys llama.cpp's vocabulary loader reads.</summary>
 internal static class GgufTokenizerMetadata
 {
-    public static void Add(GgufWriter writer, GgufVocabulary vocabulary, LlamaConfig config, string? chatTemplate)
+    public static void Add(GgufWriter writer, GgufVocabulary vocabulary, LlamaConfig config, string? chatTemplate, int? endOfTurn = null)
     {
         if (vocabulary.Tokens.Count > config.VocabSize)
             throw new InvalidOperationException($"the tokenizer has {vocabulary.Tokens.Count} tokens but the model's vocab_size is {config.VocabSize}");
@@ -20,6 +20,7 @@ internal static class GgufTokenizerMetadata
         if (vocabulary.Merges is not null) writer.Add("tokenizer.ggml.merges", vocabulary.Merges);
         if (config.BosTokenId is { } bos) writer.Add("tokenizer.ggml.bos_token_id", (uint)bos);
         if (config.EosTokenIds.Count > 0) writer.Add("tokenizer.ggml.eos_token_id", (uint)config.EosTokenIds[0]);
+        if (endOfTurn is { } eot) writer.Add("tokenizer.ggml.eot_token_id", (uint)eot);
         var unknown = vocabulary.Types.ToList().IndexOf(2);
         if (unknown >= 0) writer.Add("tokenizer.ggml.unknown_token_id", (uint)unknown);
         writer.Add("tokenizer.ggml.add_bos_token", config.BosTokenId is not null);

@@ -18,6 +18,15 @@ namespace Workflows.Torch.Gguf;
 public sealed record GgufVocabulary(string Model, IReadOnlyList<string> Tokens, IReadOnlyList<float>? Scores,
     IReadOnlyList<int> Types, IReadOnlyList<string>? Merges, bool AddSpacePrefix)
 {
+    /// <summary>The vocabulary llama.cpp's converter writes for a model whose tokenizer is <paramref name="tokenizerFile"/>:
+    /// a SentencePiece <c>tokenizer.model</c> beside it wins over <c>tokenizer.json</c> (with the added tokens of
+    /// <c>tokenizer_config.json</c> and <c>added_tokens.json</c>), else the file itself.</summary>
+    public static GgufVocabulary For(string tokenizerFile)
+    {
+        var sentencePiece = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerFile))!, "tokenizer.model");
+        return Read(File.Exists(sentencePiece) && !Llama3Tiktoken.IsTiktokenFile(sentencePiece) ? sentencePiece : tokenizerFile);
+    }
+
     /// <summary>Reads the tokenizer file a model uses (<c>.model</c>, llama2.c <c>.bin</c> or <c>tokenizer.json</c>).</summary>
     /// <exception cref="ModelLoadException">Unreadable or unsupported tokenizer.</exception>
     public static GgufVocabulary Read(string path)
@@ -26,12 +35,31 @@ public sealed record GgufVocabulary(string Model, IReadOnlyList<string> Tokens, 
         var bytes = path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? Llama2cTokenizerConverter.ToSentencePieceModel(path) : File.ReadAllBytes(path);
         try
         {
-            return ReadSentencePiece(bytes);
+            var vocabulary = ReadSentencePiece(bytes);
+            return path.EndsWith(".model", StringComparison.OrdinalIgnoreCase) ? vocabulary.WithAdded(AddedTokens.Read(Path.GetDirectoryName(Path.GetFullPath(path))!)) : vocabulary;
         }
         catch (InvalidProtocolBufferException e)
         {
             throw new ModelLoadException($"{path}: not a SentencePiece model ({e.Message})", e);
         }
+    }
+
+    // Tokens added beside a tokenizer.model (added_tokens.json) follow its pieces as CONTROL tokens, as
+    // convert_hf_to_gguf.py writes special added tokens; a gap before one is filled with unused pieces.
+    private GgufVocabulary WithAdded(IReadOnlyDictionary<string, int> added)
+    {
+        if (added.Count == 0) return this;
+        var size = Math.Max(Tokens.Count, added.Values.Max() + 1);
+        var tokens = Tokens.Concat(Enumerable.Range(Tokens.Count, size - Tokens.Count).Select(id => $"[PAD{id}]")).ToList();
+        var scores = Scores!.Concat(Enumerable.Repeat(0f, size - Tokens.Count)).ToList();
+        var types = Types.Concat(Enumerable.Repeat(5, size - Tokens.Count)).ToList();
+        foreach (var (text, id) in added)
+        {
+            if (id < Tokens.Count) continue;                                           // already a piece of the model
+            (tokens[id], types[id]) = (text, 3);
+        }
+
+        return this with { Tokens = tokens, Scores = scores, Types = types };
     }
 
     // ModelProto: 1 repeated SentencePiece {1 piece, 2 score, 3 type}, 3 NormalizerSpec {3 add_dummy_prefix}.

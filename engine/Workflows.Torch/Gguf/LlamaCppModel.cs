@@ -65,6 +65,17 @@ public sealed class LlamaCppModel : IDisposable
     public IReadOnlyList<int> Tokenize(string text) =>
         _weights.Tokenize(text, add_bos: true, special: false, System.Text.Encoding.UTF8).Select(t => (int)t).ToList();
 
+    /// <summary>llama.cpp's tokenisation of <paramref name="text"/> with special and control tokens parsed
+    /// (as chat templates are), without BOS.</summary>
+    public IReadOnlyList<int> TokenizeSpecial(string text) =>
+        _weights.Tokenize(text, add_bos: false, special: true, System.Text.Encoding.UTF8).Select(t => (int)t).ToList();
+
+    /// <summary>The end-of-turn token llama.cpp stops chat at (<c>tokenizer.ggml.eot_token_id</c>, or found by its text), or null.</summary>
+    public int? EndOfTurn => _weights.Vocab.EOT is { } eot ? (int)eot : null;
+
+    /// <summary>The GGUF's <c>tokenizer.chat_template</c>, or null.</summary>
+    public string? ChatTemplate => _weights.Metadata.TryGetValue("tokenizer.chat_template", out var template) ? template : null;
+
     /// <summary>Greedy continuation of <paramref name="prompt"/> (token ids), at most <paramref name="tokens"/> ids, stopping after EOS.</summary>
     public IReadOnlyList<int> Greedy(IReadOnlyList<int> prompt, int tokens, IReadOnlyCollection<int> stopIds)
     {

@@ -238,6 +238,8 @@ public sealed class LlamaDecoderLayer : nn.Module
 public sealed class LlamaModel : nn.Module
 {
     public Embedding embed_tokens;
+    /// <summary>Replacement rows of <see cref="embed_tokens"/> trained as an adapter (PEFT's trainable tokens); null when none.</summary>
+    public Adapters.TrainableTokens? embed_tokens_rows;
     public ModuleList<LlamaDecoderLayer> layers;
     public LlamaRmsNorm norm;
     private readonly LlamaRotaryEmbedding _rotary;
@@ -259,7 +261,9 @@ public sealed class LlamaModel : nn.Module
     /// <summary>Hidden states (B, T, C) for token ids (B, T); appends to <paramref name="cache"/> when given.</summary>
     public Tensor forward(Tensor inputIds, KvCache? cache)
     {
-        var x = embed_tokens.forward(inputIds);                                                   // (B, T, C)
+        var x = embed_tokens_rows is null
+            ? embed_tokens.forward(inputIds)                                                      // (B, T, C)
+            : embed_tokens_rows.Apply(embed_tokens.weight!).index_select(0, inputIds.reshape(-1)).reshape(inputIds.shape[0], inputIds.shape[1], -1);
         var (cos, sin) = cache?.LeftPadding is { } padding                                        // (T, hs), or (B, 1, T, hs) per padded row
             ? _rotary.ForRows(cache.Length, inputIds.shape[1], padding, x.device, x.dtype)
             : _rotary.For(cache?.Length ?? 0, inputIds.shape[1], x.device, x.dtype);
@@ -286,6 +290,8 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 {
     public LlamaModel model;
     public nn.Module<Tensor, Tensor>? lm_head;
+    /// <summary>Replacement rows of an untied <see cref="lm_head"/> trained as an adapter; null when none.</summary>
+    public Adapters.TrainableTokens? lm_head_rows;
 
     public LlamaForCausalLM(LlamaConfig config)
         : base(nameof(LlamaForCausalLM))
@@ -296,8 +302,36 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The architecture this model was built from.</summary>
-    public LlamaConfig Config { get; }
+    /// <summary>The architecture this model was built from (its vocabulary grows with <see cref="ResizeTokenEmbeddings"/>).</summary>
+    public LlamaConfig Config { get; private set; }
+
+    /// <summary>
+    /// Grows the vocabulary to <paramref name="size"/> ids, as transformers' <c>resize_token_embeddings</c>
+    /// with mean resizing: each new row of <c>embed_tokens</c> (and of an untied <c>lm_head</c>) is the
+    /// mean of the existing rows, so new tokens start as an average token and not as noise (transformers
+    /// samples around that mean with a tiny covariance; the exact mean keeps every process byte-identical).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="size"/> is not larger than the vocabulary.</exception>
+    public void ResizeTokenEmbeddings(int size)
+    {
+        if (size <= Config.VocabSize) throw new ArgumentException($"the vocabulary already has {Config.VocabSize} ids; cannot resize it to {size}");
+        using (no_grad())
+        {
+            var embedding = model.embed_tokens.weight!;
+            model.embed_tokens.weight = new Parameter(EmbeddingResize.WithMeanRows(embedding, size), embedding.requires_grad);
+            if (lm_head is Linear head)
+            {
+                var weight = head.weight!;
+                head.weight = new Parameter(EmbeddingResize.WithMeanRows(weight, size), weight.requires_grad);
+            }
+            else if (lm_head is not null)
+            {
+                throw new InvalidOperationException($"lm_head is a {lm_head.GetType().Name}; resize the vocabulary before adapters wrap it");
+            }
+        }
+
+        Config = Config with { VocabSize = size };
+    }
 
     /// <summary>Where the weights are.</summary>
     public Device Device
@@ -319,6 +353,16 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>The output matrix (vocab, C) the logits multiply by: the embedding when tied, else <c>lm_head</c>'s
+    /// weight, with the trained rows of added tokens in place. For code that computes logits itself (e.g. in chunks).</summary>
+    /// <exception cref="InvalidOperationException">An adapter wraps <c>lm_head</c>: call its forward instead.</exception>
+    public Tensor HeadWeight() => lm_head switch
+    {
+        null => model.embed_tokens_rows?.Apply(model.embed_tokens.weight!) ?? model.embed_tokens.weight!,
+        Linear head => lm_head_rows?.Apply(head.weight!) ?? head.weight!,
+        _ => throw new InvalidOperationException($"lm_head is a {lm_head.GetType().Name}; run its forward"),
+    };
+
     /// <summary>Logits (B, T, vocab) for token ids (B, T), no cache.</summary>
     public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
 
@@ -333,14 +377,17 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         return scope.MoveToOuter(Head(h));                                                        // (B, T, vocab)
     }
 
-    /// <summary>The language-model head alone: logits (…, vocab) for final hidden states (…, C).</summary>
+    /// <summary>The language-model head alone: logits (…, vocab) for final hidden states (…, C), with the
+    /// trained rows of added tokens in place.</summary>
     public Tensor Head(Tensor hidden) =>
-        lm_head is null ? nn.functional.linear(hidden, model.embed_tokens.weight!) : lm_head.forward(hidden);
+        lm_head is null || lm_head_rows is not null ? nn.functional.linear(hidden, HeadWeight()) : lm_head.forward(hidden);
 
-    /// <summary>The parameters <see cref="Head"/> multiplies by that an optimiser trains (requires_grad).</summary>
+    /// <summary>The parameters <see cref="Head"/> multiplies by that an optimiser trains (requires_grad),
+    /// the trained rows of added tokens included.</summary>
     public IReadOnlyList<Tensor> TrainableHeadParameters()
     {
         IEnumerable<Parameter> all = lm_head is null ? [model.embed_tokens.weight!] : lm_head.parameters();
+        if ((lm_head is null ? model.embed_tokens_rows : lm_head_rows) is { } rows) all = all.Append(rows.trainable_tokens_delta);
         return all.Where(p => p.requires_grad).Cast<Tensor>().ToList();
     }
 }

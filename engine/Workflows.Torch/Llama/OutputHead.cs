@@ -8,9 +8,6 @@ namespace Workflows.Torch.Llama;
 public static class OutputHead
 {
     /// <summary>Logits (..., vocab) of hidden states (..., C), as <see cref="LlamaForCausalLM.forward(Tensor, KvCache?)"/>
-    /// computes them: <c>lm_head</c>, or the tied embedding matrix.</summary>
-    public static Tensor Logits(LlamaForCausalLM model, Tensor hidden) =>
-        model.lm_head is null
-            ? nn.functional.linear(hidden, model.model.embed_tokens.weight!)
-            : model.lm_head.forward(hidden);
+    /// computes them: <c>lm_head</c>, or the tied embedding matrix, with added tokens' trained rows.</summary>
+    public static Tensor Logits(LlamaForCausalLM model, Tensor hidden) => model.Head(hidden);
 }

@@ -10,7 +10,7 @@ namespace Workflows.Torch.Merging;
 /// Turns a model with adapters applied (LoRA, DoRA, and QLoRA over an NF4 base) into a plain model:
 /// every <see cref="LoraLinear"/> becomes a <see cref="Linear"/> holding its
 /// <see cref="LoraLinear.EffectiveWeight"/>, and every NF4 layer becomes a <see cref="Linear"/> holding
-/// its dequantised weight; a base bias is carried over unchanged. Safe: all new weights are computed first and checked for NaN/Inf; the
+/// its dequantised weight, and trained rows of added tokens go into <c>embed_tokens</c>/<c>lm_head</c>; a base bias is carried over unchanged. Safe: all new weights are computed first and checked for NaN/Inf; the
 /// model is changed only when every one is finite.
 /// </summary>
 public static class AdapterMerger
@@ -41,7 +41,8 @@ public static class AdapterMerger
             var broken = weights.FirstOrDefault(w => !w.Weight.isfinite().all().item<bool>());
             if (broken.Weight is not null) throw new InvalidOperationException($"merging would put NaN or Inf into {broken.Path}; the adapter is broken, nothing was merged");
             foreach (var (path, weight, bias) in weights) ModuleSurgery.Replace(model, path, _ => PlainLinear(weight, bias));
-            return weights.Select(w => w.Path).ToList();
+            var rows = model is LlamaForCausalLM llama ? TrainableTokenRows.Merge(llama) : [];          // rows of added tokens go into the weights
+            return [.. weights.Select(w => w.Path), .. rows];
         }
         finally
         {

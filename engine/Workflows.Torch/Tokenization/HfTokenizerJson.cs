@@ -12,9 +12,9 @@ namespace Workflows.Torch.Tokenization;
 /// </summary>
 internal static class HfTokenizerJson
 {
-    public static TextTokenizer Load(string path, int? bosId, IReadOnlyList<int> eosIds)
+    public static TextTokenizer Load(string path, int? bosId, IReadOnlyList<int> eosIds, IReadOnlyDictionary<string, int> extra)
     {
-        var (parts, prefix, strip) = LoadParts(path);
+        var (parts, prefix, strip) = LoadParts(path, extra);
         return new TextTokenizer(parts.Tokenizer, parts.VocabularySize, bosId, eosIds, path, parts.SpecialTokens)
         {
             Prefix = prefix,
@@ -23,7 +23,7 @@ internal static class HfTokenizerJson
         };
     }
 
-    private static (TokenizerParts Parts, PrefixRule? Prefix, IReadOnlyDictionary<string, (bool Left, bool Right)> Strip) LoadParts(string path)
+    private static (TokenizerParts Parts, PrefixRule? Prefix, IReadOnlyDictionary<string, (bool Left, bool Right)> Strip) LoadParts(string path, IReadOnlyDictionary<string, int> extra)
     {
         JsonDocument document;
         try
@@ -46,7 +46,7 @@ internal static class HfTokenizerJson
 
             if (SentencePieceJson.Applies(model))
             {
-                return SentencePieceJson.Load(root, path);
+                return SentencePieceJson.Load(root, path, extra);
             }
 
             if (!UsesByteLevel(root))
@@ -66,6 +66,8 @@ internal static class HfTokenizerJson
                     special[token.GetProperty("content").GetString()!] = token.GetProperty("id").GetInt32();
                 }
             }
+
+            foreach (var (text, id) in extra) special[text] = id;
 
             var pattern = SplitPattern(root.GetProperty("pre_tokenizer")) ?? ByteLevelPatterns.Gpt2;
             var nfc = root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind == JsonValueKind.Object

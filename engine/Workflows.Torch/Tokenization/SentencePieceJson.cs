@@ -18,7 +18,7 @@ internal static class SentencePieceJson
     public static bool Applies(JsonElement model) =>
         model.TryGetProperty("byte_fallback", out var fallback) && fallback.ValueKind == JsonValueKind.True;
 
-    public static (TokenizerParts Parts, PrefixRule? Prefix, IReadOnlyDictionary<string, (bool Left, bool Right)> Strip) Load(JsonElement root, string path)
+    public static (TokenizerParts Parts, PrefixRule? Prefix, IReadOnlyDictionary<string, (bool Left, bool Right)> Strip) Load(JsonElement root, string path, IReadOnlyDictionary<string, int> extra)
     {
         var model = root.GetProperty("model");
         var pieces = model.GetProperty("vocab").EnumerateObject().ToDictionary(p => p.Value.GetInt32(), p => p.Name);
@@ -31,6 +31,12 @@ internal static class SentencePieceJson
             pieces[special[content]] = content;
             var (left, right) = (token.TryGetProperty("lstrip", out var l) && l.GetBoolean(), token.TryGetProperty("rstrip", out var r) && r.GetBoolean());
             if (left || right) strip[content] = (left, right);
+        }
+
+        foreach (var (text, id) in extra)
+        {
+            special[text] = id;
+            pieces[id] = text;
         }
 
         var scores = new Dictionary<string, float>(StringComparer.Ordinal);

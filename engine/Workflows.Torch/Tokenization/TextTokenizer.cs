@@ -54,6 +54,12 @@ public sealed class TextTokenizer
             StripAround = StripAround,
         };
 
+    /// <summary>The same tokenizer with <paramref name="added"/> tokens in its vocabulary (each encodes whole
+    /// to its id), as an adapter trained with added tokens extends its base's tokenizer; itself when none.</summary>
+    /// <exception cref="ModelLoadException">This kind of tokenizer file cannot take added tokens.</exception>
+    public TextTokenizer WithAddedTokens(IReadOnlyDictionary<string, int> added) =>
+        added.All(p => SpecialTokenId(p.Key) == p.Value) ? this : TokenizerLoader.Load(Source, BosId, EosIds, added);
+
     /// <summary>For SentencePiece-style tokenizer.json files: where HF writes "▁" before text (the inner
     /// tokenizer adds no dummy prefix itself, and special tokens are split out here first, as HF does);
     /// decoding drops one leading space again (HF's Strip decoder). Null: the inner tokenizer decides.</summary>

@@ -1,5 +1,6 @@
 using Workflows.Steps.EvalData;
 using Workflows.Steps.Evaluate.Metrics;
+using Workflows.Torch.Chat;
 using Workflows.Torch.Generation;
 
 namespace Workflows.Steps.Evaluate.Scoring;
@@ -13,11 +14,21 @@ internal static class GenerationScorer
 {
     public const int SampleCount = 5;
 
+    /// <summary>With a chat template: the share of items whose answer ended at the template's end of turn (or EOS).</summary>
+    public const string EndOfTurn = "end_of_turn";
+
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
     {
         var answers = new AnswerExtractor(task.AnswerPattern);
         var references = new AnswerExtractor(task.ReferencePattern);
-        var generation = new GenerationOptions { MaxTokens = task.MaxNewTokens, StopStrings = task.StopStrings };
+        var chat = TaskChat.For(task, model);
+        // A chat template ends the answer with its end-of-turn marker: its token when the tokenizer has one, else its text.
+        var generation = chat is null ? new GenerationOptions { MaxTokens = task.MaxNewTokens, StopStrings = task.StopStrings }
+            : new GenerationOptions
+            {
+                MaxTokens = task.MaxNewTokens, AddBos = false,
+                StopTokenIds = chat.EndOfTurnId is { } id ? [id] : [], StopStrings = chat.EndOfTurnId is null ? [chat.EndOfTurn] : [],
+            };
         var scoredItems = new List<(EvalExample Item, string Reference, string Prompt, int Index)>();
         for (var i = 0; i < items.Count; i++)
         {
@@ -25,18 +36,21 @@ internal static class GenerationScorer
             var reference = item.Target is null ? null : references.Extract(item.Target);
             if (string.IsNullOrEmpty(reference) || item.Prompt is null) continue;
             var prompt = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            if (model.Tokenizer.Encode(prompt).Count >= model.Model.Config.MaxPositionEmbeddings) continue;   // leaves no room to answer
+            if (chat is not null) prompt = chat.Render([new ChatTurn("user", prompt)], addGenerationPrompt: true);
+            if (model.Tokenizer.Encode(prompt, generation.AddBos).Count >= model.Model.Config.MaxPositionEmbeddings) continue;   // leaves no room to answer
             scoredItems.Add((item, reference, prompt, i));
         }
 
         var outputs = BatchGenerator.Generate(model.Model, model.Tokenizer, [.. scoredItems.Select(s => s.Prompt)], generation, task.BatchSize, ct,
             done => progress(scoredItems[done - 1].Index + 1));
         var sums = new Dictionary<string, double> { ["exact_match"] = 0, ["contains"] = 0, ["f1"] = 0, ["rouge_l"] = 0 };
+        if (chat is not null) sums[EndOfTurn] = 0;
         var samples = new List<ScoredItem>();
         for (var i = 0; i < scoredItems.Count; i++)
         {
             var (item, reference, prompt, _) = scoredItems[i];
             var output = outputs[i].Completion;
+            if (chat is not null && outputs[i].StopReason is StopReason.EndOfSequence or StopReason.StopString) sums[EndOfTurn]++;
             var prediction = answers.Extract(output);
             var exact = prediction is null ? 0 : ExactMatch.Score(prediction, reference, task.Normalize);
             sums["exact_match"] += exact;

@@ -1,4 +1,6 @@
 using Workflows.Steps.Datasets;
+using Workflows.Torch.Chat;
+using Workflows.Torch.Chat.Jinja;
 using Workflows.Torch.Tokenization;
 
 namespace Workflows.Steps.Train.Preference;
@@ -11,7 +13,8 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
     /// <paramref name="maxLength"/> is skipped: its loss is ln 2 whatever the model, and in validation it
     /// would count as a wrong answer. Returns an error line when the dataset holds no such rows
     /// (naming its kinds and the objective) or when a row is too long and <c>overlong: fail</c>.</summary>
-    public static (PreferenceData? Data, string? Error) Build(IReadOnlyList<DatasetRow> rows, TrainOptions options, TextTokenizer tokenizer, int maxLength, string field)
+    public static (PreferenceData? Data, string? Error) Build(IReadOnlyList<DatasetRow> rows, TrainOptions options, TextTokenizer tokenizer, int maxLength, string field,
+        ChatTemplate? chat = null)
     {
         var kto = options.Objective == TrainObjective.Kto;
         var needed = kto ? RowKind.Feedback : RowKind.Preference;
@@ -21,7 +24,7 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
         string? error = null;
         TokenisedExample? Fit(DatasetRow row, IReadOnlyList<TextSegment> prompt, TextSegment answer)
         {
-            var example = KeepPromptEnd(ExampleTokeniser.Tokenise([.. prompt, answer], tokenizer, trainOnInputs: false), options.Preference.MaxPromptLength);
+            var example = KeepPromptEnd(ExampleTokeniser.Tokenise([.. prompt, answer], tokenizer, trainOnInputs: false, chat is not null), options.Preference.MaxPromptLength);
             if (example.Ids.Length > maxLength)
             {
                 if (options.Overlong == OverlongPolicy.Fail)
@@ -41,13 +44,21 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
         foreach (var row in rows)
         {
             PreferenceItem? item = null;
-            if (kto && PromptRenderer.RenderJudged(row, options.Template, options.CustomTemplate) is { } judged
+            try
+            {
+            if (kto && PromptRenderer.RenderJudged(row, options.Template, options.CustomTemplate, chat) is { } judged
                 && Fit(row, judged.Prompt, judged.Answer) is { } answer && row.Label is FeedbackLabels.Desirable or FeedbackLabels.Undesirable)
                 item = new PreferenceItem(judged.Prompt, judged.Answer, answer, null, row.Label == FeedbackLabels.Desirable);
-            else if (!kto && PromptRenderer.RenderPair(row, options.Template, options.CustomTemplate) is { } pair
+            else if (!kto && PromptRenderer.RenderPair(row, options.Template, options.CustomTemplate, chat) is { } pair
                 && Fit(row, pair.Prompt, pair.Chosen) is { } chosen && Fit(row, pair.Prompt, pair.Rejected) is { } rejected
                 && !chosen.Ids.AsSpan().SequenceEqual(rejected.Ids))                 // cut to the same tokens: no preference left to learn
                 item = new PreferenceItem(pair.Prompt, pair.Chosen, chosen, rejected);
+            }
+            catch (JinjaException e)
+            {
+                return (null, $"{field}: row from {row.SourceFile}:{row.SourceLine}: {e.Message}");
+            }
+
             if (error is not null) return (null, error);
             if (item is null) unusable++;
             else items.Add(item);

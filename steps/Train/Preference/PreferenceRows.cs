@@ -1,5 +1,6 @@
 using Workflows.Engine.Steps;
 using Workflows.Steps.Datasets;
+using Workflows.Torch.Chat;
 using Workflows.Torch.Tokenization;
 
 namespace Workflows.Steps.Train.Preference;
@@ -8,11 +9,11 @@ namespace Workflows.Steps.Train.Preference;
 public static class PreferenceRows
 {
     public static async Task<(PreferenceData? Data, string? Error)> ReadAsync(string field, string folder, TrainOptions options,
-        TextTokenizer tokenizer, int maxLength, IStepContext context, CancellationToken cancellationToken)
+        TextTokenizer tokenizer, int maxLength, IStepContext context, CancellationToken cancellationToken, ChatTemplate? chat = null)
     {
         if (!DatasetFile.Exists(folder)) return (null, $"{field}: no {DatasetFile.FileName} in '{folder}'; pass a split, augment or ingest output");
         var rows = await DatasetFile.ReadAllAsync(folder, cancellationToken);
-        var (data, error) = PreferenceData.Build(rows, options, tokenizer, maxLength, field);
+        var (data, error) = PreferenceData.Build(rows, options, tokenizer, maxLength, field, chat);
         if (error is not null) return (null, error);
         var objective = options.Objective.ToString().ToLowerInvariant();
         if (data!.Items.Count == 0)

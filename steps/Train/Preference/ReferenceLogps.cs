@@ -6,7 +6,7 @@ namespace Workflows.Steps.Train.Preference;
 
 /// <summary>
 /// The reference policy's log-probabilities: the model with every adapter switched off (as PEFT's
-/// <c>disable_adapter()</c>), so no second copy of the base is held. Either computed per batch, or for
+/// <c>disable_adapter()</c>, which also leaves out added tokens' trained rows), so no second copy of the base is held. Either computed per batch, or for
 /// every pair once before training (TRL's <c>precompute_ref_log_probs</c>) and then looked up.
 /// </summary>
 public sealed class ReferenceLogps(LlamaForCausalLM model)
@@ -51,7 +51,9 @@ public sealed class ReferenceLogps(LlamaForCausalLM model)
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var adapters = AdapterInjector.Adapters(model).Select(a => a.Layer).ToList();
+        var rows = TrainableTokenRows.All(model).ToList();                                   // added tokens' rows as initialised
         foreach (var layer in adapters) layer.Disabled = true;
+        foreach (var row in rows) row.Disabled = true;
         try
         {
             var (sums, counts) = SequenceLogps.Of(model, examples);
@@ -60,6 +62,7 @@ public sealed class ReferenceLogps(LlamaForCausalLM model)
         finally
         {
             foreach (var layer in adapters) layer.Disabled = false;
+            foreach (var row in rows) row.Disabled = false;
         }
     }
 }

@@ -78,7 +78,7 @@ public sealed class IngestUnplaceableFieldTests
             Messages = [new(ChatMessage.UserRole, "Tell me a joke"), new(ChatMessage.AssistantRole, "No.")],
         };
 
-        Assert.That(Workflows.Steps.Train.PromptRenderer.Render(row, Workflows.Steps.Train.PromptTemplate.Chatml, null), Is.Null);
+        Assert.That(Workflows.Steps.Train.PromptRenderer.Render(row, Workflows.Steps.Train.PromptTemplate.Alpaca, null), Is.Null);
     }
 
     [Test]

@@ -12,7 +12,6 @@ public sealed class ChatTemplatesTests
 {
     [TestCase(PromptTemplate.Alpaca)]
     [TestCase(PromptTemplate.AlpacaShort)]
-    [TestCase(PromptTemplate.Chatml)]
     [TestCase(PromptTemplate.Plain)]
     public void Jinja_OneUserTurn_RendersTheTrainingPrompt(PromptTemplate template)
     {
@@ -26,6 +25,12 @@ public sealed class ChatTemplatesTests
         var rendered = JinjaTemplate.Parse(ChatTemplates.Jinja(template)).Render(context);
 
         Assert.That(rendered, Is.EqualTo(PromptRenderer.Prompt(template, null, null, "Who are you?")));
+    }
+
+    [Test]
+    public void Jinja_Chatml_IsTheTemplateTrainingRenders()
+    {
+        Assert.That(ChatTemplates.Jinja(PromptTemplate.Chatml), Is.EqualTo(Workflows.Torch.Chat.ChatTemplate.BuiltInSource("chatml")));
     }
 
     [TestCase(PromptTemplate.Alpaca, "Be brief.\n\n### Instruction:\nWho are you?\n\n### Response:")]

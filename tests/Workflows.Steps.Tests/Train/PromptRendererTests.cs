@@ -50,14 +50,22 @@ public sealed class PromptRendererTests
     }
 
     [Test]
-    public void Render_ChatmlConversation_MarksOnlyAssistantTurnsTrainable()
+    public void Render_ChatmlConversation_RendersTheEngineTemplateAndTrainsOnlyAssistantTurns()
     {
-        var segments = PromptRenderer.Render(Rows.Chat("Hi", "Hello!"), PromptTemplate.Chatml, null)!;
+        var chat = Workflows.Torch.Chat.ChatTemplate.Load(PromptRenderer.ChatTemplateName(PromptTemplate.Chatml), TrainTestData.Model, Tokenizer.Value);
+        var segments = PromptRenderer.Render(Rows.Chat("Hi", "Hello!"), PromptTemplate.Chatml, null, chat)!;
+        Assert.That(PromptRenderer.IsChatTemplate(PromptTemplate.Chatml), Is.True);
         Assert.That(segments, Is.EqualTo(new[]
         {
-            new TextSegment("<|im_start|>system\nsys<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", false),
+            new TextSegment("<s><|im_start|>system\nsys<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", false),
             new TextSegment("Hello!<|im_end|>\n", true),
         }));
+    }
+
+    [Test]
+    public void Prompt_Chatml_IsRefusedBecauseItsTemplateRendersIt()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => PromptRenderer.Prompt(PromptTemplate.Chatml, null, null, "Hi"));
     }
 
     [Test]

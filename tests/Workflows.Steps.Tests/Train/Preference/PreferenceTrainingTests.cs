@@ -3,6 +3,8 @@ using Workflows.Steps.Datasets;
 using Workflows.Steps.Tests.TestSupport;
 using Workflows.Steps.Train;
 using Workflows.Steps.Train.Preference;
+using Workflows.Torch.Llama;
+using Workflows.Torch.Tokenization;
 
 namespace Workflows.Steps.Tests.Train.Preference;
 
@@ -53,6 +55,19 @@ public sealed class PreferenceTrainingTests
     }
 
     [Test]
+    public async Task RunAsync_DpoChatmlWithAddedTokens_StartsAtZeroRewardsAndLearnsThePreference()
+    {
+        using var context = new TestStepContext();
+        var options = await OptionsAsync(context, TrainObjective.Dpo, Pairs(8), Pairs(4)) with { Template = PromptTemplate.Chatml, AddSpecialTokens = [TrainOptions.AutoTokens] };
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        Assert.That(context.MetricHistory.First(m => m.Key == "eval_rewards/margins").Value, Is.EqualTo(0).Within(1e-6), "step 0: the policy is the reference, added rows included");
+        Assert.That(context.Metrics["eval_rewards/accuracies"], Is.EqualTo(1.0));
+        Assert.That(Workflows.Torch.Adapters.PeftAdapterFiles.ReadConfig(context.Outputs["adapter"]).TrainableTokenIndices!["embed_tokens"], Is.EqualTo(new[] { 512, 513 }));
+    }
+
+    [Test]
     public async Task RunAsync_Kto_LogsKlAndRewardsByLabel()
     {
         using var context = new TestStepContext();
@@ -100,10 +115,25 @@ public sealed class PreferenceTrainingTests
     }
 
     [Test]
-    public void Validate_DpoWithJinjaChatTemplate_IsAnErrorNamingTheTemplate()
+    public void Validate_DpoWithJinjaChatTemplate_IsAccepted()
     {
         var options = new TrainOptions { Model = "m", Train = "t", Objective = TrainObjective.Dpo, Template = PromptTemplate.Llama3 };
-        var error = options.Validate().Single(e => e.Key == "template");
-        Assert.That(error.Message, Does.Contain("llama3"));
+        Assert.That(options.Validate(), Is.Empty);
+    }
+
+    [Test]
+    public void Build_DpoWithChatTemplate_TrainsOnlyEachAnswerAndItsEndOfTurn()
+    {
+        var tokenizer = TokenizerLoader.ForModel(TrainTestData.Model, LlamaConfig.Load(Path.Combine(TrainTestData.Model, "config.json")));
+        var chat = Workflows.Torch.Chat.ChatTemplate.Load("llama3", TrainTestData.Model, tokenizer);
+        var options = new TrainOptions { Model = "m", Train = "t", Objective = TrainObjective.Dpo, Template = PromptTemplate.Llama3 };
+        var (data, error) = PreferenceData.Build([Rows.Pair("Who are you?", "Sparky.", "A rock.")], options, tokenizer, 256, "train", chat);
+
+        Assert.That(error, Is.Null);
+        var item = data!.Items.Single();
+        string Trained(TokenisedExample e) => tokenizer.Decode(e.Ids.Where((_, i) => e.Labels[i] != Workflows.Torch.Evaluation.LanguageModelLoss.IgnoreIndex).Select(i => (int)i));
+        Assert.That(string.Concat(item.Prompt.Select(s => s.Text)), Is.EqualTo(chat.Render([new("user", "Who are you?")], addGenerationPrompt: true)));
+        Assert.That(Trained(item.Chosen), Is.EqualTo("Sparky.<|eot_id|>"));
+        Assert.That(Trained(item.Rejected!), Is.EqualTo("A rock.<|eot_id|>"));
     }
 }
