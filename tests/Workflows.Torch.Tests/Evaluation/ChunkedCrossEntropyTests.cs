@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using TorchSharp;
+using Workflows.Torch.Adapters;
 using Workflows.Torch.Evaluation;
 using static TorchSharp.torch;
 
@@ -38,6 +39,24 @@ public class ChunkedCrossEntropyTests
         var actual = GradientCase.Backward(model, ChunkedCrossEntropy.Of(model, model.model.forward(inputs, null), targets, rowsPerChunk: 4));
 
         Assert.That(expected.Grads.Select(g => g.Name), Has.Some.StartsWith("lm_head.lora_"));
+        Assert.That(actual.Grads.Select(g => g.Name), Is.EqualTo(expected.Grads.Select(g => g.Name)));
+        for (var i = 0; i < expected.Grads.Count; i++)
+        {
+            Assert.That(allclose(actual.Grads[i].Grad, expected.Grads[i].Grad, rtol: 1e-4, atol: 1e-7), expected.Grads[i].Name);
+        }
+    }
+
+    [TestCase(true)]                                        // tied: the rows get gradients through the embedding and the head
+    [TestCase(false)]                                       // untied: lm_head has rows of its own
+    public void Of_AddedTokenRows_TrainsTheRowsAsTheUnchunkedPathDoes(bool tied)
+    {
+        var model = GradientCase.Model(tied, lora: true);
+        TrainableTokenRows.Attach(model, TrainableTokenRows.For(model, [97, 98]));   // two tokens beyond the vocabulary of 97
+        var (inputs, targets) = GradientCase.Batch(model.Config.VocabSize);
+        var expected = GradientCase.Backward(model, LanguageModelLoss.CrossEntropy(model.forward(inputs), targets));
+        var actual = GradientCase.Backward(model, ChunkedCrossEntropy.Of(model, model.model.forward(inputs, null), targets, rowsPerChunk: 4));
+
+        Assert.That(expected.Grads.Select(g => g.Name), Has.Some.EndsWith("trainable_tokens_delta"));
         Assert.That(actual.Grads.Select(g => g.Name), Is.EqualTo(expected.Grads.Select(g => g.Name)));
         for (var i = 0; i < expected.Grads.Count; i++)
         {
