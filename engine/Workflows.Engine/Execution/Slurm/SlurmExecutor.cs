@@ -104,20 +104,7 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
             request.Observer.StepFinished(step);
         }
 
-        record.Status = record.Steps.Any(s => s.State == StepState.Cancelled) || cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
-            : record.Steps.Any(s => s.State is StepState.Failed or StepState.Skipped) ? RunStatus.Failed
-            : RunStatus.Succeeded;
-        record.Ended = DateTimeOffset.UtcNow;
-        records.Save(record);
-        var scratch = Path.Combine(layout.Temp, record.Id);
-        if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
-        await tracker.EndRunAsync(record.TrackingRunId, record.Status switch
-        {
-            RunStatus.Succeeded => TrackingRunStatus.Finished,
-            RunStatus.Cancelled => TrackingRunStatus.Killed,
-            _ => TrackingRunStatus.Failed,
-        }, CancellationToken.None);
-        request.Observer.RunFinished(record);
+        await WorkflowExecutor.FinishAsync(layout, records, tracker, record, request.Observer, cancellationToken.IsCancellationRequested);
         return new SlurmRunResult(record, Detached: false, 0);
     }
 
