@@ -15,13 +15,7 @@ internal static class PromptSuite
     public static List<GuardItem> Run(LlamaForCausalLM model, TextTokenizer tokenizer, IReadOnlyList<EvalExample> prompts, GuardOptions options,
         IReadOnlyList<IDetector> detectors, GuardClassifier? classifier, IStepContext context, CancellationToken ct, ChatTemplate? chat = null)
     {
-        // A chat template ends the reply with its end-of-turn marker: its token when the tokenizer has one, else its text.
-        var generation = new GenerationOptions
-        {
-            MaxTokens = options.MaxNewTokens, AddBos = chat is null,
-            StopStrings = chat is { EndOfTurnId: null } ? [.. options.StopStrings, chat.EndOfTurn] : options.StopStrings,
-            StopTokenIds = chat?.EndOfTurnId is { } id ? [id] : [],
-        };
+        var generation = new GenerationOptions { MaxTokens = options.MaxNewTokens, StopStrings = options.StopStrings }.ForChat(chat);
         var requests = new List<(EvalExample Prompt, string Request)>();
         foreach (var prompt in prompts)
         {

@@ -70,12 +70,8 @@ internal static class GenerateCommand
                     TopP = result.GetValue(topP),
                     TopK = result.GetValue(topK),
                     Seed = result.GetValue(seed),
-                    // A chat template writes its own BOS and ends the answer with its end-of-turn marker:
-                    // its token when the tokenizer has one, else the marker's text.
-                    StopStrings = chat is { EndOfTurnId: null } ? [.. stops, chat.EndOfTurn] : stops,
-                    StopTokenIds = chat?.EndOfTurnId is { } endOfTurn ? [endOfTurn] : [],
-                    AddBos = chat is null,
-                };
+                    StopStrings = stops,
+                }.ForChat(chat);
                 string Text(string user) => chat is not null ? chat.Render([new ChatTurn("user", user)], addGenerationPrompt: true)
                     : result.GetValue(template) is { } name
                         ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name.Replace("_", ""), ignoreCase: true), null, null, user)

@@ -127,7 +127,7 @@ public static class BatchGenerator
         using var scope = NewDisposeScope();
         var hidden = model.model.forward(tensor(input, [batch, length], device: device), cache);   // (B, T, C)
         var last = hidden.narrow(1, length - 1, 1);                                                // (B, 1, C)
-        var logits = OutputHead.Logits(model, last);                                               // (B, 1, vocab)
+        var logits = model.Head(last);                                                             // (B, 1, vocab)
         return logits.select(1, 0).to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
     }
 }

@@ -1,3 +1,5 @@
+using Workflows.Torch.Chat;
+
 namespace Workflows.Torch.Generation;
 
 /// <summary>How to continue a prompt.</summary>
@@ -30,6 +32,16 @@ public sealed record GenerationOptions
 
     /// <summary>Reuse keys/values of earlier tokens (default true); false recomputes the whole sequence per token.</summary>
     public bool UseKvCache { get; init; } = true;
+
+    /// <summary>These options for a prompt <paramref name="chat"/> rendered (unchanged when null): the template
+    /// writes its own BOS, and the answer ends at its end-of-turn marker — its token when the tokenizer has
+    /// one, else its text.</summary>
+    public GenerationOptions ForChat(ChatTemplate? chat) => chat is null ? this : this with
+    {
+        AddBos = false,
+        StopStrings = chat.EndOfTurnId is null ? [.. StopStrings, chat.EndOfTurn] : StopStrings,
+        StopTokenIds = chat.EndOfTurnId is { } id ? [.. StopTokenIds, id] : StopTokenIds,
+    };
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every out-of-range option.</summary>
     public GenerationOptions Validate()

@@ -378,7 +378,8 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The language-model head alone: logits (…, vocab) for final hidden states (…, C), with the
-    /// trained rows of added tokens in place.</summary>
+    /// trained rows of added tokens in place. For callers that need a few positions only (the last of each
+    /// row when generating, the scored ones when computing log-likelihoods, one chunk of a loss).</summary>
     public Tensor Head(Tensor hidden) =>
         lm_head is null || lm_head_rows is not null ? nn.functional.linear(hidden, HeadWeight()) : lm_head.forward(hidden);
 

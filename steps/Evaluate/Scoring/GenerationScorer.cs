@@ -22,13 +22,8 @@ internal static class GenerationScorer
         var answers = new AnswerExtractor(task.AnswerPattern);
         var references = new AnswerExtractor(task.ReferencePattern);
         var chat = TaskChat.For(task, model);
-        // A chat template ends the answer with its end-of-turn marker: its token when the tokenizer has one, else its text.
-        var generation = chat is null ? new GenerationOptions { MaxTokens = task.MaxNewTokens, StopStrings = task.StopStrings }
-            : new GenerationOptions
-            {
-                MaxTokens = task.MaxNewTokens, AddBos = false,
-                StopTokenIds = chat.EndOfTurnId is { } id ? [id] : [], StopStrings = chat.EndOfTurnId is null ? [chat.EndOfTurn] : [],
-            };
+        // With a chat template the answer ends at the template's end of turn, not at the task's stop strings.
+        var generation = new GenerationOptions { MaxTokens = task.MaxNewTokens, StopStrings = chat is null ? task.StopStrings : [] }.ForChat(chat);
         var scoredItems = new List<(EvalExample Item, string Reference, string Prompt, int Index)>();
         for (var i = 0; i < items.Count; i++)
         {

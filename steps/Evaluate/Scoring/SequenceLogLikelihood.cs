@@ -60,7 +60,7 @@ internal static class SequenceLogLikelihood
             var targets = tensor(chunk.SelectMany(i => split[i].Targets).ToArray(), device: model.Device);       // (N)
             var hidden = model.model.forward(tensor(input, [chunk.Length, width], device: model.Device), null);  // (B, T, C)
             var scoredHidden = hidden.view(-1, hidden.shape[^1]).index_select(0, tensor(positions, device: model.Device));   // (N, C)
-            var logProbs = nn.functional.log_softmax(OutputHead.Logits(model, scoredHidden).to_type(ScalarType.Float32), dim: -1);   // (N, vocab)
+            var logProbs = nn.functional.log_softmax(model.Head(scoredHidden).to_type(ScalarType.Float32), dim: -1);   // (N, vocab)
             var picked = logProbs.gather(1, targets.unsqueeze(1)).squeeze(1).cpu().data<float>().ToArray();     // (N)
             var hits = logProbs.argmax(1).eq(targets).cpu().data<bool>().ToArray();                             // (N)
             var offset = 0;
