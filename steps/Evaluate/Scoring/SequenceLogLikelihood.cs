@@ -77,13 +77,6 @@ internal static class SequenceLogLikelihood
         return results;
     }
 
-    /// <summary>Summed cross-entropy over the last <paramref name="scored"/> ids (completion-only loss).</summary>
-    public static LossSummary Loss(LlamaForCausalLM model, IReadOnlyList<int> ids, int scored)
-    {
-        var (logLikelihood, _) = Score(model, ids, scored);
-        return new LossSummary(-logLikelihood, scored);
-    }
-
     // The model's input (all but the last id, at most a context's worth) and the scored targets.
     private static (long[] Input, long[] Targets) Split(LlamaForCausalLM model, IReadOnlyList<int> ids, int scored)
     {

@@ -24,7 +24,7 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
         string? error = null;
         TokenisedExample? Fit(DatasetRow row, IReadOnlyList<TextSegment> prompt, TextSegment answer)
         {
-            var example = KeepPromptEnd(ExampleTokeniser.Tokenise([.. prompt, answer], tokenizer, trainOnInputs: false, chat is not null), options.Preference.MaxPromptLength);
+            var example = Tokenise(prompt, answer, tokenizer, options);
             if (example.Ids.Length > maxLength)
             {
                 if (options.Overlong == OverlongPolicy.Fail)
@@ -66,6 +66,12 @@ public sealed record PreferenceData(IReadOnlyList<PreferenceItem> Items, int Unu
 
         return (new PreferenceData(items, unusable, truncated), null);
     }
+
+    /// <summary>A prompt and one answer as training sees them: only the answer trained, the prompt cut to
+    /// <c>preference.max_prompt_length</c>. KTO's mismatched pairs go through here too, so they are tokenised as the data is.</summary>
+    public static TokenisedExample Tokenise(IReadOnlyList<TextSegment> prompt, TextSegment answer, TextTokenizer tokenizer, TrainOptions options) =>
+        KeepPromptEnd(ExampleTokeniser.Tokenise([.. prompt, answer], tokenizer, trainOnInputs: false, PromptRenderer.IsChatTemplate(options.Template)),
+            options.Preference.MaxPromptLength);
 
     /// <summary>Cuts the prompt of <paramref name="example"/> (its untrained tokens before the first trained one) to
     /// its last <paramref name="maxPrompt"/> tokens, keeping a leading BOS (which has no label).</summary>

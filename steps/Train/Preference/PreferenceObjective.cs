@@ -106,7 +106,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
 
     private TokenisedExample Mismatch(PreferenceItem prompt, PreferenceItem answer)
     {
-        var example = PreferenceData.KeepPromptEnd(ExampleTokeniser.Tokenise([.. prompt.Prompt, answer.Answer], tokenizer, trainOnInputs: false, PromptRenderer.IsChatTemplate(options.Template)), _settings.MaxPromptLength);
+        var example = PreferenceData.Tokenise(prompt.Prompt, answer.Answer, tokenizer, options);
         return example.Ids.Length <= maxLength ? example : new TokenisedExample(example.Ids[..maxLength], example.Labels[..maxLength]);
     }
 
