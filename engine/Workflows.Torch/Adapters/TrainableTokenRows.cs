@@ -60,13 +60,20 @@ public static class TrainableTokenRows
         if (model.lm_head_rows is { } head) yield return new("lm_head.token_adapter.trainable_tokens_delta", head.trainable_tokens_delta);
     }
 
+    /// <summary>Throws when a trained row holds NaN or Inf, so a merge can refuse before it changes anything.</summary>
+    /// <exception cref="InvalidOperationException">A row holds NaN or Inf.</exception>
+    public static void EnsureFinite(LlamaForCausalLM model)
+    {
+        if (Tensors(model).Any(t => !t.Value.isfinite().all().item<bool>()))
+            throw new InvalidOperationException("merging would put NaN or Inf into the embedding rows of added tokens; nothing was merged");
+    }
+
     /// <summary>Writes the trained rows into the weights and removes the trainable rows; returns the paths of the matrices changed.</summary>
     /// <exception cref="InvalidOperationException">A row holds NaN or Inf; nothing is changed.</exception>
     public static IReadOnlyList<string> Merge(LlamaForCausalLM model)
     {
         using var noGrad = no_grad();
-        var rows = Tensors(model).Select(t => t.Value).ToList();
-        if (rows.Any(r => !r.isfinite().all().item<bool>())) throw new InvalidOperationException("merging would put NaN or Inf into the embedding rows of added tokens; nothing was merged");
+        EnsureFinite(model);
         var merged = new List<string>();
         if (model.model.embed_tokens_rows is { } embedding)
         {

@@ -49,7 +49,6 @@ public static class TextGenerator
         {
             cancellationToken.ThrowIfCancellationRequested();
             row.Accept(row.Sampler.Next(NextTokenLogits(model, row.Tokens, cache, device)));
-            if (row.Stopped is not null) break;
         }
 
         return row.Result();

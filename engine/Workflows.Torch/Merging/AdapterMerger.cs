@@ -40,6 +40,7 @@ public static class AdapterMerger
 
             var broken = weights.FirstOrDefault(w => !w.Weight.isfinite().all().item<bool>());
             if (broken.Weight is not null) throw new InvalidOperationException($"merging would put NaN or Inf into {broken.Path}; the adapter is broken, nothing was merged");
+            if (model is LlamaForCausalLM withRows) TrainableTokenRows.EnsureFinite(withRows);          // before any layer is replaced
             foreach (var (path, weight, bias) in weights) ModuleSurgery.Replace(model, path, _ => PlainLinear(weight, bias));
             var rows = model is LlamaForCausalLM llama ? TrainableTokenRows.Merge(llama) : [];          // rows of added tokens go into the weights
             return [.. weights.Select(w => w.Path), .. rows];

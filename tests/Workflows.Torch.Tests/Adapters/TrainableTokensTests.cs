@@ -147,6 +147,20 @@ public class TrainableTokensTests
     }
 
     [Test]
+    public void MergeAll_RowWithNaN_RefusesBeforeReplacingAnyLayer()
+    {
+        var model = AdapterModels.Fresh();
+        AdapterInjector.Apply(model, new LoraConfig { Rank = 2, TargetModules = ["q_proj"] });
+        TrainableTokenRows.Attach(model, TwoNewTokens);
+        using (no_grad()) model.model.embed_tokens_rows!.trainable_tokens_delta[0, 0] = float.NaN;
+
+        var error = Assert.Throws<InvalidOperationException>(() => AdapterMerger.MergeAll(model, ScalarType.Float32));
+        Assert.That(error!.Message, Does.Contain("NaN or Inf").And.Contain("nothing was merged"));
+        Assert.That(AdapterInjector.Adapters(model), Is.Not.Empty, "the LoRA layers must still be in place");
+        Assert.That(model.model.embed_tokens_rows, Is.Not.Null);
+    }
+
+    [Test]
     public void Load_UntiedHeadRows_RoundTripUnderThePeftLmHeadKey()
     {
         using var folder = new TemporaryFolder();
