@@ -38,6 +38,7 @@ internal static class ShowCommand
         Console.WriteLine($"started   {record.Started.LocalDateTime:yyyy-MM-dd HH:mm:ss}{(record.Ended is { } e ? $", ended {e.LocalDateTime:HH:mm:ss}" : "")}");
         if (record.ParamOverrides.Count > 0) Console.WriteLine($"params    {string.Join(", ", record.ParamOverrides.Select(p => $"{p.Key}={p.Value}"))}");
         foreach (var (key, value) in record.Source) Console.WriteLine($"{key,-9} {value}");
+        var latestJobs = jobs?.Latest();
         foreach (var step in record.Steps.Where(s => s.State != StepState.NotSelected))
         {
             var seconds = step.Seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) + "s" : "";
@@ -49,7 +50,7 @@ internal static class ShowCommand
                 Console.WriteLine($"    output   {name} → {store.PathOf(digest)}{(store.Contains(digest) ? "" : " (no longer stored: removed by `wf gc` or moved aside as damaged)")}");
             foreach (var (name, value) in step.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) Console.WriteLine($"    metric   {name} = {value.ToString("G6", CultureInfo.InvariantCulture)}");
             if (step.Error is not null) Console.WriteLine($"    error    {step.Error}");
-            if (jobs?.Latest().GetValueOrDefault(step.Name) is { } job)
+            if (latestJobs?.GetValueOrDefault(step.Name) is { } job)
                 Console.WriteLine($"    slurm    job {job.JobId} on {job.Node ?? "(no node yet)"}: {job.State}{(job.ExitCode is { } code ? $", exit {code}" : "")}{(job.Restarts > 0 ? $", requeued {job.Restarts}×" : "")}{(job.Reason is { } why ? $" ({why})" : "")}");
         }
     }

@@ -70,17 +70,7 @@ public sealed class StepSnapshotStore(ProjectLayout layout)
     private static Dictionary<string, StepSnapshot> Read(string path)
     {
         var steps = new Dictionary<string, StepSnapshot>(StringComparer.Ordinal);
-        string text;
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            text = reader.ReadToEnd();
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return steps;
-        }
+        if (SharedFile.ReadAllTextOrNull(path) is not { } text) return steps;
         foreach (var line in text.Split('\n'))
         {
             if (line.Length == 0) continue;

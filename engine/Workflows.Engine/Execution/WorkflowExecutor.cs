@@ -58,7 +58,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
             running.Remove(finished);
         }
 
-        await FinishAsync(layout, records, tracker, record, request.Observer, cancellationToken.IsCancellationRequested);
+        await FinishAsync(layout, records, tracker, record.TrackingRunId, record, request.Observer, cancellationToken.IsCancellationRequested);
         return record;
 
         async Task RunGated(StepPlan stepPlan)
@@ -77,8 +77,8 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
 
     /// <summary>Ends a run however its steps ran (here or as cluster jobs): the status from the steps' states,
     /// the final record, the run's scratch folder removed, the tracker's parent run closed, the observer told.</summary>
-    internal static async Task FinishAsync(ProjectLayout layout, RunRecordStore records, ResilientTracker tracker, RunRecord record,
-        IRunObserver observer, bool cancelled)
+    internal static async Task FinishAsync(ProjectLayout layout, RunRecordStore records, ResilientTracker tracker, string trackingRunId,
+        RunRecord record, IRunObserver observer, bool cancelled)
     {
         record.Status = record.Steps.Any(s => s.State == StepState.Cancelled) || cancelled ? RunStatus.Cancelled
             : record.Steps.Any(s => s.State is StepState.Failed or StepState.Skipped) ? RunStatus.Failed
@@ -87,7 +87,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
         records.Save(record);
         var scratch = Path.Combine(layout.Temp, record.Id);
         if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
-        await tracker.EndRunAsync(record.TrackingRunId, record.Status switch
+        await tracker.EndRunAsync(trackingRunId, record.Status switch
         {
             RunStatus.Succeeded => TrackingRunStatus.Finished,
             RunStatus.Cancelled => TrackingRunStatus.Killed,

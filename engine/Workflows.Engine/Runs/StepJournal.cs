@@ -27,19 +27,7 @@ internal static class StepJournal
 
     /// <summary>The journal's text, null when there is none (not yet, or already folded into <c>run.json</c>).
     /// Read it before <c>run.json</c>: a run that finishes in between has folded these very lines in.</summary>
-    public static string? Read(string runDirectory)
-    {
-        try
-        {
-            using var stream = new FileStream(Path.Combine(runDirectory, File), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            return reader.ReadToEnd();
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+    public static string? Read(string runDirectory) => SharedFile.ReadAllTextOrNull(Path.Combine(runDirectory, File));
 
     /// <summary>Replaces the steps of <paramref name="record"/> with their latest lines written by the
     /// same attempt (a line from an earlier attempt is older than the record that superseded it).</summary>

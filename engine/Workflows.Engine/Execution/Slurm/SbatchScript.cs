@@ -29,9 +29,7 @@ public static class SbatchScript
         if (r.Cpus is { } cpus) Directive(s, "--cpus-per-task", cpus.ToString(CultureInfo.InvariantCulture));
         if (r.MemoryMb is { } mb) Directive(s, "--mem", mb.ToString(CultureInfo.InvariantCulture) + "M");
         if (r.TimeMinutes is { } minutes) Directive(s, "--time", minutes.ToString(CultureInfo.InvariantCulture));
-        if ((r.Partition ?? job.Settings.Partition) is { } partition) Directive(s, "--partition", partition);
-        if (job.Settings.Account is { } account) Directive(s, "--account", account);
-        if (job.Settings.Qos is { } qos) Directive(s, "--qos", qos);
+        Placement(s, job.Settings, r.Partition);
         if (SlurmOutput.AfterOk(job.DependsOnJobs) is { } dependency) Directive(s, "--dependency", dependency);
         foreach (var extra in job.Settings.SbatchArgs) s.Append("#SBATCH ").Append(extra).Append('\n');
 
@@ -57,13 +55,19 @@ public static class SbatchScript
         Directive(s, "--chdir", "/");
         Directive(s, "--output", "/dev/null");
         Directive(s, "--time", "5");
-        if (settings.Partition is { } partition) Directive(s, "--partition", partition);
-        if (settings.Account is { } account) Directive(s, "--account", account);
-        if (settings.Qos is { } qos) Directive(s, "--qos", qos);
+        Placement(s, settings, null);
         var marker = Path.Combine(slurmDirectory, VisibilityMarker);
         s.Append("test -f ").Append(Quote(marker)).Append(" && test -d ").Append(Quote(projectRoot))
          .Append(" && hostname > ").Append(Quote(Path.Combine(slurmDirectory, "probe.ok"))).Append('\n');
         return s.ToString();
+    }
+
+    // Where a job may run: the step's partition or the executor's, and the executor's account and qos.
+    private static void Placement(StringBuilder s, SlurmSettings settings, string? stepPartition)
+    {
+        if ((stepPartition ?? settings.Partition) is { } partition) Directive(s, "--partition", partition);
+        if (settings.Account is { } account) Directive(s, "--account", account);
+        if (settings.Qos is { } qos) Directive(s, "--qos", qos);
     }
 
     private static void Directive(StringBuilder s, string flag, string value) => s.Append("#SBATCH ").Append(flag).Append('=').Append(value).Append('\n');

@@ -104,14 +104,14 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
             request.Observer.StepFinished(step);
         }
 
-        await WorkflowExecutor.FinishAsync(layout, records, tracker, record, request.Observer, cancellationToken.IsCancellationRequested);
+        await WorkflowExecutor.FinishAsync(layout, records, tracker, record.TrackingRunId, record, request.Observer, cancellationToken.IsCancellationRequested);
         return new SlurmRunResult(record, Detached: false, 0);
     }
 
     // The latest job of each step that Slurm still has queued or running, by step.
     private static Dictionary<string, SlurmJobEntry> Adoptable(SlurmClient client, SlurmJobTable table)
     {
-        var latest = table.Latest().Values.Where(j => !new SlurmJobStatus(j.JobId, j.State, null, null, "", 0).IsTerminal).ToList();
+        var latest = table.Latest().Values.Where(j => !SlurmJobStatus.IsTerminalState(j.State)).ToList();
         if (latest.Count == 0) return new(StringComparer.Ordinal);
         var now = client.Query(latest.Select(j => j.JobId).ToList());
         return latest.Where(j => now.TryGetValue(j.JobId, out var s) && !s.IsTerminal).ToDictionary(j => j.Step, StringComparer.Ordinal);

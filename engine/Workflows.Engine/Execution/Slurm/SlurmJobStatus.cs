@@ -15,7 +15,10 @@ public sealed record SlurmJobStatus(string JobId, string State, string? Reason, 
     ];
 
     /// <summary>Ended for good: it will not run again unless someone requeues it by hand.</summary>
-    public bool IsTerminal => Terminal.Contains(State);
+    public bool IsTerminal => IsTerminalState(State);
+
+    /// <summary>Whether a job in <paramref name="state"/> has ended for good (see <see cref="IsTerminal"/>).</summary>
+    public static bool IsTerminalState(string state) => Terminal.Contains(state);
 
     /// <summary>Cancelled by Slurm because an <c>afterok</c> dependency failed (<c>--kill-on-invalid-dep=yes</c>).</summary>
     public bool DependencyFailed => Reason == "DependencyNeverSatisfied";
