@@ -10,17 +10,7 @@ public sealed class DeviceOptionTests
     private string _project = null!;
 
     [SetUp]
-    public void CreateProject()
-    {
-        _project = Directory.CreateTempSubdirectory("wf-device-").FullName;
-        Directory.CreateDirectory(Path.Combine(_project, ".wf"));
-        File.WriteAllText(Path.Combine(_project, "wf.yaml"),
-            "api_version: workflows/v1\nname: device\ndevice: cuda\ntracking: { enabled: false }\n" +
-            "steps:\n  ingest: { uses: ingest, with: { path: \"${{ workflow.device }}.jsonl\" } }\n");
-        // The step reads the file named after the device the run uses, so the output shows which one it got.
-        File.WriteAllText(Path.Combine(_project, "cuda.jsonl"), "{\"instruction\": \"a\", \"output\": \"b\"}\n");
-        File.WriteAllText(Path.Combine(_project, "cpu.jsonl"), "{\"instruction\": \"c\", \"output\": \"d\"}\n");
-    }
+    public void CreateProject() => _project = DeviceNamedProject.Create().Root;
 
     [TearDown]
     public void RemoveProject() => Directory.Delete(_project, recursive: true);

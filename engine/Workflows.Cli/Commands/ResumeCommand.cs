@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Workflows.Engine.Planning;
 using Workflows.Engine.Runs;
 using Workflows.Engine.Storage;
 
@@ -35,17 +34,12 @@ internal static class ResumeCommand
                 Console.Error.WriteLine(RunInProgress.Message(records, record.Id));
                 return 1;
             }
-            var snapshot = Path.Combine(records.DirectoryOf(record.Id), RunRecordStore.WorkflowSnapshotFile);
-            var text = File.Exists(snapshot) ? File.ReadAllText(snapshot) : null;
-            var selection = new StepSelection
+            var selection = RunExecution.SelectionOf(record) with
             {
-                Only = record.OnlyStep,
-                From = record.FromStep,
-                Force = record.ForcedSteps.ToHashSet(),
                 Completed = record.Steps.Where(s => s.State is StepState.Succeeded or StepState.Cached).Select(s => s.Name).ToHashSet(),
             };
             return await RunExecution.ExecuteAsync(Path.Combine(layout.Root, record.WorkflowFile), record.ParamOverrides, selection, record,
-                result.GetValue(plain), cancellationToken, text, onInterrupt: result.GetValue(onInterrupt));
+                result.GetValue(plain), cancellationToken, records.ReadWorkflowSnapshot(record.Id), onInterrupt: result.GetValue(onInterrupt));
         });
         return command;
     }

@@ -1,46 +1,25 @@
-using Spectre.Console;
 using Workflows.Cli.Output;
 using Workflows.Engine.Execution;
+using Workflows.Engine.Hosting;
 using Workflows.Engine.Planning;
 using Workflows.Engine.Runs;
+using Workflows.Engine.Storage;
 using Workflows.Engine.Tracking;
 using Workflows.Engine.Validation;
 using Workflows.Tracking;
 
 namespace Workflows.Cli.Commands;
 
-/// <summary>The part of <c>run</c> and <c>resume</c> that loads, plans, executes and reports.</summary>
+/// <summary>The part of <c>run</c> and <c>resume</c> that loads, plans, executes and reports, and the
+/// loading, planning and tracker set-up that <c>run-step</c> (a step of such a run, as a Slurm job) repeats.</summary>
 internal static class RunExecution
 {
     public static async Task<int> ExecuteAsync(string file, Dictionary<string, string> overrides, StepSelection selection,
         RunRecord? resume, bool plain, CancellationToken cancellationToken, string? workflowText = null, string? device = null,
         string? executor = null, string? onInterrupt = null)
     {
-        var loaded = WorkflowHost.Loader().Load(file, overrides, workflowText);
-        if (!loaded.IsValid)
-        {
-            DiagnosticPrinter.Print(loaded.Diagnostics, Console.Error);
-            return 1;
-        }
-        var workflow = loaded.Workflow!;
-        // The device is where steps run, not what they compute, so it is no part of any fingerprint.
-        if (device is not null) workflow = new ValidatedWorkflow(workflow.Definition with { Device = device }, workflow.ProjectRoot, workflow.Order);
-        var plan = new Planner(loaded.Layout).Plan(workflow, selection);
-        if (plan.Errors.Count > 0)
-        {
-            foreach (var error in plan.Errors) Console.Error.WriteLine(error);
-            return 1;
-        }
-        ITracker tracker;
-        try
-        {
-            tracker = WorkflowHost.Tracker(loaded.Layout.Root, loaded.Workflow!.Definition.TrackingEnabled);
-        }
-        catch (MlflowException e)
-        {
-            Console.Error.WriteLine($"tracking: {e.Message}");
-            return 2;
-        }
+        if (Plan(file, overrides, selection, workflowText, device) is not var (loaded, plan)) return 1;
+        if (Tracker(loaded) is not { } tracker) return 2;
         using var disposeTracker = tracker as IDisposable;
         var request = new RunRequest
         {
@@ -58,26 +37,52 @@ internal static class RunExecution
         if (SlurmRunExecution.Settings(loaded.Layout, executor, device, resume) is not { } slurm) return 2;
         if (slurm.Use) return await SlurmRunExecution.ExecuteAsync(loaded.Layout, plan, request, slurm.Settings, plain, onInterrupt, cancellationToken);
         var local = new WorkflowExecutor(loaded.Layout);
-        RunRecord record;
         try
         {
-            if (plain || Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
-            {
-                record = await local.RunAsync(plan, request with { Observer = new PlainObserver(Console.Out) }, cancellationToken);
-            }
-            else
-            {
-                record = await AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .StartAsync(ctx => local.RunAsync(plan, request with { Observer = new LiveObserver(ctx) }, cancellationToken));
-                Console.WriteLine(RunSummary.Line(record));
-            }
+            var record = await RunView.ShowAsync(plain, observer => local.RunAsync(plan, request with { Observer = observer }, cancellationToken), r => r);
+            return RunView.ExitCode(record);
         }
         catch (RunInProgressException e)
         {
             Console.Error.WriteLine(e.Message);
             return 1;
         }
-        return record.Status switch { RunStatus.Succeeded => 0, RunStatus.Cancelled => 130, _ => 1 };
+    }
+
+    /// <summary>Loads the workflow (from <paramref name="text"/>, a run's snapshot, when given), gives it
+    /// the <c>--device</c> override and plans it; null, after printing what is wrong, when it is invalid.</summary>
+    public static (LoadedWorkflow Loaded, ExecutionPlan Plan)? Plan(string file, IReadOnlyDictionary<string, string> overrides, StepSelection selection,
+        string? text, string? device, ProjectLayout? layout = null)
+    {
+        var loaded = WorkflowHost.Loader().Load(file, overrides, text, layout);
+        if (!loaded.IsValid)
+        {
+            DiagnosticPrinter.Print(loaded.Diagnostics, Console.Error);
+            return null;
+        }
+        var workflow = loaded.Workflow!;
+        // The device is where steps run, not what they compute, so it is no part of any fingerprint.
+        if (device is not null) workflow = new ValidatedWorkflow(workflow.Definition with { Device = device }, workflow.ProjectRoot, workflow.Order);
+        var plan = new Planner(loaded.Layout).Plan(workflow, selection);
+        foreach (var error in plan.Errors) Console.Error.WriteLine(error);
+        return plan.Errors.Count > 0 ? null : (loaded, plan);
+    }
+
+    /// <summary>The steps <paramref name="record"/>'s run selected (<c>--step</c>, <c>--from</c>, <c>--force</c>).</summary>
+    public static StepSelection SelectionOf(RunRecord record) =>
+        new() { Only = record.OnlyStep, From = record.FromStep, Force = record.ForcedSteps.ToHashSet() };
+
+    /// <summary>The tracker the workflow asks for; null, after printing why, when it cannot be set up.</summary>
+    public static ITracker? Tracker(LoadedWorkflow loaded)
+    {
+        try
+        {
+            return WorkflowHost.Tracker(loaded.Layout.Root, loaded.Workflow!.Definition.TrackingEnabled);
+        }
+        catch (MlflowException e)
+        {
+            Console.Error.WriteLine($"tracking: {e.Message}");
+            return null;
+        }
     }
 }

@@ -1,12 +1,8 @@
 using System.CommandLine;
 using Workflows.Engine.Execution;
 using Workflows.Engine.Execution.Slurm;
-using Workflows.Engine.Planning;
 using Workflows.Engine.Runs;
 using Workflows.Engine.Storage;
-using Workflows.Engine.Tracking;
-using Workflows.Engine.Validation;
-using Workflows.Tracking;
 
 namespace Workflows.Cli.Commands;
 
@@ -31,35 +27,17 @@ internal static class RunStepCommand
                 await Console.Error.WriteLineAsync($"run {runId} has no record under {layout.Runs}: the job must start in the project folder (sbatch --chdir)");
                 return 2;
             }
-            var snapshot = Path.Combine(records.DirectoryOf(runId), RunRecordStore.WorkflowSnapshotFile);
-            var loaded = WorkflowHost.Loader().Load(Path.Combine(layout.Root, record.WorkflowFile), record.ParamOverrides,
-                File.Exists(snapshot) ? await File.ReadAllTextAsync(snapshot, cancellationToken) : null, layout);
-            if (!loaded.IsValid)
+            if (RunExecution.Plan(Path.Combine(layout.Root, record.WorkflowFile), record.ParamOverrides, RunExecution.SelectionOf(record), records.ReadWorkflowSnapshot(runId),
+                    result.GetValue(device), layout) is not var (loaded, plan)) return 2;
+            if (plan.Steps.All(s => s.Step.Name != result.GetValue(step)))
             {
-                Output.DiagnosticPrinter.Print(loaded.Diagnostics, Console.Error);
+                await Console.Error.WriteLineAsync($"run {runId} has no step '{result.GetValue(step)}'");
                 return 2;
             }
-            var workflow = loaded.Workflow!;
-            if (result.GetValue(device) is { } chosen) workflow = new ValidatedWorkflow(workflow.Definition with { Device = chosen }, workflow.ProjectRoot, workflow.Order);
-            var plan = new Planner(layout).Plan(workflow, new StepSelection { Only = record.OnlyStep, From = record.FromStep, Force = record.ForcedSteps.ToHashSet() });
-            if (plan.Errors.Count > 0 || plan.Steps.All(s => s.Step.Name != result.GetValue(step)))
-            {
-                await Console.Error.WriteLineAsync(string.Join(Environment.NewLine, plan.Errors.DefaultIfEmpty($"run {runId} has no step '{result.GetValue(step)}'")));
-                return 2;
-            }
-            ITracker tracker;
-            try
-            {
-                tracker = WorkflowHost.Tracker(layout.Root, workflow.Definition.TrackingEnabled);
-            }
-            catch (MlflowException e)
-            {
-                await Console.Error.WriteLineAsync($"tracking: {e.Message}");
-                return 2;
-            }
+            if (RunExecution.Tracker(loaded) is not { } tracker) return 2;
             using var disposeTracker = tracker as IDisposable;
             var request = new RunRequest { Tracker = tracker, Observer = new JobEventWriter(Console.Out), ParamOverrides = record.ParamOverrides };
-            var done = await new StepJob(layout).RunAsync(plan, runId, result.GetValue(step)!, request, cancellationToken);
+            var done = await new StepJob(layout).RunAsync(plan, record, result.GetValue(step)!, request, cancellationToken);
             return done.State switch { StepState.Succeeded or StepState.Cached => 0, StepState.Cancelled => 130, _ => 1 };
         });
         return command;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Spectre.Console;
 using Workflows.Cli.Output;
 using Workflows.Engine.Diagnostics;
 using Workflows.Engine.Execution;
@@ -47,22 +46,13 @@ internal static class SlurmRunExecution
             await Console.Error.WriteLineAsync("--executor slurm: sbatch is not on PATH; run wf on a machine of the cluster (a login node) where the Slurm client commands are installed, or use --executor local");
             return 2;
         }
-        var interactive = !Console.IsInputRedirected && Environment.GetEnvironmentVariable("CI") is not { Length: > 0 };
+        var interactive = !Console.IsInputRedirected && !RunView.InCi;
         var executor = new SlurmExecutor(layout, settings);
         SlurmRunResult result;
         try
         {
-            if (plain || Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
-            {
-                result = await executor.RunAsync(plan, request with { Observer = new PlainObserver(Console.Out) }, () => Choose(onInterrupt, interactive), cancellationToken);
-            }
-            else
-            {
-                result = await AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .StartAsync(ctx => executor.RunAsync(plan, request with { Observer = new LiveObserver(ctx) }, () => Choose(onInterrupt, interactive), cancellationToken));
-                if (!result.Detached) Console.WriteLine(RunSummary.Line(result.Record));
-            }
+            result = await RunView.ShowAsync(plain, observer => executor.RunAsync(plan, request with { Observer = observer }, () => Choose(onInterrupt, interactive), cancellationToken),
+                r => r.Detached ? null : r.Record);
         }
         catch (Exception e) when (e is RunInProgressException or SlurmException)
         {
@@ -75,7 +65,7 @@ internal static class SlurmRunExecution
                 $"`wf show {result.Record.Id}` lists them, `scancel` stops them, `wf resume {result.Record.Id}` submits again what did not finish");
             return 130;
         }
-        return result.Record.Status switch { RunStatus.Succeeded => 0, RunStatus.Cancelled => 130, _ => 1 };
+        return RunView.ExitCode(result.Record);
     }
 
     private static SlurmInterrupt Choose(string? onInterrupt, bool interactive)

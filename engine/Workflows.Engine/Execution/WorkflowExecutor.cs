@@ -12,28 +12,13 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
 {
     public async Task<RunRecord> RunAsync(ExecutionPlan plan, RunRequest request, CancellationToken cancellationToken)
     {
-        if (plan.Errors.Count > 0) throw new InvalidOperationException("the plan has errors; show them instead of running");
-        var workflow = plan.Workflow.Definition;
-        var records = new RunRecordStore(layout, request.RecordWrites);
-        var record = StartRecord(plan, request);
-        // The run lock says "this run is alive" to `wf runs`, `wf show` and a second `wf resume`; the
-        // kernel drops it when this process dies, so a killed run reads as interrupted, never stuck.
-        using var runLock = FileLock.TryAcquire(records.LockPathOf(record.Id), $"run {record.Id}")
-            ?? throw new RunInProgressException(RunInProgress.Message(records, record.Id));
-        using var storeLock = await StoreLock.SharedAsync(layout,
-            () => request.Observer.StepLog("store", Steps.StepLogLevel.Warning, "waiting for `wf gc` to finish with .wf/store"), cancellationToken);
+        using var run = await RunStart.LockAsync(layout, plan, request, cancellationToken);
+        var (record, records, tracker) = (run.Record, run.Records, run.Tracker);
         if (request.Resume is not null && Directory.Exists(Path.Combine(layout.Temp, record.Id)))
             Directory.Delete(Path.Combine(layout.Temp, record.Id), recursive: true); // left by the process that died
-        if (request.WorkflowText is not null && request.Resume is null) records.SaveWorkflowSnapshot(record.Id, request.WorkflowText);
+        await run.BeginAsync(executor: null, cancellationToken);
 
-        var tracker = new ResilientTracker(request.Tracker, message => request.Observer.StepLog("tracking", Steps.StepLogLevel.Warning, message));
-        var runTags = RunTags(plan, request, record);
-        record.TrackingRunId = await tracker.StartRunAsync(new TrackingRunStart(workflow.Experiment, $"{workflow.Name} {record.Id}", null, runTags), cancellationToken);
-        await tracker.LogParamsAsync(record.TrackingRunId, workflow.Params.ToDictionary(p => "params." + p.Key, p => TrackingParams.Display(p.Value)), cancellationToken);
-        records.Save(record);
-        request.Observer.RunStarted(plan, record);
-
-        var runner = new StepRunner(layout, new ArtifactStore(layout), plan, record, records, request, tracker, runTags);
+        var runner = new StepRunner(layout, new ArtifactStore(layout), plan, record, records, request, tracker, run.Tags);
         var done = new Dictionary<string, StepRecord>(StringComparer.Ordinal);
         var running = new Dictionary<Task, string>();
         using var parallel = new SemaphoreSlim(Math.Max(1, request.MaxParallelSteps));
@@ -58,7 +43,7 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
             running.Remove(finished);
         }
 
-        await FinishAsync(layout, records, tracker, record.TrackingRunId, record, request.Observer, cancellationToken.IsCancellationRequested);
+        await FinishAsync(layout, records, tracker, run.TrackingRunId, record, request.Observer, cancellationToken.IsCancellationRequested);
         return record;
 
         async Task RunGated(StepPlan stepPlan)
@@ -94,43 +79,5 @@ public sealed class WorkflowExecutor(ProjectLayout layout)
             _ => TrackingRunStatus.Failed,
         }, CancellationToken.None);
         observer.RunFinished(record);
-    }
-
-    internal static RunRecord StartRecord(ExecutionPlan plan, RunRequest request)
-    {
-        var workflow = plan.Workflow.Definition;
-        var previous = request.Resume;
-        var record = new RunRecord
-        {
-            Id = previous?.Id ?? RunRecordStore.NewId(),
-            WorkflowFile = previous?.WorkflowFile ?? workflow.SourcePath,
-            WorkflowName = workflow.Name,
-            WorkflowVersion = workflow.Version,
-            ContentHash = workflow.ContentHash,
-            ParamOverrides = request.ParamOverrides.ToDictionary(),
-            OnlyStep = plan.Selection.Only,
-            FromStep = plan.Selection.From,
-            ForcedSteps = plan.Selection.Force.Order(StringComparer.Ordinal).ToList(),
-            Started = previous?.Started ?? DateTimeOffset.UtcNow,
-            Source = request.Source.ToDictionary(),
-            Attempts = (previous?.Attempts ?? 0) + 1,
-            Steps = plan.Steps.Select(p => new StepRecord { Name = p.Step.Name, Type = p.Step.Type.Name, Reason = p.Reason, Fingerprint = p.Fingerprint }).ToList(),
-        };
-        return record;
-    }
-
-    internal static Dictionary<string, string> RunTags(ExecutionPlan plan, RunRequest request, RunRecord record)
-    {
-        var workflow = plan.Workflow.Definition;
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["wf.run_id"] = record.Id,
-            ["wf.workflow.name"] = workflow.Name,
-            ["wf.workflow.version"] = workflow.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["wf.workflow.content_hash"] = workflow.ContentHash,
-            ["wf.workflow.file"] = workflow.SourcePath,
-        };
-        foreach (var (key, value) in request.Source) tags[key] = value;
-        return tags;
     }
 }

@@ -58,6 +58,13 @@ public sealed class RunRecordStore(ProjectLayout layout, RecordWrites? writes = 
     public void SaveWorkflowSnapshot(string runId, string text) =>
         AtomicFile.WriteAllText(Path.Combine(DirectoryOf(runId), WorkflowSnapshotFile), text);
 
+    /// <summary>The workflow text <paramref name="runId"/> started with; null when it kept none (its file is read instead).</summary>
+    public string? ReadWorkflowSnapshot(string runId)
+    {
+        var path = Path.Combine(DirectoryOf(runId), WorkflowSnapshotFile);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
     /// <summary>The record of <paramref name="runId"/>, null when there is none.</summary>
     /// <exception cref="JsonException">The record exists but cannot be read (see <see cref="Lookup"/>).</exception>
     public RunRecord? Load(string runId)

@@ -17,7 +17,7 @@ internal static class StepJournal
     {
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new StepLine(attempt, step), EngineJson.Compact) + "\n");
         // One write on an append-only file: a killed process leaves every line it wrote (they are in the
-        // kernel's cache) and at most a torn last one, which Apply ignores. No fsync per line: a power loss
+        // kernel's cache) and at most a torn last one, which readers leave out. No fsync per line: a power loss
         // can only lose the latest updates, so the record reads as of an earlier moment and `wf resume`
         // redoes (or finds cached) what it no longer shows; the whole record at the run's end is durable.
         using var stream = new FileStream(Path.Combine(runDirectory, File), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
@@ -33,10 +33,21 @@ internal static class StepJournal
     /// same attempt (a line from an earlier attempt is older than the record that superseded it).</summary>
     public static void Apply(string? text, RunRecord record)
     {
-        if (text is null) return;
+        foreach (var entry in Entries(text).Where(e => e.Attempt == record.Attempts))
+        {
+            var index = record.Steps.FindIndex(s => s.Name == entry.Step.Name);
+            if (index >= 0) record.Steps[index] = entry.Step;
+        }
+    }
+
+    /// <summary>The entries of <paramref name="text"/>'s complete lines, in order. What follows the last
+    /// <c>'\n'</c> is a line still being written, or torn, and is left out. A complete line that does not
+    /// parse (a writer stopped mid-write, then another appended) is skipped: the lines around it stand.</summary>
+    public static IEnumerable<StepLine> Entries(string? text)
+    {
+        if (text is null) yield break;
         var lines = text.Split('\n');
-        var complete = lines.Length - 1; // what follows the last '\n' is empty or a torn line
-        for (var i = 0; i < complete; i++)
+        for (var i = 0; i < lines.Length - 1; i++)
         {
             if (lines[i].Length == 0) continue;
             StepLine? entry;
@@ -46,11 +57,9 @@ internal static class StepJournal
             }
             catch (JsonException)
             {
-                return; // a torn write (the process or the machine stopped): the lines before it stand
+                continue;
             }
-            if (entry is null || entry.Attempt != record.Attempts) continue;
-            var index = record.Steps.FindIndex(s => s.Name == entry.Step.Name);
-            if (index >= 0) record.Steps[index] = entry.Step;
+            if (entry is not null) yield return entry;
         }
     }
 

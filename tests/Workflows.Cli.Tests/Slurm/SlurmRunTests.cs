@@ -65,9 +65,13 @@ public sealed partial class SlurmRunTests
         // MLflow: each job's step run is nested under the run's parent, as locally.
         var record = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(SlurmCluster.RunFolder(cluster), "run.json"))).RootElement;
         var parent = record.GetProperty("tracking_run_id").GetString();
-        var nested = Directory.GetFiles(Path.Combine(cluster.Root, "mlruns"), "mlflow.parentRunId", SearchOption.AllDirectories)
-            .Where(f => File.ReadAllText(f) == parent).Select(f => File.ReadAllText(Path.Combine(Path.GetDirectoryName(f)!, "wf.step")));
-        Assert.That(nested, Is.EquivalentTo(steps));
+        var mlruns = Path.Combine(cluster.Root, "mlruns");
+        var nested = Directory.GetFiles(mlruns, "mlflow.parentRunId", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f) == parent).Select(f => Path.GetDirectoryName(f)!).ToList();
+        Assert.That(nested.Select(tags => File.ReadAllText(Path.Combine(tags, "wf.step"))), Is.EquivalentTo(steps));
+        // The jobs tag their step runs with the executor, as the submitting process tags the parent.
+        Assert.That(File.ReadAllText(Path.Combine(Directory.GetDirectories(mlruns, parent!, SearchOption.AllDirectories).Single(), "tags", "wf.executor")), Is.EqualTo("slurm"));
+        Assert.That(nested.Select(tags => File.ReadAllText(Path.Combine(tags, "wf.executor"))), Is.All.EqualTo("slurm"));
 
         var again = WfProcess.Run(cluster.Root, Timeout, "run", "wf.yaml", "--executor", "slurm");
         Assert.That(again.ExitCode, Is.Zero, again.Out + again.Error);

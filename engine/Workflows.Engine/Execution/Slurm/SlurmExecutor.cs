@@ -2,7 +2,6 @@ using Workflows.Engine.Planning;
 using Workflows.Engine.Runs;
 using Workflows.Engine.Steps;
 using Workflows.Engine.Storage;
-using Workflows.Engine.Tracking;
 
 namespace Workflows.Engine.Execution.Slurm;
 
@@ -18,15 +17,10 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
     /// <param name="cancellationToken">Ctrl-C.</param>
     public async Task<SlurmRunResult> RunAsync(ExecutionPlan plan, RunRequest request, Func<SlurmInterrupt> onInterrupt, CancellationToken cancellationToken)
     {
-        if (plan.Errors.Count > 0) throw new InvalidOperationException("the plan has errors; show them instead of running");
         var workflow = plan.Workflow.Definition;
         var client = new SlurmClient();
-        var records = new RunRecordStore(layout, request.RecordWrites);
-        var record = WorkflowExecutor.StartRecord(plan, request);
-        using var runLock = FileLock.TryAcquire(records.LockPathOf(record.Id), $"run {record.Id}")
-            ?? throw new RunInProgressException(RunInProgress.Message(records, record.Id));
-        using var storeLock = await StoreLock.SharedAsync(layout,
-            () => request.Observer.StepLog("store", StepLogLevel.Warning, "waiting for `wf gc` to finish with .wf/store"), cancellationToken);
+        using var run = await RunStart.LockAsync(layout, plan, request, cancellationToken);
+        var (record, records, tracker) = (run.Record, run.Records, run.Tracker);
         var runDirectory = records.DirectoryOf(record.Id);
         var slurmDirectory = SlurmJobTable.DirectoryOf(runDirectory);
         var table = SlurmJobTable.Load(runDirectory) ?? new SlurmJobTable();
@@ -38,18 +32,10 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
         File.Delete(Path.Combine(slurmDirectory, "probe.ok"));
         table.Device = settings.Device;
         table.ProbeJobId = null; // each attempt probes again (the marker was just rewritten)
-        if (request.WorkflowText is not null && request.Resume is null) records.SaveWorkflowSnapshot(record.Id, request.WorkflowText);
-
-        var tracker = new ResilientTracker(request.Tracker, message => request.Observer.StepLog("tracking", StepLogLevel.Warning, message));
-        var runTags = WorkflowExecutor.RunTags(plan, request, record);
-        runTags["wf.executor"] = "slurm";
-        record.TrackingRunId = await tracker.StartRunAsync(new TrackingRunStart(workflow.Experiment, $"{workflow.Name} {record.Id}", null, runTags), cancellationToken);
-        await tracker.LogParamsAsync(record.TrackingRunId, workflow.Params.ToDictionary(p => "params." + p.Key, p => TrackingParams.Display(p.Value)), cancellationToken);
-        records.Save(record);
-        request.Observer.RunStarted(plan, record);
+        await run.BeginAsync(ExecutorConfig.SlurmType, cancellationToken);
 
         var store = new ArtifactStore(layout);
-        var runner = new StepRunner(layout, store, plan, record, records, request, tracker, runTags);
+        var runner = new StepRunner(layout, store, plan, record, records, request, tracker, run.Tags);
         var submitted = new List<(StepPlan Plan, SlurmJobEntry Job)>();
         var adopted = new HashSet<string>(StringComparer.Ordinal);
         string? abort = null;
@@ -104,7 +90,7 @@ public sealed class SlurmExecutor(ProjectLayout layout, SlurmSettings settings)
             request.Observer.StepFinished(step);
         }
 
-        await WorkflowExecutor.FinishAsync(layout, records, tracker, record.TrackingRunId, record, request.Observer, cancellationToken.IsCancellationRequested);
+        await WorkflowExecutor.FinishAsync(layout, records, tracker, run.TrackingRunId, record, request.Observer, cancellationToken.IsCancellationRequested);
         return new SlurmRunResult(record, Detached: false, 0);
     }
 

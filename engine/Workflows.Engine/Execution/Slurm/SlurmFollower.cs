@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Workflows.Engine.Planning;
 using Workflows.Engine.Runs;
 using Workflows.Engine.Steps;
@@ -21,6 +20,9 @@ internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, 
         var readers = new Dictionary<string, JobEventReader>(StringComparer.Ordinal);
         var missing = new Dictionary<string, int>(StringComparer.Ordinal);
         var probe = table.ProbeJobId;
+        // The jobs append their steps to the run's journal; this process writes no whole record while it
+        // follows, so the journal only grows and each look reads just what was appended since the last.
+        var journal = new StepJournalTail(runDirectory, record.Attempts);
         var cancelling = abort is not null;
         while (pending.Count > 0)
         {
@@ -60,7 +62,7 @@ internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, 
                 if (!readers.TryGetValue(job.Step, out var reader)) readers[job.Step] = reader = new JobEventReader(output, job.Step, observer, skipExisting: adopted.Contains(job.JobId));
                 reader.Pump();
             }
-            var onDisk = LoadRecord();
+            journal.Update(); // after asking Slurm: a job that has ended wrote its line before it exited
             foreach (var entry in pending.ToList())
             {
                 var job = entry.Job;
@@ -79,7 +81,7 @@ internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, 
                 if (!state.IsTerminal && state.State != "UNKNOWN") continue;
                 job.SeenEnded = DateTimeOffset.UtcNow;
                 readers[job.Step].Pump();
-                await RecordAsync(entry.Plan, state, onDisk?.Steps.FirstOrDefault(s => s.Name == job.Step), cancelling, abort);
+                await RecordAsync(entry.Plan, state, journal, cancelling, abort);
                 pending.Remove(entry);
             }
             table.Save(runDirectory);
@@ -88,13 +90,13 @@ internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, 
         return 0;
     }
 
-    private async Task RecordAsync(StepPlan stepPlan, SlurmJobStatus job, StepRecord? recorded, bool cancelling, string? abort)
+    private async Task RecordAsync(StepPlan stepPlan, SlurmJobStatus job, StepJournalTail journal, bool cancelling, string? abort)
     {
         var name = stepPlan.Step.Name;
         var output = $".wf/runs/{record.Id}/{SlurmJobTable.Folder}/{name}-{job.JobId}.out";
         // A job adopted from an earlier attempt that was already running records itself under that
         // attempt's number, which the record's reader skips: take its latest line whatever the attempt.
-        if (adopted.Contains(job.JobId)) recorded = JournalScan.LatestByStep(runDirectory).GetValueOrDefault(name) ?? recorded;
+        var recorded = adopted.Contains(job.JobId) ? journal.Latest(name) : journal.OfAttempt(name);
         var finished = recorded?.State is StepState.Succeeded or StepState.Cached or StepState.Failed;
         if (job.State == "COMPLETED" && recorded?.State is StepState.Succeeded or StepState.Cached
             || job.State == "FAILED" && finished
@@ -140,18 +142,6 @@ internal sealed class SlurmFollower(SlurmClient client, RunRecordStore records, 
             await tracker.EndRunAsync(trackingRun, step.State == StepState.Cancelled ? TrackingRunStatus.Killed : TrackingRunStatus.Failed, CancellationToken.None);
         records.SaveStep(record, step);
         observer.StepFinished(step);
-    }
-
-    private RunRecord? LoadRecord()
-    {
-        try
-        {
-            return records.Load(record.Id);
-        }
-        catch (JsonException)
-        {
-            return null; // a torn read while a job appends; the next look sees it whole
-        }
     }
 
     private async Task Pause(CancellationToken cancellationToken)

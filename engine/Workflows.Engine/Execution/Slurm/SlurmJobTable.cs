@@ -7,6 +7,8 @@ namespace Workflows.Engine.Execution.Slurm;
 /// is what marks a run as a Slurm run (so <c>wf resume</c> submits again and <c>wf show</c> lists jobs).</summary>
 public sealed class SlurmJobTable
 {
+    private string? _onDisk; // the text this table last read or wrote, so an unchanged table is not written again
+
     public const string Folder = "slurm";
     public const string File = "jobs.json";
 
@@ -32,7 +34,10 @@ public sealed class SlurmJobTable
         if (!System.IO.File.Exists(path)) return null;
         try
         {
-            return JsonSerializer.Deserialize<SlurmJobTable>(System.IO.File.ReadAllText(path), EngineJson.Options);
+            var text = System.IO.File.ReadAllText(path);
+            var table = JsonSerializer.Deserialize<SlurmJobTable>(text, EngineJson.Options);
+            if (table is not null) table._onDisk = text;
+            return table;
         }
         catch (JsonException)
         {
@@ -40,10 +45,15 @@ public sealed class SlurmJobTable
         }
     }
 
-    public void Save(string runDirectory)
+    /// <summary>Writes the table when it changed since it was read or last written; true when it wrote.</summary>
+    public bool Save(string runDirectory)
     {
+        var text = JsonSerializer.Serialize(this, EngineJson.Options);
+        if (text == _onDisk) return false;
         Directory.CreateDirectory(DirectoryOf(runDirectory));
-        // Rewritten on every look at the queue: atomic, but not fsynced (Slurm itself remains the truth).
-        AtomicFile.WriteAllText(Path.Combine(DirectoryOf(runDirectory), File), JsonSerializer.Serialize(this, EngineJson.Options), durable: false);
+        // Saved after every look at the queue that changed a job: atomic, but not fsynced (Slurm itself remains the truth).
+        AtomicFile.WriteAllText(Path.Combine(DirectoryOf(runDirectory), File), text, durable: false);
+        _onDisk = text;
+        return true;
     }
 }
