@@ -72,7 +72,7 @@ public static class BatchGenerator
         var width = rows.Max(r => r.PromptTokens.Count);
         // Room for the longest prompt's padding plus every answer; never more than the context needs.
         var room = Math.Min(options.MaxTokens, model.Config.MaxPositionEmbeddings);
-        using var cache = new KvCache(model.Config, rows.Length, width + (long)room, device, model.Dtype, perQueryHead: true);
+        using var cache = new KvCache(model.Config, rows.Length, width + (long)room, device, model.Dtype);
         cache.PadLeft([.. rows.Select(r => (long)(width - r.PromptTokens.Count))]);
         using var noGrad = no_grad();
         var logits = Prefill(model, rows, cache, width, cancellationToken);
