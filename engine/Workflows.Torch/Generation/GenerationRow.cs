@@ -28,6 +28,17 @@ internal sealed class GenerationRow
         _promptText = tokenizer.Decode(promptTokens);
     }
 
+    /// <summary>Tokenises <paramref name="prompt"/> and checks it fits: <paramref name="name"/> names it in the error
+    /// ("the prompt", "prompt 3").</summary>
+    /// <exception cref="ArgumentException">The prompt is empty without a BOS token, or fills the model's context.</exception>
+    public static GenerationRow Create(string prompt, string name, TextTokenizer tokenizer, GenerationOptions options, int capacity)
+    {
+        var ids = tokenizer.Encode(prompt, options.AddBos);
+        if (ids.Count == 0) throw new ArgumentException($"{name} is empty and no BOS token is configured; give a prompt");
+        if (ids.Count >= capacity) throw new ArgumentException($"{name} has {ids.Count} tokens; the model's context is {capacity}");
+        return new GenerationRow(prompt, ids, tokenizer, options, capacity);
+    }
+
     public string Prompt { get; }
 
     public IReadOnlyList<int> PromptTokens { get; }
