@@ -14,7 +14,7 @@ internal sealed class GenerationRow
     private readonly int _capacity;
     private readonly string _promptText;
     private readonly List<int> _generated = [];
-    private string _completion = string.Empty;
+    private string? _completion = string.Empty;                                 // null: not decoded since the last token
 
     public GenerationRow(string prompt, IReadOnlyList<int> promptTokens, TextTokenizer tokenizer, GenerationOptions options, int capacity)
     {
@@ -71,7 +71,9 @@ internal sealed class GenerationRow
 
         Tokens.Add(next);
         _generated.Add(next);
-        _completion = TextGenerator.Completion(_tokenizer.Decode(Tokens), _promptText);
+        _completion = null;
+        if (!_options.StopStrings.Any(s => s.Length > 0)) return;                   // no text to watch: decode once, in Result
+        _completion = Completion();
         var stop = _options.StopStrings.Where(s => s.Length > 0).Select(s => _completion.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
         if (stop >= 0)
         {
@@ -80,5 +82,7 @@ internal sealed class GenerationRow
         }
     }
 
-    public GenerationResult Result() => new(Prompt, _completion, PromptTokens, _generated, Stopped ?? StopReason.MaxTokens);
+    public GenerationResult Result() => new(Prompt, _completion ??= Completion(), PromptTokens, _generated, Stopped ?? StopReason.MaxTokens);
+
+    private string Completion() => TextGenerator.Completion(_tokenizer.Decode(Tokens), _promptText);
 }
