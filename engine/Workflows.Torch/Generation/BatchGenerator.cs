@@ -28,15 +28,7 @@ public static class BatchGenerator
         options = (options ?? new GenerationOptions()).Validate();
         if (batchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {batchSize}");
         var capacity = model.Config.MaxPositionEmbeddings;
-        var rows = new List<GenerationRow>(prompts.Count);
-        for (var i = 0; i < prompts.Count; i++)
-        {
-            var ids = tokenizer.Encode(prompts[i], options.AddBos);
-            if (ids.Count == 0) throw new ArgumentException($"prompt {i} is empty and no BOS token is configured; give a prompt");
-            if (ids.Count >= capacity) throw new ArgumentException($"prompt {i} has {ids.Count} tokens; the model's context is {capacity}");
-            rows.Add(new GenerationRow(prompts[i], ids, tokenizer, options, capacity));
-        }
-
+        var rows = prompts.Select((prompt, i) => GenerationRow.Create(prompt, $"prompt {i}", tokenizer, options, capacity)).ToList();
         return Run(model, rows, options, batchSize, cancellationToken, progress);
     }
 
@@ -72,7 +64,7 @@ public static class BatchGenerator
         var width = rows.Max(r => r.PromptTokens.Count);
         // Room for the longest prompt's padding plus every answer; never more than the context needs.
         var room = Math.Min(options.MaxTokens, model.Config.MaxPositionEmbeddings);
-        using var cache = new KvCache(model.Config, rows.Length, width + (long)room, device, model.Dtype, perQueryHead: true);
+        using var cache = new KvCache(model.Config, rows.Length, width + (long)room, device, model.Dtype);
         cache.PadLeft([.. rows.Select(r => (long)(width - r.PromptTokens.Count))]);
         using var noGrad = no_grad();
         var logits = Prefill(model, rows, cache, width, cancellationToken);
@@ -97,7 +89,7 @@ public static class BatchGenerator
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            logits = NextTokenLogits(model, [.. active.Select(r => (long)r.Tokens[^1])], active.Count, 1, cache, device);
+            logits = TextGenerator.NextTokenLogits(model, [.. active.Select(r => (long)r.Tokens[^1])], active.Count, 1, cache);
         }
     }
 
@@ -112,22 +104,11 @@ public static class BatchGenerator
             cancellationToken.ThrowIfCancellationRequested();
             var prompt = rows[i].PromptTokens;
             using var alone = new KvCache(model.Config, 1, prompt.Count, model.Device, model.Dtype);
-            logits.AddRange(NextTokenLogits(model, [.. prompt.Select(t => (long)t)], 1, prompt.Count, alone, model.Device));
+            logits.AddRange(TextGenerator.NextTokenLogits(model, [.. prompt.Select(t => (long)t)], 1, prompt.Count, alone));
             cache.WriteRow(i, width - prompt.Count, alone);
         }
 
         cache.Advance(width);
         return [.. logits];
-    }
-
-    // The last position's logits of every row, (B * vocab) float32 on the CPU. Only the last position
-    // goes through the head: a batch's prompt is rows × width tokens, and their logits would be unused.
-    private static float[] NextTokenLogits(LlamaForCausalLM model, long[] input, int batch, int length, KvCache cache, Device device)
-    {
-        using var scope = NewDisposeScope();
-        var hidden = model.model.forward(tensor(input, [batch, length], device: device), cache);   // (B, T, C)
-        var last = hidden.narrow(1, length - 1, 1);                                                // (B, 1, C)
-        var logits = model.Head(last);                                                             // (B, 1, vocab)
-        return logits.select(1, 0).to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
     }
 }

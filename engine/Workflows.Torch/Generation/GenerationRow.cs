@@ -14,7 +14,7 @@ internal sealed class GenerationRow
     private readonly int _capacity;
     private readonly string _promptText;
     private readonly List<int> _generated = [];
-    private string _completion = string.Empty;
+    private string? _completion = string.Empty;                                 // null: not decoded since the last token
 
     public GenerationRow(string prompt, IReadOnlyList<int> promptTokens, TextTokenizer tokenizer, GenerationOptions options, int capacity)
     {
@@ -26,6 +26,17 @@ internal sealed class GenerationRow
         Sampler = new TokenSampler(options);
         Tokens = [.. promptTokens];
         _promptText = tokenizer.Decode(promptTokens);
+    }
+
+    /// <summary>Tokenises <paramref name="prompt"/> and checks it fits: <paramref name="name"/> names it in the error
+    /// ("the prompt", "prompt 3").</summary>
+    /// <exception cref="ArgumentException">The prompt is empty without a BOS token, or fills the model's context.</exception>
+    public static GenerationRow Create(string prompt, string name, TextTokenizer tokenizer, GenerationOptions options, int capacity)
+    {
+        var ids = tokenizer.Encode(prompt, options.AddBos);
+        if (ids.Count == 0) throw new ArgumentException($"{name} is empty and no BOS token is configured; give a prompt");
+        if (ids.Count >= capacity) throw new ArgumentException($"{name} has {ids.Count} tokens; the model's context is {capacity}");
+        return new GenerationRow(prompt, ids, tokenizer, options, capacity);
     }
 
     public string Prompt { get; }
@@ -60,7 +71,9 @@ internal sealed class GenerationRow
 
         Tokens.Add(next);
         _generated.Add(next);
-        _completion = TextGenerator.Completion(_tokenizer.Decode(Tokens), _promptText);
+        _completion = null;
+        if (!_options.StopStrings.Any(s => s.Length > 0)) return;                   // no text to watch: decode once, in Result
+        _completion = Completion();
         var stop = _options.StopStrings.Where(s => s.Length > 0).Select(s => _completion.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
         if (stop >= 0)
         {
@@ -69,5 +82,7 @@ internal sealed class GenerationRow
         }
     }
 
-    public GenerationResult Result() => new(Prompt, _completion, PromptTokens, _generated, Stopped ?? StopReason.MaxTokens);
+    public GenerationResult Result() => new(Prompt, _completion ??= Completion(), PromptTokens, _generated, Stopped ?? StopReason.MaxTokens);
+
+    private string Completion() => TextGenerator.Completion(_tokenizer.Decode(Tokens), _promptText);
 }

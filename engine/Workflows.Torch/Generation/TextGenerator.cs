@@ -19,49 +19,40 @@ public static class TextGenerator
         GenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         options = (options ?? new GenerationOptions()).Validate();
-        var promptTokens = tokenizer.Encode(prompt, options.AddBos);
-        if (promptTokens.Count == 0)
-        {
-            throw new ArgumentException("the prompt is empty and no BOS token is configured; give a prompt");
-        }
-
-        var capacity = model.Config.MaxPositionEmbeddings;
-        if (promptTokens.Count >= capacity)
-        {
-            throw new ArgumentException($"the prompt has {promptTokens.Count} tokens; the model's context is {capacity}");
-        }
-
-        return Run(model, new GenerationRow(prompt, promptTokens, tokenizer, options, capacity), options, cancellationToken);
+        var row = GenerationRow.Create(prompt, "the prompt", tokenizer, options, model.Config.MaxPositionEmbeddings);
+        return Run(model, row, options, cancellationToken);
     }
 
     /// <summary>Continues one row on its own, with a cache for one sequence (or none).</summary>
     internal static GenerationResult Run(LlamaForCausalLM model, GenerationRow row, GenerationOptions options, CancellationToken cancellationToken)
     {
-        var device = model.Device;
         var (capacity, promptTokens) = (model.Config.MaxPositionEmbeddings, row.PromptTokens);
         // Sized for this prompt and answer, not the whole context: Llama 3.x declares 131072
         // positions, a cache that large would take gigabytes per layer stack before one token.
         using var cache = options.UseKvCache
-            ? new KvCache(model.Config, 1, Math.Min(capacity, promptTokens.Count + (long)options.MaxTokens), device, model.Dtype)
+            ? new KvCache(model.Config, 1, Math.Min(capacity, promptTokens.Count + (long)options.MaxTokens), model.Device, model.Dtype)
             : null;
         using var noGrad = no_grad();
         while (row.CheckRoom())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            row.Accept(row.Sampler.Next(NextTokenLogits(model, row.Tokens, cache, device)));
+            // With a cache only the tokens it has not seen are fed; without, the whole sequence.
+            var fresh = row.Tokens.Skip((int)(cache?.Length ?? 0)).Select(t => (long)t).ToArray();
+            row.Accept(row.Sampler.Next(NextTokenLogits(model, fresh, 1, fresh.Length, cache)));
         }
 
         return row.Result();
     }
 
-    private static float[] NextTokenLogits(LlamaForCausalLM model, List<int> tokens, KvCache? cache, Device device)
+    /// <summary>The logits of each row's last position, (B * vocab) float32 on the CPU, for input ids (B, T)
+    /// continuing <paramref name="cache"/> (or alone without one). Only the last position goes through the head:
+    /// a prompt is T positions (a batch's, rows × T), and their logits would be unused.</summary>
+    internal static float[] NextTokenLogits(LlamaForCausalLM model, long[] input, int batch, int length, KvCache? cache)
     {
         using var scope = NewDisposeScope();
-        // With a cache only the tokens it has not seen are fed; without, the whole sequence.
-        var fresh = tokens.Skip((int)(cache?.Length ?? 0)).Select(t => (long)t).ToArray();
-        var input = tensor(fresh, [1, fresh.Length], device: device);                             // (1, T)
-        var logits = model.forward(input, cache);                                                 // (1, T, vocab)
-        return logits[0, -1].to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        var hidden = model.model.forward(tensor(input, [batch, length], device: model.Device), cache);   // (B, T, C)
+        var logits = model.Head(hidden.narrow(1, length - 1, 1));                                       // (B, 1, vocab)
+        return logits.select(1, 0).to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
     }
 
     /// <summary>The text after the prompt. SentencePiece decoding of the whole sequence keeps spacing

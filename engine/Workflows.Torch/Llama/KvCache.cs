@@ -11,7 +11,6 @@ public sealed class KvCache : IDisposable
 {
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
-    private readonly long _repeats;
     private (long Start, long Length, Tensor Mask)? _mask;
 
     /// <summary>Allocates a cache for <paramref name="batch"/> sequences of up to <paramref name="capacity"/> tokens.</summary>
@@ -20,14 +19,10 @@ public sealed class KvCache : IDisposable
     /// <param name="capacity">Most tokens per row.</param>
     /// <param name="device">Where the cache lives.</param>
     /// <param name="dtype">The model's dtype.</param>
-    /// <param name="perQueryHead">With grouped-query attention, store every key/value head once per query
-    /// head it serves (more memory) so attention reads the cache as it is instead of copying it into that
-    /// layout at every token; pays off for batches, whose copy grows with rows × tokens. Default false.</param>
-    public KvCache(LlamaConfig config, long batch, long capacity, Device device, ScalarType dtype, bool perQueryHead = false)
+    public KvCache(LlamaConfig config, long batch, long capacity, Device device, ScalarType dtype)
     {
         Capacity = capacity;
-        _repeats = perQueryHead ? config.NumAttentionHeads / config.KeyValueHeads : 1;
-        var heads = config.KeyValueHeads * _repeats;
+        var heads = config.KeyValueHeads;
         _keys = new Tensor[config.NumHiddenLayers];
         _values = new Tensor[config.NumHiddenLayers];
         for (var i = 0; i < config.NumHiddenLayers; i++)
@@ -106,7 +101,7 @@ public sealed class KvCache : IDisposable
     /// <summary>
     /// Copies the keys and values <paramref name="source"/> holds for its only row into row <paramref name="row"/>
     /// from column <paramref name="column"/> on (a prompt prefilled alone, placed after its row's left padding),
-    /// in this cache's head layout. Call <see cref="Advance"/> once every row is in place.
+    /// Call <see cref="Advance"/> once every row is in place.
     /// </summary>
     public void WriteRow(long row, long column, KvCache source)
     {
@@ -120,13 +115,17 @@ public sealed class KvCache : IDisposable
         using var noGrad = no_grad();
         for (var i = 0; i < _keys.Length; i++)
         {
-            var (keys, values) = (source._keys[i].narrow(2, 0, length), source._values[i].narrow(2, 0, length));    // (1, heads, L, hs)
-            var repeats = _keys[i].shape[1] / keys.shape[1];
-            if (repeats > 1) (keys, values) = (keys.repeat_interleave(repeats, dim: 1), values.repeat_interleave(repeats, dim: 1));
+            var (keys, values) = (source._keys[i].narrow(2, 0, length), source._values[i].narrow(2, 0, length));    // (1, nkv, L, hs)
             _keys[i].narrow(0, row, 1).narrow(2, column, length).copy_(keys);
             _values[i].narrow(0, row, 1).narrow(2, column, length).copy_(values);
         }
     }
+
+    /// <summary>The whole key and value tensors of <paramref name="layer"/>, (B, nkv, capacity, hs), contiguous.</summary>
+    internal (Tensor Keys, Tensor Values) Layer(int layer) => (_keys[layer], _values[layer]);
+
+    /// <summary>Bytes of one layer's keys.</summary>
+    internal long LayerBytes => _keys.Length == 0 ? 0 : _keys[0].NumberOfElements * _keys[0].ElementSize;
 
     /// <summary>Number of tokens cached.</summary>
     public long Length { get; private set; }
@@ -134,8 +133,7 @@ public sealed class KvCache : IDisposable
     /// <summary>Most tokens the cache can hold.</summary>
     public long Capacity { get; }
 
-    /// <summary>Stores k, v (B, nkv, T, hs) after the cached tokens; returns all keys and values (B, nkv, S, hs),
-    /// or (B, nh, S, hs) for a cache made per query head.</summary>
+    /// <summary>Stores k, v (B, nkv, T, hs) after the cached tokens; returns all keys and values (B, nkv, S, hs).</summary>
     public (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v)
     {
         var length = k.shape[2];
@@ -146,12 +144,6 @@ public sealed class KvCache : IDisposable
 
         using (no_grad())
         {
-            using var scope = NewDisposeScope();
-            if (_repeats > 1)
-            {
-                (k, v) = (k.repeat_interleave(_repeats, dim: 1), v.repeat_interleave(_repeats, dim: 1));
-            }
-
             _keys[layer].narrow(2, Length, length).copy_(k);
             _values[layer].narrow(2, Length, length).copy_(v);
         }

@@ -48,34 +48,23 @@ public sealed class LlamaRotaryEmbedding
         _inverseFrequency = RopeFrequencies.Compute(config, config.MaxPositionEmbeddings).DetachFromDisposeScope();
     }
 
-    /// <summary>cos and sin for positions <c>start .. start+length-1</c>, each (T, hs).</summary>
-    public (Tensor Cos, Tensor Sin) For(long start, long length, Device device, ScalarType dtype)
+    /// <summary>cos and sin for columns <c>start .. start+length-1</c>: each (T, hs) without
+    /// <paramref name="padding"/>; with it, (B, 1, T, hs) for left-padded rows, where row b's token at
+    /// column <c>start + t</c> has position <c>start + t - padding[b]</c> (padding columns get position 0).</summary>
+    public (Tensor Cos, Tensor Sin) For(long start, long length, long[]? padding, Device device, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         // Dynamic NTK raises the base once the sequence outgrows max_position_embeddings, as
         // transformers does from the largest position it is given.
-        var inverseFrequency = (start + length > _config.MaxPositionEmbeddings && _config.Rope is { RopeType: "dynamic" }
-            ? RopeFrequencies.Compute(_config, start + length)
-            : _inverseFrequency).to(device);                                                      // (hs/2)
-        var positions = arange(start, start + length, ScalarType.Int64, device).to_type(ScalarType.Float32);
-        var angles = outer(positions, inverseFrequency);                                          // (T, hs/2)
-        var both = cat([angles, angles], -1);                                                     // (T, hs)
-        return (scope.MoveToOuter(both.cos().to_type(dtype)), scope.MoveToOuter(both.sin().to_type(dtype)));
-    }
-
-    /// <summary>cos and sin (B, 1, T, hs) for left-padded rows: row b's token at column
-    /// <c>start + t</c> has position <c>start + t - padding[b]</c> (padding columns get position 0).</summary>
-    public (Tensor Cos, Tensor Sin) ForRows(long start, long length, long[] padding, Device device, ScalarType dtype)
-    {
-        using var scope = NewDisposeScope();
-        var end = start + length - padding.Min();                                                 // one past the largest real position
+        var end = start + length - (padding?.Min() ?? 0);                                         // one past the largest real position
         var inverseFrequency = (end > _config.MaxPositionEmbeddings && _config.Rope is { RopeType: "dynamic" }
             ? RopeFrequencies.Compute(_config, end)
             : _inverseFrequency).to(device);                                                      // (hs/2)
-        var columns = arange(start, start + length, ScalarType.Int64, device).unsqueeze(0);       // (1, T)
-        var positions = (columns - tensor(padding, device: device).unsqueeze(1)).clamp_min(0);    // (B, T)
-        var angles = positions.to_type(ScalarType.Float32).unsqueeze(-1) * inverseFrequency;      // (B, T, hs/2)
-        var both = cat([angles, angles], -1).unsqueeze(1);                                        // (B, 1, T, hs)
+        var positions = arange(start, start + length, ScalarType.Int64, device);                  // (T)
+        if (padding is not null) positions = (positions.unsqueeze(0) - tensor(padding, device: device).unsqueeze(1)).clamp_min(0);   // (B, T)
+        var angles = positions.to_type(ScalarType.Float32).unsqueeze(-1) * inverseFrequency;      // (…, T, hs/2)
+        var both = cat([angles, angles], -1);                                                     // (…, T, hs)
+        if (padding is not null) both = both.unsqueeze(1);                                        // (B, 1, T, hs)
         return (scope.MoveToOuter(both.cos().to_type(dtype)), scope.MoveToOuter(both.sin().to_type(dtype)));
     }
 
@@ -149,7 +138,8 @@ public sealed class LlamaAttention : nn.Module
             (k, v) = cache.Append(layer, k, v);                                                    // (B, nkv, S, hs)
         }
 
-        if (_kvHeads != _heads && k.shape[1] != _heads)                                            // a cache may hold them per query head already
+        var rowByRow = cache is not null && length == 1 && DecodeAttention.Supports(q, cache);
+        if (_kvHeads != _heads && !rowByRow)
         {
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                                    // (B, nh, S, hs)
             v = v.repeat_interleave(_heads / _kvHeads, dim: 1);                                    // (B, nh, S, hs)
@@ -157,7 +147,11 @@ public sealed class LlamaAttention : nn.Module
 
         var total = start + length;
         Tensor y;
-        if (cache?.LeftPadding is not null)
+        if (rowByRow)
+        {
+            y = DecodeAttention.Compute(q, cache!, layer, total, _window);                          // one token per row, alone or batched
+        }
+        else if (cache?.LeftPadding is not null)
         {
             y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: cache.PaddingMask(length, _window, x.device));
         }
@@ -264,9 +258,7 @@ public sealed class LlamaModel : nn.Module
         var x = embed_tokens_rows is null
             ? embed_tokens.forward(inputIds)                                                      // (B, T, C)
             : embed_tokens_rows.Apply(embed_tokens.weight!).index_select(0, inputIds.reshape(-1)).reshape(inputIds.shape[0], inputIds.shape[1], -1);
-        var (cos, sin) = cache?.LeftPadding is { } padding                                        // (T, hs), or (B, 1, T, hs) per padded row
-            ? _rotary.ForRows(cache.Length, inputIds.shape[1], padding, x.device, x.dtype)
-            : _rotary.For(cache?.Length ?? 0, inputIds.shape[1], x.device, x.dtype);
+        var (cos, sin) = _rotary.For(cache?.Length ?? 0, inputIds.shape[1], cache?.LeftPadding, x.device, x.dtype);   // (T, hs), or (B, 1, T, hs) per padded row
         var checkpoint = GradientCheckpointing && cache is null && is_grad_enabled();
         for (var i = 0; i < layers.Count; i++)
         {

@@ -35,7 +35,7 @@ internal static class ChoiceScorer
         var samples = new List<ScoredItem>();
         foreach (var (item, choices, gold, context, first, _) in scoredItems)
         {
-            var lls = likelihoods.Skip(first).Take(choices.Count).Select(l => l.LogLikelihood).ToList();
+            var lls = likelihoods.Skip(first).Take(choices.Count).ToList();
             acc += ChoiceAccuracy.Acc(lls, gold);
             accNorm += ChoiceAccuracy.AccNorm(lls, choices, gold);
             if (samples.Count < SampleCount)

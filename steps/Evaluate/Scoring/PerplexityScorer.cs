@@ -36,7 +36,7 @@ internal static class PerplexityScorer
         {
             ct.ThrowIfCancellationRequested();
             var (request, text) = plan[i];
-            var loss = request >= 0 ? new LossSummary(-likelihoods[request].LogLikelihood, requests[request].Scored)
+            var loss = request >= 0 ? new LossSummary(-likelihoods[request], requests[request].Scored)
                 : string.IsNullOrEmpty(text) ? null : LanguageModelLoss.Evaluate(model.Model, model.Tokenizer, [text]);
             if (loss is null) continue;
             nats += loss.TotalNats;

@@ -35,7 +35,7 @@ internal static class PreferenceScorer
         var scoredPairs = 0;
         foreach (var (item, context, first, _) in pairs)
         {
-            var (chosen, rejected) = ((Sum: likelihoods[first].LogLikelihood, Tokens: requests[first].Scored), (Sum: likelihoods[first + 1].LogLikelihood, Tokens: requests[first + 1].Scored));
+            var (chosen, rejected) = ((Sum: likelihoods[first], Tokens: requests[first].Scored), (Sum: likelihoods[first + 1], Tokens: requests[first + 1].Scored));
             scoredPairs++;
             var (sum, perToken) = (chosen.Sum - rejected.Sum, (chosen.Sum / chosen.Tokens) - (rejected.Sum / rejected.Tokens));
             correct += sum > 0 ? 1 : 0;

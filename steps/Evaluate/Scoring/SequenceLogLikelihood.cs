@@ -8,9 +8,9 @@ namespace Workflows.Steps.Evaluate.Scoring;
 /// <summary>Log-probabilities of the last tokens of a sequence given the ones before them, in one forward.</summary>
 internal static class SequenceLogLikelihood
 {
-    /// <summary>Sum of log p(token) over the last <paramref name="scored"/> ids, and whether each was the argmax.
+    /// <summary>Sum of log p(token) over the last <paramref name="scored"/> ids.
     /// A sequence longer than the context keeps its last tokens (the scored ones are never cut).</summary>
-    public static (double LogLikelihood, bool Greedy) Score(LlamaForCausalLM model, IReadOnlyList<int> ids, int scored)
+    public static double Score(LlamaForCausalLM model, IReadOnlyList<int> ids, int scored)
     {
         var (input, targets) = Split(model, ids, scored);
         using var noGrad = no_grad();
@@ -20,8 +20,7 @@ internal static class SequenceLogLikelihood
         var logProbs = nn.functional.log_softmax(last, dim: -1);                                          // (S, vocab)
         var target = tensor(targets, device: model.Device);                                               // (S)
         var picked = logProbs.gather(1, target.unsqueeze(1)).squeeze(1);                                 // (S)
-        var greedy = logProbs.argmax(1).eq(target).all().item<bool>();
-        return (picked.sum().item<float>(), greedy);
+        return picked.sum().item<float>();
     }
 
     /// <summary>
@@ -30,7 +29,7 @@ internal static class SequenceLogLikelihood
     /// attention keeps padding after a sequence from changing it, and only the scored positions go through
     /// the head. Equal to one by one within float rounding (the sums run in another order).
     /// </summary>
-    public static IReadOnlyList<(double LogLikelihood, bool Greedy)> ScoreMany(LlamaForCausalLM model,
+    public static IReadOnlyList<double> ScoreMany(LlamaForCausalLM model,
         IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)> requests, int batchSize, CancellationToken ct, Action<int>? progress = null)
     {
         var done = 0;
@@ -46,7 +45,7 @@ internal static class SequenceLogLikelihood
         }
 
         var split = requests.Select(r => Split(model, r.Ids, r.Scored)).ToArray();
-        var results = new (double, bool)[requests.Count];
+        var results = new double[requests.Count];
         var order = Enumerable.Range(0, requests.Count).OrderBy(i => split[i].Input.Length).ThenBy(i => i);
         using var noGrad = no_grad();
         foreach (var chunk in order.Chunk(batchSize))
@@ -62,12 +61,11 @@ internal static class SequenceLogLikelihood
             var scoredHidden = hidden.view(-1, hidden.shape[^1]).index_select(0, tensor(positions, device: model.Device));   // (N, C)
             var logProbs = nn.functional.log_softmax(model.Head(scoredHidden).to_type(ScalarType.Float32), dim: -1);   // (N, vocab)
             var picked = logProbs.gather(1, targets.unsqueeze(1)).squeeze(1).cpu().data<float>().ToArray();     // (N)
-            var hits = logProbs.argmax(1).eq(targets).cpu().data<bool>().ToArray();                             // (N)
             var offset = 0;
             foreach (var i in chunk)
             {
                 var count = split[i].Targets.Length;
-                results[i] = (picked.AsSpan(offset, count).ToArray().Sum(), hits.AsSpan(offset, count).ToArray().All(h => h));
+                results[i] = picked.AsSpan(offset, count).ToArray().Sum();
                 offset += count;
             }
 

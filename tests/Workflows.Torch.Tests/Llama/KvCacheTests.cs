@@ -15,7 +15,7 @@ public class KvCacheTests
         using var noGrad = no_grad();
         long[][] rows = [[5, 9, 13, 2, 7, 30, 31, 8, 4, 11, 12], [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [20, 21]];
         var width = rows.Max(r => r.Length);
-        using var cache = new KvCache(model.Config, rows.Length, width + 1, CPU, ScalarType.Float32, perQueryHead: true);
+        using var cache = new KvCache(model.Config, rows.Length, width + 1, CPU, ScalarType.Float32);
         cache.PadLeft([.. rows.Select(r => (long)(width - r.Length))]);
         using var input = tensor(rows.SelectMany(r => Enumerable.Repeat(0L, width - r.Length).Concat(r)).ToArray(), [rows.Length, width]);
         using var logits = model.forward(input, cache);                                              // (B, T, vocab)

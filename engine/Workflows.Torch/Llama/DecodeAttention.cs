@@ -1,0 +1,174 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workflows.Torch.Llama;
+
+/// <summary>
+/// Attention of one new token per row over that row's cached keys, for float32 on the CPU: the decoding
+/// step of one prompt alone and of a left-padded batch. Each (row, query head) is computed on its own,
+/// over its row's real keys only (never the padding) in position order, so a row's result does not
+/// depend on the batch it is in: a prompt gets the same bits alone and batched, by construction. It also
+/// replaces libtorch's flash kernel, whose two matrix-vector calls per (row, head) and layer cost more
+/// than the arithmetic at decoding sizes.
+/// </summary>
+internal static class DecodeAttention
+{
+    /// <summary>Whether <see cref="Compute"/> handles these queries and this cache (float32 on the CPU, each
+    /// layer's keys under 2 GiB); otherwise attention goes through scaled_dot_product_attention.</summary>
+    public static bool Supports(Tensor q, KvCache cache) =>
+        q.device_type == DeviceType.CPU && q.dtype == ScalarType.Float32 && cache.LayerBytes < int.MaxValue;
+
+    /// <summary>
+    /// Attention output (B, nh, 1, hs) for queries <paramref name="q"/> (B, nh, 1, hs) over the
+    /// <paramref name="total"/> columns <paramref name="cache"/> holds for <paramref name="layer"/>, the new
+    /// token's keys and values last. Row b attends from column <see cref="KvCache.LeftPadding"/>[b] on (0
+    /// without padding) and, with a <paramref name="window"/>, to the last <c>window</c> columns at most.
+    /// </summary>
+    public static Tensor Compute(Tensor q, KvCache cache, int layer, long total, int? window)
+    {
+        var (keys, values) = cache.Layer(layer);                                                  // (B, nkv, capacity, hs)
+        var first = cache.LeftPadding;
+        var (batch, heads, headDim) = (q.shape[0], q.shape[1], (int)q.shape[3]);
+        var (kvHeads, capacity) = (keys.shape[1], keys.shape[2]);
+        var group = heads / kvHeads;
+        using var queries = q.contiguous();
+        var output = empty([batch, heads, 1, headDim], ScalarType.Float32);
+        var scale = 1f / MathF.Sqrt(headDim);
+        var weights = new float[total];
+        unsafe
+        {
+            fixed (byte* qBytes = queries.bytes, kBytes = keys.bytes, vBytes = values.bytes, yBytes = output.bytes)
+            fixed (float* w = weights)
+            {
+                float* qs = (float*)qBytes, ks = (float*)kBytes, vs = (float*)vBytes, ys = (float*)yBytes;
+                for (var b = 0L; b < batch; b++)
+                {
+                    var start = first?[b] ?? 0;
+                    if (window is int size) start = Math.Max(start, total - size);
+                    for (var h = 0L; h < heads; h++)
+                    {
+                        var column = ((b * kvHeads) + (h / group)) * capacity * headDim;             // this row's kv head, column 0
+                        var offset = ((b * heads) + h) * headDim;
+                        Row(qs + offset, ks + column, vs + column, ys + offset, w, start, total, headDim, scale);
+                    }
+                }
+            }
+        }
+
+        return output;
+    }
+
+    // Softmax(q·k_j * scale) over columns start .. total-1, then the weighted sum of v_j, in column order.
+    // Every loop runs from the row's first column, so the same keys give the same bits at any padding.
+    private static unsafe void Row(float* q, float* k, float* v, float* y, float* w, long start, long total, int headDim, float scale)
+    {
+        var count = (int)(total - start);
+        k += start * headDim;
+        v += start * headDim;
+        var max = float.NegativeInfinity;
+        var first = Avx.IsSupported && headDim % 8 == 0 ? Scores8(q, k, w, count, headDim, scale, ref max) : 0;
+        for (var j = first; j < count; j++)
+        {
+            w[j] = Dot(q, k + ((long)j * headDim), headDim) * scale;
+            if (w[j] > max) max = w[j];
+        }
+
+        var sum = 0f;
+        var j8 = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var acc = Vector256<float>.Zero;
+            var top = Vector256.Create(max);
+            for (; j8 <= count - 8; j8 += 8)
+            {
+                var e = Vector256.Exp(Vector256.Load(w + j8) - top);
+                e.Store(w + j8);
+                acc += e;
+            }
+
+            sum = Vector256.Sum(acc);
+        }
+
+        for (; j8 < count; j8++)
+        {
+            w[j8] = MathF.Exp(w[j8] - max);
+            sum += w[j8];
+        }
+
+        var inverse = 1f / sum;
+        var d = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Four accumulators over columns j mod 4 keep the additions off one dependency chain.
+            for (; d <= headDim - 8; d += 8)
+            {
+                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                var j = 0;
+                for (; j <= count - 4; j += 4)
+                {
+                    a0 += Vector256.Create(w[j]) * Vector256.Load(v + ((long)j * headDim) + d);
+                    a1 += Vector256.Create(w[j + 1]) * Vector256.Load(v + ((long)(j + 1) * headDim) + d);
+                    a2 += Vector256.Create(w[j + 2]) * Vector256.Load(v + ((long)(j + 2) * headDim) + d);
+                    a3 += Vector256.Create(w[j + 3]) * Vector256.Load(v + ((long)(j + 3) * headDim) + d);
+                }
+
+                for (; j < count; j++) a0 += Vector256.Create(w[j]) * Vector256.Load(v + ((long)j * headDim) + d);
+                (((a0 + a1) + (a2 + a3)) * Vector256.Create(inverse)).Store(y + d);
+            }
+        }
+
+        for (; d < headDim; d++)
+        {
+            var acc = 0f;
+            for (var j = 0; j < count; j++) acc += w[j] * v[((long)j * headDim) + d];
+            y[d] = acc * inverse;
+        }
+    }
+
+    // Scores of eight columns at a time: eight products accumulated per column, then one horizontal-add
+    // tree sums all eight (a per-column horizontal sum would cost as much as the products at small heads).
+    // Returns how many columns it scored (a multiple of 8).
+    private static unsafe int Scores8(float* q, float* k, float* w, int count, int headDim, float scale, ref float max)
+    {
+        var j = 0;
+        var top = Vector256.Create(float.NegativeInfinity);
+        var p = stackalloc Vector256<float>[8];
+        for (; j <= count - 8; j += 8)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var key = k + ((long)(j + i) * headDim);
+                var acc = Vector256<float>.Zero;
+                for (var d = 0; d < headDim; d += 8) acc += Vector256.Load(q + d) * Vector256.Load(key + d);
+                p[i] = acc;
+            }
+
+            var low = Avx.HorizontalAdd(Avx.HorizontalAdd(p[0], p[1]), Avx.HorizontalAdd(p[2], p[3]));   // halves of columns 0-3
+            var high = Avx.HorizontalAdd(Avx.HorizontalAdd(p[4], p[5]), Avx.HorizontalAdd(p[6], p[7]));  // halves of columns 4-7
+            var sums = Avx.Permute2x128(low, high, 0x20) + Avx.Permute2x128(low, high, 0x31);              // columns 0-7
+            var scores = sums * Vector256.Create(scale);
+            scores.Store(w + j);
+            top = Vector256.Max(top, scores);
+        }
+
+        for (var i = 0; i < 8; i++) max = MathF.Max(max, top.GetElement(i));
+        return j;
+    }
+
+    private static unsafe float Dot(float* a, float* b, int length)
+    {
+        var i = 0;
+        var sum = 0f;
+        if (Vector256.IsHardwareAccelerated && length >= 8)
+        {
+            var acc = Vector256<float>.Zero;
+            for (; i <= length - 8; i += 8) acc += Vector256.Load(a + i) * Vector256.Load(b + i);
+            sum = Vector256.Sum(acc);
+        }
+
+        for (; i < length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+}
