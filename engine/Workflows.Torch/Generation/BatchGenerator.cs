@@ -75,7 +75,8 @@ public static class BatchGenerator
         using var cache = new KvCache(model.Config, rows.Length, width + (long)room, device, model.Dtype, perQueryHead: true);
         cache.PadLeft([.. rows.Select(r => (long)(width - r.PromptTokens.Count))]);
         using var noGrad = no_grad();
-        var logits = Prefill(model, rows, cache, width, cancellationToken);
+        using var head = model.HeadWeight();                                                      // built once, not per token
+        var logits = Prefill(model, rows, cache, width, head, cancellationToken);
         var active = rows.ToList();
         while (true)
         {
@@ -97,14 +98,14 @@ public static class BatchGenerator
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            logits = NextTokenLogits(model, [.. active.Select(r => (long)r.Tokens[^1])], active.Count, 1, cache, device);
+            logits = NextTokenLogits(model, [.. active.Select(r => (long)r.Tokens[^1])], active.Count, 1, cache, device, head);
         }
     }
 
     // Each prompt runs alone, as TextGenerator runs it (no padding, causal attention over its own tokens),
     // and its keys and values are placed after its row's padding: a batch's prompts would cost rows x
     // width tokens with a full mask, and prompts dominate when they are longer than the answers.
-    private static float[] Prefill(LlamaForCausalLM model, GenerationRow[] rows, KvCache cache, int width, CancellationToken cancellationToken)
+    private static float[] Prefill(LlamaForCausalLM model, GenerationRow[] rows, KvCache cache, int width, Tensor? head, CancellationToken cancellationToken)
     {
         var logits = new List<float>();
         for (var i = 0; i < rows.Length; i++)
@@ -112,7 +113,7 @@ public static class BatchGenerator
             cancellationToken.ThrowIfCancellationRequested();
             var prompt = rows[i].PromptTokens;
             using var alone = new KvCache(model.Config, 1, prompt.Count, model.Device, model.Dtype);
-            logits.AddRange(NextTokenLogits(model, [.. prompt.Select(t => (long)t)], 1, prompt.Count, alone, model.Device));
+            logits.AddRange(NextTokenLogits(model, [.. prompt.Select(t => (long)t)], 1, prompt.Count, alone, model.Device, head));
             cache.WriteRow(i, width - prompt.Count, alone);
         }
 
@@ -122,12 +123,12 @@ public static class BatchGenerator
 
     // The last position's logits of every row, (B * vocab) float32 on the CPU. Only the last position
     // goes through the head: a batch's prompt is rows × width tokens, and their logits would be unused.
-    private static float[] NextTokenLogits(LlamaForCausalLM model, long[] input, int batch, int length, KvCache cache, Device device)
+    private static float[] NextTokenLogits(LlamaForCausalLM model, long[] input, int batch, int length, KvCache cache, Device device, Tensor? head)
     {
         using var scope = NewDisposeScope();
         var hidden = model.model.forward(tensor(input, [batch, length], device: device), cache);   // (B, T, C)
         var last = hidden.narrow(1, length - 1, 1);                                                // (B, 1, C)
-        var logits = model.Head(last);                                                             // (B, 1, vocab)
+        var logits = model.Head(last, head);                                                       // (B, 1, vocab)
         return logits.select(1, 0).to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
     }
 }

@@ -45,22 +45,23 @@ public static class TextGenerator
             ? new KvCache(model.Config, 1, Math.Min(capacity, promptTokens.Count + (long)options.MaxTokens), device, model.Dtype)
             : null;
         using var noGrad = no_grad();
+        using var head = model.HeadWeight();                                                      // built once, not per token
         while (row.CheckRoom())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            row.Accept(row.Sampler.Next(NextTokenLogits(model, row.Tokens, cache, device)));
+            row.Accept(row.Sampler.Next(NextTokenLogits(model, row.Tokens, cache, device, head)));
         }
 
         return row.Result();
     }
 
-    private static float[] NextTokenLogits(LlamaForCausalLM model, List<int> tokens, KvCache? cache, Device device)
+    private static float[] NextTokenLogits(LlamaForCausalLM model, List<int> tokens, KvCache? cache, Device device, Tensor? head)
     {
         using var scope = NewDisposeScope();
         // With a cache only the tokens it has not seen are fed; without, the whole sequence.
         var fresh = tokens.Skip((int)(cache?.Length ?? 0)).Select(t => (long)t).ToArray();
         var input = tensor(fresh, [1, fresh.Length], device: device);                             // (1, T)
-        var logits = model.forward(input, cache);                                                 // (1, T, vocab)
+        var logits = model.forward(input, cache, head);                                           // (1, T, vocab)
         return logits[0, -1].to_type(ScalarType.Float32).cpu().data<float>().ToArray();
     }
 

@@ -202,7 +202,7 @@ public class TrainableTokensTests
         var model = AdapterModels.Fresh();
         TrainableTokenRows.Attach(model, TwoNewTokens);
         Perturb(model);
-        using var head = model.HeadWeight();
+        using var head = model.HeadWeight()!;
         using var noGrad = no_grad();
         Assert.That(head[512].allclose(model.model.embed_tokens_rows!.trainable_tokens_delta[0]), Is.True);
         Assert.That(head[..512].allclose(model.model.embed_tokens.weight![..512]), Is.True);
