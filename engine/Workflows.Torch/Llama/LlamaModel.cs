@@ -263,7 +263,7 @@ public sealed class LlamaModel : nn.Module
     {
         var x = embed_tokens_rows is null
             ? embed_tokens.forward(inputIds)                                                      // (B, T, C)
-            : embed_tokens_rows.Apply(embed_tokens.weight!).index_select(0, inputIds.reshape(-1)).reshape(inputIds.shape[0], inputIds.shape[1], -1);
+            : embed_tokens_rows.Lookup(embed_tokens.weight!, inputIds).reshape(inputIds.shape[0], inputIds.shape[1], -1);
         var (cos, sin) = cache?.LeftPadding is { } padding                                        // (T, hs), or (B, 1, T, hs) per padded row
             ? _rotary.ForRows(cache.Length, inputIds.shape[1], padding, x.device, x.dtype)
             : _rotary.For(cache?.Length ?? 0, inputIds.shape[1], x.device, x.dtype);
