@@ -1,5 +1,4 @@
 using TorchSharp;
-using Workflows.Torch.Adapters;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
 
@@ -40,7 +39,10 @@ public static class ChunkedCrossEntropy
         var chunk = rowsPerChunk > 0 ? rowsPerChunk : Math.Max(1, ChunkLogits / model.Config.VocabSize);
         var parameters = model.TrainableHeadParameters();
         var withGrad = is_grad_enabled() && (hidden.requires_grad || parameters.Count > 0);
-        using var head = ChunkHead.For(model, parameters, withGrad);                              // built once for every chunk
+        // Built once for every chunk; with added tokens' rows it is a graph node the chunks share, so each
+        // chunk's backward through it keeps it for the next.
+        var weight = model.HeadWeight();                                                         // (vocab, C), or null: lm_head's forward
+        var shared = weight is { is_leaf: false };
         var detached = flat.detach();
         var divisor = reduction == nn.Reduction.Mean
             ? flatTargets.ne(LanguageModelLoss.IgnoreIndex).sum().to_type(ScalarType.Float32)
@@ -56,15 +58,15 @@ public static class ChunkedCrossEntropy
             if (!withGrad)
             {
                 using var noGrad = no_grad();
-                total.add_(LanguageModelLoss.CrossEntropy(head.Logits(model, detached.narrow(0, start, length)), rowTargets, nn.Reduction.Sum));
+                total.add_(LanguageModelLoss.CrossEntropy(model.Head(detached.narrow(0, start, length), weight), rowTargets, nn.Reduction.Sum));
                 continue;
             }
 
             using var grad = enable_grad();
             var rowsIn = detached.narrow(0, start, length).detach().requires_grad_(hidden.requires_grad);   // a leaf per chunk
-            var loss = LanguageModelLoss.CrossEntropy(head.Logits(model, rowsIn), rowTargets, nn.Reduction.Sum);
+            var loss = LanguageModelLoss.CrossEntropy(model.Head(rowsIn, weight), rowTargets, nn.Reduction.Sum);
             IList<Tensor> inputs = hidden.requires_grad ? [rowsIn, .. parameters] : [.. parameters];
-            var grads = autograd.grad([loss / divisor], inputs, retain_graph: head.Shared, allow_unused: true);
+            var grads = autograd.grad([loss / divisor], inputs, retain_graph: shared, allow_unused: true);
             var offset = 0;
             if (hidden.requires_grad) hiddenGrads.Add(chunkScope.MoveToOuter(grads[offset++].to_type(ScalarType.Float32)));
             for (var i = 0; i < parameters.Count; i++, offset++)
@@ -92,31 +94,4 @@ public static class ChunkedCrossEntropy
     /// <summary>The chunked cross-entropy of <paramref name="model"/> on token ids <paramref name="inputs"/> (B, T).</summary>
     public static Tensor ForInputs(LlamaForCausalLM model, Tensor inputs, Tensor targets, nn.Reduction reduction = nn.Reduction.Mean, double sumDivisor = 1) =>
         Of(model, model.model.forward(inputs, null), targets, reduction, sumDivisor);
-
-    // The head matrix for every chunk of one call. Trained rows of added tokens on a frozen matrix get their logits
-    // beside the frozen rows' (the same values): autograd then computes the gradient of those few rows only, not of
-    // the whole vocab × C matrix it would build per chunk to take the rows' from it.
-    private sealed class ChunkHead(Tensor? weight, TrainableTokens? rows, Tensor? index) : IDisposable
-    {
-        // A matrix built with the rows in the graph is a node every chunk's backward goes through: keep it for the next.
-        public bool Shared { get; } = weight is { is_leaf: false };
-
-        public static ChunkHead For(LlamaForCausalLM model, IReadOnlyList<Tensor> parameters, bool withGrad)
-        {
-            var rows = model.lm_head is null ? model.model.embed_tokens_rows : model.lm_head_rows;
-            if (!withGrad || rows is not { Disabled: false } || parameters is not [var only] || !ReferenceEquals(only, rows.trainable_tokens_delta))
-                return new ChunkHead(model.HeadWeight(), null, null);
-            using var noGrad = no_grad();
-            return new ChunkHead(model.HeadWeight(), rows, tensor(rows.Indices.Select(i => (long)i).ToArray(), device: only.device));
-        }
-
-        public Tensor Logits(LlamaForCausalLM model, Tensor hidden) => rows is null ? model.Head(hidden, weight)
-            : nn.functional.linear(hidden, weight!).index_copy(1, index!, nn.functional.linear(hidden, rows.trainable_tokens_delta.to(weight!.dtype)));   // (N, vocab)
-
-        public void Dispose()
-        {
-            weight?.Dispose();
-            index?.Dispose();
-        }
-    }
 }
