@@ -55,7 +55,7 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
         var total = options.Tasks.Count * (1 + options.Adapters.Count);
         var results = new List<ModelResult>
         {
-            TaskRunner.Run(new ModelUnderTest(ModelResult.BaseName, options.Model, loaded.Model, loaded.Tokenizer, TemplateHome: loaded.Path), options, items, context, (0, total), cancellationToken),
+            TaskRunner.Run(new ModelUnderTest(ModelResult.BaseName, options.Model, loaded.Model, loaded.Tokenizer, TemplateHome: ChatTemplateHome.Of(loaded.Path, null)), options, items, context, (0, total), cancellationToken),
         };
         for (var i = 0; i < options.Adapters.Count; i++)
         {
@@ -71,7 +71,7 @@ public sealed class EvaluateStep : IStep<EvaluateOptions>
             using var release = applied;
             if (applied.BaseDescription is { } described) context.Log($"adapters[{i}]: on the {described}");
             var model = new ModelUnderTest($"adapter_{i + 1}", options.Adapters[i], applied.Model, applied.Tokenizer ?? loaded.Tokenizer, applied.BaseDescription,
-                File.Exists(Path.Combine(options.Adapters[i], "tokenizer_config.json")) ? options.Adapters[i] : loaded.Path);
+                ChatTemplateHome.Of(loaded.Path, options.Adapters[i]));
             results.Add(TaskRunner.Run(model, options, items, context, ((i + 1) * options.Tasks.Count, total), cancellationToken));
         }
 

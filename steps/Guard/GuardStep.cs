@@ -72,8 +72,7 @@ public sealed class GuardStep : IStep<GuardOptions>
         }
         using var applied = options.Adapter is null ? null : AdapterSupport.Applier.Apply(loaded, options.Adapter, options.QuantisedBase);
         var tokenizer = applied?.Tokenizer ?? loaded.Tokenizer;
-        var templateHome = options.Adapter is { } adapter && File.Exists(Path.Combine(adapter, "tokenizer_config.json")) ? adapter : loaded.Path;
-        var chat = options.ChatTemplate is { } name ? Workflows.Torch.Chat.ChatTemplate.Load(name, templateHome, tokenizer) : null;
+        var chat = options.ChatTemplate is { } name ? Workflows.Torch.Chat.ChatTemplate.Load(name, ChatTemplateHome.Of(loaded.Path, options.Adapter), tokenizer) : null;
         var items = PromptSuite.Run(applied?.Model ?? loaded.Model, tokenizer, prompts, options, detectors, classifier, context, ct, chat);
         var unparseable = items.Count(i => i.Verdict?.Outcome == GuardOutcome.Unparseable);
         if (classifier is not null && unparseable * 2 > items.Count)

@@ -4,9 +4,7 @@ using System.Text.Json.Serialization;
 using Workflows.Steps.Adapters;
 using Workflows.Steps.Train;
 using Workflows.Torch;
-using Workflows.Torch.Adapters;
 using Workflows.Torch.Chat;
-using Workflows.Torch.Tokenization;
 using Workflows.Torch.Chat.Jinja;
 using Workflows.Torch.Devices;
 using Workflows.Torch.Engine;
@@ -54,13 +52,14 @@ internal static class GenerateCommand
                 var engine = DeviceEngine.Shared;
                 engine.UseDevice(result.GetValue(device)!);
                 var loaded = engine.Load(result.GetValue(model)!, new ModelLoadOptions { Dtype = result.GetValue(dtype)! });
-                // An adapter trained with added tokens (add_special_tokens) ships them, and its tokenizer_config.json
-                // holds the chat template it was trained with: auto reads that one.
-                var folder = result.GetValue(adapter);
-                var tokenizer = folder is null ? loaded.Tokenizer : loaded.Tokenizer.WithAddedTokens(AddedTokens.Read(folder));
-                var templateHome = folder is not null && File.Exists(Path.Combine(folder, "tokenizer_config.json")) ? folder : result.GetValue(model)!;
+                // The adapter runs as evaluate and guard run it: a QLoRA adapter on the NF4 base it records, with the
+                // tokens it added (add_special_tokens), and auto reads the chat template it was trained with.
+                var folder = result.GetValue(adapter) is { } given ? Path.GetFullPath(given) : null;
+                using var applied = folder is null ? null : AdapterSupport.Applier.Apply(loaded, folder);
+                if (applied?.BaseDescription is { } described) Console.Error.WriteLine($"wf generate: adapter on the {described}");
+                var tokenizer = applied?.Tokenizer ?? loaded.Tokenizer;
                 var chat = result.GetValue(template) is { } chatName && Enum.TryParse<PromptTemplate>(chatName, ignoreCase: true, out var kind) && PromptRenderer.IsChatTemplate(kind)
-                    ? ChatTemplate.Load(PromptRenderer.ChatTemplateName(kind), templateHome, tokenizer)
+                    ? ChatTemplate.Load(PromptRenderer.ChatTemplateName(kind), ChatTemplateHome.Of(loaded.Path, folder), tokenizer)
                     : null;
                 var stops = result.GetValue(stop) ?? [];
                 var options = new GenerationOptions
@@ -76,12 +75,7 @@ internal static class GenerateCommand
                     : result.GetValue(template) is { } name
                         ? PromptRenderer.Prompt(Enum.Parse<PromptTemplate>(name.Replace("_", ""), ignoreCase: true), null, null, user)
                         : user;
-                var network = loaded.Model;
-                if (folder is not null)
-                {
-                    // A QLoRA adapter runs on the NF4 base it records, as evaluate and guard run it.
-                    network = AdaptedModel.Load(loaded, folder, AdapterBase.Resolve(folder, PeftAdapterFiles.ReadConfig(folder), null));
-                }
+                var network = applied?.Model ?? loaded.Model;
 
                 if (fromFile is not null)
                 {
@@ -100,7 +94,7 @@ internal static class GenerateCommand
                 Console.Error.WriteLine($"wf generate: {generated.GeneratedTokens.Count} tokens, stopped: {StopDescription(generated.StopReason, chat)}");
                 return 0;
             }
-            catch (Exception e) when (e is ModelLoadException or DeviceUnavailableException or ArgumentException or AdapterConfigException or JinjaException)
+            catch (Exception e) when (e is ModelLoadException or DeviceUnavailableException or ArgumentException or InvalidDataException or JinjaException)
             {
                 Console.Error.WriteLine($"wf generate: {e.Message}");
                 return 1;

@@ -40,4 +40,18 @@ public sealed class TrainableTokens : nn.Module
 
     /// <summary><paramref name="weight"/> with the trained rows in place (a new tensor; the weight is untouched).</summary>
     public Tensor Apply(Tensor weight) => Disabled ? weight : weight.index_copy(0, _index, trainable_tokens_delta.to(weight.dtype));
+
+    /// <summary>The rows of <see cref="Apply"/>(<paramref name="weight"/>) for token ids <paramref name="ids"/> (…), as (N, C),
+    /// without building that vocab × C matrix (an embedding lookup runs per forward, per generated token too); the
+    /// gradients reach the same rows.</summary>
+    public Tensor Lookup(Tensor weight, Tensor ids)
+    {
+        using var scope = NewDisposeScope();
+        var flat = ids.reshape(-1);                                                              // (N)
+        var rows = weight.index_select(0, flat);                                                 // (N, C)
+        if (Disabled) return scope.MoveToOuter(rows);
+        var hits = flat.unsqueeze(1).eq(_index.unsqueeze(0));                                    // (N, n): which trained row, if any
+        var trained = trainable_tokens_delta.to(weight.dtype).index_select(0, hits.to_type(ScalarType.Int64).argmax(1));   // (N, C)
+        return scope.MoveToOuter(where(hits.any(1).unsqueeze(1), trained, rows));
+    }
 }

@@ -39,6 +39,10 @@ public static class ChunkedCrossEntropy
         var chunk = rowsPerChunk > 0 ? rowsPerChunk : Math.Max(1, ChunkLogits / model.Config.VocabSize);
         var parameters = model.TrainableHeadParameters();
         var withGrad = is_grad_enabled() && (hidden.requires_grad || parameters.Count > 0);
+        // Built once for every chunk; with added tokens' rows it is a graph node the chunks share, so each
+        // chunk's backward through it keeps it for the next.
+        var weight = model.HeadWeight();                                                         // (vocab, C), or null: lm_head's forward
+        var shared = weight is { is_leaf: false };
         var detached = flat.detach();
         var divisor = reduction == nn.Reduction.Mean
             ? flatTargets.ne(LanguageModelLoss.IgnoreIndex).sum().to_type(ScalarType.Float32)
@@ -54,15 +58,15 @@ public static class ChunkedCrossEntropy
             if (!withGrad)
             {
                 using var noGrad = no_grad();
-                total.add_(LanguageModelLoss.CrossEntropy(model.Head(detached.narrow(0, start, length)), rowTargets, nn.Reduction.Sum));
+                total.add_(LanguageModelLoss.CrossEntropy(model.Head(detached.narrow(0, start, length), weight), rowTargets, nn.Reduction.Sum));
                 continue;
             }
 
             using var grad = enable_grad();
             var rowsIn = detached.narrow(0, start, length).detach().requires_grad_(hidden.requires_grad);   // a leaf per chunk
-            var loss = LanguageModelLoss.CrossEntropy(model.Head(rowsIn), rowTargets, nn.Reduction.Sum);
+            var loss = LanguageModelLoss.CrossEntropy(model.Head(rowsIn, weight), rowTargets, nn.Reduction.Sum);
             IList<Tensor> inputs = hidden.requires_grad ? [rowsIn, .. parameters] : [.. parameters];
-            var grads = autograd.grad([loss / divisor], inputs, allow_unused: true);
+            var grads = autograd.grad([loss / divisor], inputs, retain_graph: shared, allow_unused: true);
             var offset = 0;
             if (hidden.requires_grad) hiddenGrads.Add(chunkScope.MoveToOuter(grads[offset++].to_type(ScalarType.Float32)));
             for (var i = 0; i < parameters.Count; i++, offset++)

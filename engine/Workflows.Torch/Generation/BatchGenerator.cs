@@ -67,7 +67,8 @@ public static class BatchGenerator
         using var cache = new KvCache(model.Config, rows.Length, width + (long)room, device, model.Dtype);
         cache.PadLeft([.. rows.Select(r => (long)(width - r.PromptTokens.Count))]);
         using var noGrad = no_grad();
-        var logits = Prefill(model, rows, cache, width, cancellationToken);
+        using var head = model.HeadWeight();                                                      // built once, not per token
+        var logits = Prefill(model, rows, cache, width, head, cancellationToken);
         var active = rows.ToList();
         while (true)
         {
@@ -89,14 +90,14 @@ public static class BatchGenerator
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            logits = TextGenerator.NextTokenLogits(model, [.. active.Select(r => (long)r.Tokens[^1])], active.Count, 1, cache);
+            logits = TextGenerator.NextTokenLogits(model, [.. active.Select(r => (long)r.Tokens[^1])], active.Count, 1, cache, head);
         }
     }
 
     // Each prompt runs alone, as TextGenerator runs it (no padding, causal attention over its own tokens),
     // and its keys and values are placed after its row's padding: a batch's prompts would cost rows x
     // width tokens with a full mask, and prompts dominate when they are longer than the answers.
-    private static float[] Prefill(LlamaForCausalLM model, GenerationRow[] rows, KvCache cache, int width, CancellationToken cancellationToken)
+    private static float[] Prefill(LlamaForCausalLM model, GenerationRow[] rows, KvCache cache, int width, Tensor? head, CancellationToken cancellationToken)
     {
         var logits = new List<float>();
         for (var i = 0; i < rows.Length; i++)
@@ -104,7 +105,7 @@ public static class BatchGenerator
             cancellationToken.ThrowIfCancellationRequested();
             var prompt = rows[i].PromptTokens;
             using var alone = new KvCache(model.Config, 1, prompt.Count, model.Device, model.Dtype);
-            logits.AddRange(TextGenerator.NextTokenLogits(model, [.. prompt.Select(t => (long)t)], 1, prompt.Count, alone));
+            logits.AddRange(TextGenerator.NextTokenLogits(model, [.. prompt.Select(t => (long)t)], 1, prompt.Count, alone, head));
             cache.WriteRow(i, width - prompt.Count, alone);
         }
 

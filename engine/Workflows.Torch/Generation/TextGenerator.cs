@@ -33,12 +33,13 @@ public static class TextGenerator
             ? new KvCache(model.Config, 1, Math.Min(capacity, promptTokens.Count + (long)options.MaxTokens), model.Device, model.Dtype)
             : null;
         using var noGrad = no_grad();
+        using var head = model.HeadWeight();                                                      // built once, not per token
         while (row.CheckRoom())
         {
             cancellationToken.ThrowIfCancellationRequested();
             // With a cache only the tokens it has not seen are fed; without, the whole sequence.
             var fresh = row.Tokens.Skip((int)(cache?.Length ?? 0)).Select(t => (long)t).ToArray();
-            row.Accept(row.Sampler.Next(NextTokenLogits(model, fresh, 1, fresh.Length, cache)));
+            row.Accept(row.Sampler.Next(NextTokenLogits(model, fresh, 1, fresh.Length, cache, head)));
         }
 
         return row.Result();
@@ -47,11 +48,11 @@ public static class TextGenerator
     /// <summary>The logits of each row's last position, (B * vocab) float32 on the CPU, for input ids (B, T)
     /// continuing <paramref name="cache"/> (or alone without one). Only the last position goes through the head:
     /// a prompt is T positions (a batch's, rows × T), and their logits would be unused.</summary>
-    internal static float[] NextTokenLogits(LlamaForCausalLM model, long[] input, int batch, int length, KvCache? cache)
+    internal static float[] NextTokenLogits(LlamaForCausalLM model, long[] input, int batch, int length, KvCache? cache, Tensor? head = null)
     {
         using var scope = NewDisposeScope();
         var hidden = model.model.forward(tensor(input, [batch, length], device: model.Device), cache);   // (B, T, C)
-        var logits = model.Head(hidden.narrow(1, length - 1, 1));                                       // (B, 1, vocab)
+        var logits = model.Head(hidden.narrow(1, length - 1, 1), head);                                       // (B, 1, vocab)
         return logits.select(1, 0).to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
     }
 

@@ -257,7 +257,7 @@ public sealed class LlamaModel : nn.Module
     {
         var x = embed_tokens_rows is null
             ? embed_tokens.forward(inputIds)                                                      // (B, T, C)
-            : embed_tokens_rows.Apply(embed_tokens.weight!).index_select(0, inputIds.reshape(-1)).reshape(inputIds.shape[0], inputIds.shape[1], -1);
+            : embed_tokens_rows.Lookup(embed_tokens.weight!, inputIds).reshape(inputIds.shape[0], inputIds.shape[1], -1);
         var (cos, sin) = _rotary.For(cache?.Length ?? 0, inputIds.shape[1], cache?.LeftPadding, x.device, x.dtype);   // (T, hs), or (B, 1, T, hs) per padded row
         var checkpoint = GradientCheckpointing && cache is null && is_grad_enabled();
         for (var i = 0; i < layers.Count; i++)
@@ -345,35 +345,41 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>The output matrix (vocab, C) the logits multiply by: the embedding when tied, else <c>lm_head</c>'s
-    /// weight, with the trained rows of added tokens in place. For code that computes logits itself (e.g. in chunks).</summary>
-    /// <exception cref="InvalidOperationException">An adapter wraps <c>lm_head</c>: call its forward instead.</exception>
-    public Tensor HeadWeight() => lm_head switch
+    /// <summary>The output matrix (vocab, C) the logits multiply by: the embedding when tied, else <c>lm_head</c>'s weight,
+    /// with the trained rows of added tokens in place (a vocab × C copy); null when an adapter wraps <c>lm_head</c>. A run of
+    /// <see cref="Head"/> calls (one batch's loss chunks, one generation call) builds it once and passes it in. Built under
+    /// the caller's grad mode, so in training the rows get their gradients through it. The caller owns (disposes) it.</summary>
+    public Tensor? HeadWeight()
     {
-        null => model.embed_tokens_rows?.Apply(model.embed_tokens.weight!) ?? model.embed_tokens.weight!,
-        Linear head => lm_head_rows?.Apply(head.weight!) ?? head.weight!,
-        _ => throw new InvalidOperationException($"lm_head is a {lm_head.GetType().Name}; run its forward"),
-    };
+        using var scope = NewDisposeScope();
+        var rows = lm_head is null ? model.embed_tokens_rows : lm_head_rows;
+        var weight = lm_head switch { null => model.embed_tokens.weight!, Linear head => head.weight!, _ => null };
+        return weight is null ? null : scope.MoveToOuter((rows?.Apply(weight) ?? weight).alias());   // (vocab, C)
+    }
 
     /// <summary>Logits (B, T, vocab) for token ids (B, T), no cache.</summary>
     public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
 
     /// <summary>
     /// Logits (B, T, vocab) for token ids (B, T). With a cache, the ids continue the cached
-    /// sequence and their keys/values are appended to it.
+    /// sequence and their keys/values are appended to it. <paramref name="headWeight"/>: see <see cref="Head"/>.
     /// </summary>
-    public Tensor forward(Tensor inputIds, KvCache? cache)
+    public Tensor forward(Tensor inputIds, KvCache? cache, Tensor? headWeight = null)
     {
         using var scope = NewDisposeScope();
         var h = model.forward(inputIds, cache);                                                   // (B, T, C)
-        return scope.MoveToOuter(Head(h));                                                        // (B, T, vocab)
+        return scope.MoveToOuter(Head(h, headWeight));                                           // (B, T, vocab)
     }
 
     /// <summary>The language-model head alone: logits (…, vocab) for final hidden states (…, C), with the
     /// trained rows of added tokens in place. For callers that need a few positions only (the last of each
-    /// row when generating, the scored ones when computing log-likelihoods, one chunk of a loss).</summary>
-    public Tensor Head(Tensor hidden) =>
-        lm_head is null || lm_head_rows is not null ? nn.functional.linear(hidden, HeadWeight()) : lm_head.forward(hidden);
+    /// row when generating, the scored ones when computing log-likelihoods, one chunk of a loss).
+    /// <paramref name="weight"/>: the <see cref="HeadWeight"/> built for a run of calls; null builds it here.</summary>
+    public Tensor Head(Tensor hidden, Tensor? weight = null)
+    {
+        using var built = weight is null ? HeadWeight() : null;
+        return (weight ?? built) is { } matrix ? nn.functional.linear(hidden, matrix) : lm_head!.forward(hidden);
+    }
 
     /// <summary>The parameters <see cref="Head"/> multiplies by that an optimiser trains (requires_grad),
     /// the trained rows of added tokens included.</summary>

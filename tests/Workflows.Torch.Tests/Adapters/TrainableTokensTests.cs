@@ -202,10 +202,31 @@ public class TrainableTokensTests
         var model = AdapterModels.Fresh();
         TrainableTokenRows.Attach(model, TwoNewTokens);
         Perturb(model);
-        using var head = model.HeadWeight();
+        using var head = model.HeadWeight()!;
         using var noGrad = no_grad();
         Assert.That(head[512].allclose(model.model.embed_tokens_rows!.trainable_tokens_delta[0]), Is.True);
         Assert.That(head[..512].allclose(model.model.embed_tokens.weight![..512]), Is.True);
         Assert.That(head[512].allclose(model.model.embed_tokens.weight![512]), Is.False, "the frozen matrix keeps its mean row");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Lookup_Ids_AreTheRowsOfTheAppliedMatrixWithTheirGradients(bool disabled)
+    {
+        using var weight = randn([10, 4], generator: new Generator(2)).requires_grad_(true);
+        var rows = new TrainableTokens(weight, [7, 3]) { Disabled = disabled };
+        using (no_grad()) rows.trainable_tokens_delta.add_(randn([2, 4], generator: new Generator(3)));
+        using var ids = tensor(new long[] { 3, 0, 7, 7, 9, 3 }, [2, 3]);
+        using var upstream = randn([6, 4], generator: new Generator(4));
+
+        Tensor[] Gradients(Tensor looked) => [.. autograd.grad([(looked * upstream).sum()], [weight, rows.trainable_tokens_delta], allow_unused: true)
+            .Select(g => g.IsInvalid ? zeros(1) : g)];
+        var expected = rows.Apply(weight).index_select(0, ids.reshape(-1));
+        var actual = rows.Lookup(weight, ids);
+
+        Assert.That(TensorAssert.Identical(actual, expected), Is.True);
+        var (expectedGrads, actualGrads) = (Gradients(expected), Gradients(actual));
+        for (var i = 0; i < 2; i++) Assert.That(actualGrads[i].allclose(expectedGrads[i]), Is.True, i == 0 ? "weight" : "rows");
+        Assert.That(actualGrads[1].abs().sum().item<float>() > 0, Is.EqualTo(!disabled), "the trained rows get gradients unless disabled");
     }
 }
