@@ -8,7 +8,7 @@ namespace Workflows.Cli.Tests;
 /// settings only when a process starts), unless told to keep glibc's defaults.</summary>
 public class CompactHeapRestartTests
 {
-    private static readonly string[] TinyCase = ["bench", "train", "--case", "lora:float32:1:chunked:false:compact", "--batch", "1", "--sequence", "8", "--steps", "0"];
+    private static readonly string[] TinyCase = ["bench", "train", "--case", "lora:float32:1:chunked:false:compact", "--batch", "1", "--sequence", "8", "--steps", "1"];
 
     [Test]
     public void BenchTrainCase_StartedPlain_RunsUnderTheCompactHeap()
