@@ -1,5 +1,10 @@
 using System.CommandLine;
 using Workflows.Cli.Commands;
+using Workflows.Torch.Engine;
+
+// Commands that may train start again under the compact C heap before anything else runs (glibc reads
+// its heap settings only at process start; see CompactHeap): about half the resident memory, same CPU time.
+if (args.Length > 0 && args[0] is "run" or "resume" or "run-step" or "bench") CompactHeap.Restart();
 
 var root = new RootCommand("wf — run versioned YAML workflow graphs for fine-tuning LLMs");
 foreach (var command in CommandCatalog.All())

@@ -21,15 +21,20 @@ public static class TrainingBenchmark
     /// trained with DPO on the same tokens, see <see cref="PreferenceBenchmark"/>).</summary>
     public static IReadOnlyList<string> Methods { get; } = ["full", "lora", "qlora", "dora", PreferenceBenchmark.Method];
 
+    /// <summary>The C heap a configuration runs under: <c>compact</c> (<see cref="CompactHeap"/>, as training), <c>glibc</c>
+    /// (glibc's defaults) or <c>release</c> (glibc's defaults with every block of 1 MiB or more returned when freed,
+    /// <see cref="CpuHeap"/>: resident memory follows the live tensors, at more CPU time). The process must start under it.</summary>
+    public static IReadOnlyList<string> Heaps { get; } = ["compact", "glibc", "release"];
+
     /// <summary>How the loss is taken from the final hidden states: <c>chunked</c> (<see cref="ChunkedCrossEntropy"/>,
     /// what training uses) or <c>full</c> (the whole batch's logits at once, as before).</summary>
     public static IReadOnlyList<string> HeadLosses { get; } = ["chunked", "full"];
 
     public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps,
-        string headLoss = "chunked", bool checkpointing = false, bool releaseHeap = false)
+        string headLoss = "chunked", bool checkpointing = false, string heap = "compact")
     {
         set_num_threads(threads);
-        if (releaseHeap) CpuHeap.ReturnLargeBlocks();                                // training leaves glibc's defaults
+        if (heap == "release") CpuHeap.ReturnLargeBlocks();                          // training runs under CompactHeap instead
         var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
         var config = ModelBenchmark.Stories15MShape with { MaxPositionEmbeddings = Math.Max(sequence, 256) };
         var model = LlamaLoader.CreateRandom(config, seed: 0, dtype: scalar);
@@ -90,6 +95,6 @@ public static class TrainingBenchmark
         return new TrainingBenchmarkResult(method, dtype, threads, parameters.Sum(p => p.Item2.numel()),
             (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, peak, bits,
             (method == PreferenceBenchmark.Method ? PreferenceBenchmark.FlopsPerToken(config, sequence) : TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full")) / 1e6, ceiling)
-        { HeadLoss = headLoss, Checkpointing = checkpointing, ReleaseHeap = releaseHeap, CpuSeconds = cpu.TotalSeconds, TokensTimed = (long)batch * sequence * steps };
+        { HeadLoss = headLoss, Checkpointing = checkpointing, Heap = heap == "release" ? heap : CompactHeap.IsActive ? "compact" : "glibc", CpuSeconds = cpu.TotalSeconds, TokensTimed = (long)batch * sequence * steps };
     }
 }

@@ -13,8 +13,8 @@ public sealed record TrainingBenchmarkResult(string Method, string Dtype, int Th
     /// <summary>Whether each decoder layer was recomputed in backward (gradient checkpointing).</summary>
     public bool Checkpointing { get; init; }
 
-    /// <summary>Whether large C-heap blocks were returned when freed (<see cref="Workflows.Torch.Engine.CpuHeap"/>), as in training.</summary>
-    public bool ReleaseHeap { get; init; }
+    /// <summary>The C heap the process ran under: <c>compact</c>, <c>glibc</c> or <c>release</c> (see <see cref="TrainingBenchmark.Heaps"/>).</summary>
+    public string Heap { get; init; } = "glibc";
 
     /// <summary>CPU seconds the process used over the timed steps (all threads).</summary>
     public double CpuSeconds { get; init; }

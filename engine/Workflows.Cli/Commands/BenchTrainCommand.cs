@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Workflows.Steps.Train;
+using Workflows.Torch.Engine;
 
 namespace Workflows.Cli.Commands;
 
@@ -21,7 +22,7 @@ internal static class BenchTrainCommand
         var steps = new Option<int>("--steps") { Description = "Timed optimizer steps after one warm-up step (default 2)", DefaultValueFactory = _ => 2 };
         var headLosses = new Option<string[]>("--head-loss") { Description = "Loss over the head: chunked (what training uses), full (whole-batch logits) (default chunked)", DefaultValueFactory = _ => ["chunked"], AllowMultipleArgumentsPerToken = true };
         var checkpointing = new Option<bool[]>("--checkpointing") { Description = "Gradient checkpointing per decoder layer: false, true or both (default false)", DefaultValueFactory = _ => [false], AllowMultipleArgumentsPerToken = true };
-        var heaps = new Option<string[]>("--heap") { Description = "C heap: glibc (its defaults, as training) or release (blocks of 1 MiB or more returned when freed: resident memory follows live tensors, more CPU time) (default glibc)", DefaultValueFactory = _ => ["glibc"], AllowMultipleArgumentsPerToken = true };
+        var heaps = new Option<string[]>("--heap") { Description = "C heap: compact (glibc tunables that keep freed blocks reusable, as training), glibc (its defaults) or release (blocks of 1 MiB or more returned when freed: resident memory follows live tensors, more CPU time) (default compact)", DefaultValueFactory = _ => ["compact"], AllowMultipleArgumentsPerToken = true };
         var single = new Option<string?>("--case") { Description = "Run one method:dtype:threads in this process and print it as JSON", Hidden = true };
         var command = new Command("train", "Measure training tokens/s and peak memory: full fine-tune vs LoRA vs QLoRA vs DoRA vs DPO (LoRA) on a stories15M-shaped Llama")
         {
@@ -34,7 +35,7 @@ internal static class BenchTrainCommand
             {
                 var parts = one.Split(':');
                 Console.Out.WriteLine(JsonSerializer.Serialize(TrainingBenchmark.Run(parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), b, s, n,
-                    parts[3], bool.Parse(parts[4]), parts[5] == "release")));
+                    parts[3], bool.Parse(parts[4]), parts[5])));
                 return Task.FromResult(0);
             }
 
@@ -55,7 +56,7 @@ internal static class BenchTrainCommand
                 cancellationToken.ThrowIfCancellationRequested();
                 var row = RunChild($"{method}:{dtype}:{count}:{head}:{recompute}:{heap}", b, s, n);
                 Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | {head} | {recompute} | {heap} | failed | | | | | | | | |" : string.Create(CultureInfo.InvariantCulture,
-                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.HeadLoss} | {(row.Checkpointing ? "yes" : "no")} | {(row.ReleaseHeap ? "release" : "glibc")} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.TokensPerCpuSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
+                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.HeadLoss} | {(row.Checkpointing ? "yes" : "no")} | {row.Heap} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.TokensPerCpuSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
             }
 
             return Task.FromResult(0);
@@ -71,6 +72,17 @@ internal static class BenchTrainCommand
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (!string.Equals(Path.GetFullPath(entry), host, StringComparison.Ordinal) && entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(entry);
         foreach (var argument in new[] { "bench", "train", "--case", configuration, "--batch", $"{batch}", "--sequence", $"{sequence}", "--steps", $"{steps}" }) start.ArgumentList.Add(argument);
+        // The heap is chosen when the child starts: glibc reads its tunables only then.
+        if (configuration.EndsWith(":compact", StringComparison.Ordinal))
+        {
+            start.Environment.Remove(CompactHeap.OptOutVariable);
+            if (!CompactHeap.IsActive) start.Environment["GLIBC_TUNABLES"] = CompactHeap.TunablesWith(Environment.GetEnvironmentVariable("GLIBC_TUNABLES"));
+        }
+        else
+        {
+            CompactHeap.KeepDefaults(start.Environment);
+        }
+
         using var child = Process.Start(start)!;
         var output = child.StandardOutput.ReadToEnd();
         var error = child.StandardError.ReadToEnd();
