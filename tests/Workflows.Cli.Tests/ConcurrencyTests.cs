@@ -98,6 +98,29 @@ public sealed class ConcurrencyTests
         Assert.That(Directory.Exists(Path.Combine(_project, ".wf", "tmp", runId)), Is.False);
     }
 
+    [Test]
+    public void Run_TwoProcessesCommittingStepsAtOnce_EveryStepOfBothIsCached()
+    {
+        // Both append to the one cache journal at the same moments; a lost or interleaved line would be a miss below.
+        const int steps = 25;
+        foreach (var name in new[] { "a", "b" })
+            File.WriteAllText(Path.Combine(_project, $"{name}.yaml"), $"api_version: workflows/v1\nname: {name}\nlibraries: ['{Library}']\n" +
+                "tracking: { enabled: false }\nsteps:\n" + string.Concat(Enumerable.Range(0, steps).Select(i => $"  s{i}: {{ uses: slow, with: {{ text: {name}{i} }} }}\n")));
+        using var a = WfProcess.Start(_project, "run", "a.yaml");
+        using var b = WfProcess.Start(_project, "run", "b.yaml");
+        var (first, second) = (a.Wait(Timeout), b.Wait(Timeout));
+        Assert.That(first.ExitCode, Is.Zero, first.Out + first.Error);
+        Assert.That(second.ExitCode, Is.Zero, second.Out + second.Error);
+
+        var journal = File.ReadAllLines(Path.Combine(_project, ".wf", "cache", "entries.jsonl"));
+        Assert.That(journal, Has.Length.EqualTo(2 * steps), "one whole line per computed step");
+        foreach (var name in new[] { "a", "b" })
+        {
+            var again = WfProcess.Run(_project, Timeout, "run", $"{name}.yaml");
+            Assert.That(again.Out, Does.Contain($"succeeded: {steps} cached"), again.Out + again.Error);
+        }
+    }
+
     private string[] JournalLines() => File.Exists(Journal) ? File.ReadAllLines(Journal) : [];
 
     private static void WaitFor(Func<bool> condition)

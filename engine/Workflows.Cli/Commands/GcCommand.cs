@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Workflows.Engine.Caching;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Cli.Commands;
@@ -27,12 +28,14 @@ internal static class GcCommand
             }
             var items = new GarbageCollector(layout).Collectable(result.GetValue(keepRuns));
             var total = items.Sum(i => i.Bytes);
+            var remove = result.GetValue(yes);
+            // One line per fingerprint whose artifacts are still stored: the journal grows with every computed step.
+            if (remove) new RunCache(layout, new ArtifactStore(layout)).Compact();
             if (items.Count == 0)
             {
                 Console.WriteLine("nothing to remove: everything under .wf/ is needed");
                 return 0;
             }
-            var remove = result.GetValue(yes);
             Console.WriteLine(remove ? $"removing {items.Count} item(s), {Size.Format(total)}:" : $"would remove {items.Count} item(s), {Size.Format(total)}:");
             foreach (var item in items) Console.WriteLine($"  {Size.Format(item.Bytes),9}  {Path.GetRelativePath(layout.Root, item.Path)}  {item.What}");
             if (remove) GarbageCollector.Remove(items);

@@ -1,7 +1,4 @@
 using System.Collections;
-using System.ComponentModel.DataAnnotations;
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using Workflows.Engine.Diagnostics;
 using Workflows.Engine.Expressions;
 using Workflows.Engine.Steps;
@@ -23,7 +20,7 @@ public sealed class OptionsBinder(IReferenceResolver resolver, DiagnosticList di
     {
         var instance = Activator.CreateInstance(type)
             ?? throw new InvalidOperationException($"{type.Name} needs a parameterless constructor");
-        var properties = OptionNames.Properties(type);
+        var properties = OptionProperty.Of(type);
         foreach (var (key, value) in map.Entries)
         {
             if (!properties.TryGetValue(key.Value, out var property))
@@ -31,12 +28,12 @@ public sealed class OptionsBinder(IReferenceResolver resolver, DiagnosticList di
                 Report(key.Mark, $"unknown option '{prefix}{key.Value}'", Suggestions.Hint(key.Value, properties.Keys.ToList()));
                 continue;
             }
-            var bound = BindValue(property.PropertyType, value, prefix + key.Value, property.GetCustomAttribute<InputAttribute>());
+            var bound = BindValue(property.Info.PropertyType, value, prefix + key.Value, property.Input);
             if (bound is Unbound) continue;
-            if (CheckRange(property, bound, prefix + key.Value, value.Mark)) property.SetValue(instance, bound);
+            if (CheckRange(property, bound, prefix + key.Value, value.Mark)) property.Info.SetValue(instance, bound);
         }
         foreach (var (name, property) in properties)
-            if (property.IsDefined(typeof(RequiredMemberAttribute)) && map.Get(name) is null)
+            if (property.Required && map.Get(name) is null)
                 Report(map.Entries.Count > 0 ? map.Mark : ownerMark, $"missing required option '{prefix}{name}'", $"add '{name}:' under {(prefix.Length == 0 ? "with" : prefix.TrimEnd('.'))}");
 
         if (instance is IValidatableOptions validatable && !diagnostics.HasErrors)
@@ -70,7 +67,7 @@ public sealed class OptionsBinder(IReferenceResolver resolver, DiagnosticList di
         if (element is not null)
         {
             var items = node is YamlSequence seq ? seq.Items : [node];
-            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+            var list = CollectionTypes.NewList(element);
             for (var i = 0; i < items.Count; i++)
             {
                 var item = BindValue(element, items[i], $"{key}[{i}]", input);
@@ -82,7 +79,7 @@ public sealed class OptionsBinder(IReferenceResolver resolver, DiagnosticList di
         if (valueType is not null)
         {
             if (node is not YamlMapping entries) return Mismatch(node, key, "a mapping");
-            var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), valueType))!;
+            var dictionary = CollectionTypes.NewDictionary(valueType);
             foreach (var (k, v) in entries.Entries)
             {
                 var item = BindValue(valueType, v, $"{key}.{k.Value}", input);
@@ -143,9 +140,9 @@ public sealed class OptionsBinder(IReferenceResolver resolver, DiagnosticList di
         return Unbound.Value;
     }
 
-    private bool CheckRange(PropertyInfo property, object? value, string key, SourceMark mark)
+    private bool CheckRange(OptionProperty property, object? value, string key, SourceMark mark)
     {
-        if (property.GetCustomAttribute<RangeAttribute>() is { } range && value is IConvertible number && value is not string and not bool)
+        if (property.Range is { } range && value is IConvertible number && value is not string and not bool)
         {
             var x = Convert.ToDouble(number, System.Globalization.CultureInfo.InvariantCulture);
             var min = Convert.ToDouble(range.Minimum, System.Globalization.CultureInfo.InvariantCulture);
@@ -156,7 +153,7 @@ public sealed class OptionsBinder(IReferenceResolver resolver, DiagnosticList di
                 return false;
             }
         }
-        if (property.GetCustomAttribute<MinLengthAttribute>() is { } minLength && value is ICollection { Count: var count } && count < minLength.Length)
+        if (property.MinLength is { } minLength && value is ICollection { Count: var count } && count < minLength.Length)
         {
             Report(mark, $"{key} needs at least {minLength.Length} item(s), got {count}", null);
             return false;

@@ -1,31 +1,152 @@
+using System.Text;
 using System.Text.Json;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Engine.Caching;
 
-/// <summary>Fingerprint → outputs, under <c>.wf/cache/</c>. An entry counts only while every artifact
-/// it names is still in the store.</summary>
+/// <summary>Fingerprint → outputs: one line per entry in the append-only journal <c>.wf/cache/entries.jsonl</c>,
+/// the latest line of a fingerprint winning. An entry counts only while every artifact it names is still
+/// in the store.</summary>
+/// <remarks>One journal, not a file per fingerprint: a new file is a new inode for every computed step (on a
+/// busy ext4 disk, a large share of a short step's time) and planning a large workflow opened one file per
+/// step; now a plan reads one file once, and a step appends one line. Entries written by earlier versions,
+/// one <c>.wf/cache/&lt;fingerprint&gt;.json</c> each, are still read. Every failure reads as a miss, never as
+/// a wrong hit: a line torn by a killed writer, or left unreadable by a power loss, is skipped, and its
+/// step runs again and writes the same bytes.</remarks>
 public sealed class RunCache(ProjectLayout layout, ArtifactStore store)
 {
+    /// <summary>The journal's file name under <c>.wf/cache/</c>.</summary>
+    public const string JournalFile = "entries.jsonl";
+
+    private readonly Dictionary<string, CacheEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private long _read; // bytes of the journal already folded into _entries (always the end of a line)
+
+    public string JournalPath => Path.Combine(layout.Cache, JournalFile);
+
     public CacheEntry? Lookup(string fingerprint)
     {
-        var path = PathOf(fingerprint);
-        if (!File.Exists(path)) return null;
-        try
+        lock (_gate)
         {
-            var entry = JsonSerializer.Deserialize<CacheEntry>(File.ReadAllText(path), EngineJson.Options);
-            return entry is not null && entry.Outputs.Values.All(store.Contains) ? entry : null;
-        }
-        catch (JsonException)
-        {
-            return null; // an unreadable entry is a miss, never a failure
+            if (Usable(_entries.GetValueOrDefault(fingerprint)) is { } hit) return hit;
+            Refresh(); // what other processes (and other steps) appended since the last read
+            return Usable(_entries.GetValueOrDefault(fingerprint)) ?? Usable(Legacy(fingerprint));
         }
     }
 
-    /// <summary>Replaces the entry atomically (temp + rename), without an fsync: a killed process leaves the
-    /// old entry or the new one, and a power loss can at worst leave it missing or unreadable, which
-    /// <see cref="Lookup"/> treats as a miss — the step runs again and writes the same outputs.</summary>
-    public void Save(CacheEntry entry) => AtomicFile.WriteAllText(PathOf(entry.Fingerprint), JsonSerializer.Serialize(entry, EngineJson.Options), durable: false);
+    /// <summary>Appends the entry as one line. No fsync: a power loss can at worst lose or tear the line,
+    /// which <see cref="Lookup"/> treats as a miss. Appends are serialised across processes by a lock file
+    /// (.NET appends at the end it saw when opening, not with <c>O_APPEND</c>, so two unserialised writers
+    /// could overwrite each other's line).</summary>
+    public void Save(CacheEntry entry)
+    {
+        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, EngineJson.Compact) + "\n");
+        Directory.CreateDirectory(layout.Cache);
+        using (CacheAppendLock.Take(layout))
+        using (var stream = new FileStream(JournalPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
+        {
+            if (stream.Length > 0)
+            {
+                // A writer killed mid-line left a torn last line: end it, so this entry starts a line of its own.
+                stream.Seek(-1, SeekOrigin.End);
+                if (stream.ReadByte() != '\n') stream.WriteByte((byte)'\n');
+            }
+            stream.Write(line);
+        }
+        lock (_gate) _entries[entry.Fingerprint] = entry;
+    }
 
-    private string PathOf(string fingerprint) => Path.Combine(layout.Cache, fingerprint + ".json");
+    /// <summary>Every entry, the latest per fingerprint, journal and older per-fingerprint files together
+    /// (for <c>wf gc</c>: what the cache still names).</summary>
+    public IReadOnlyList<CacheEntry> All()
+    {
+        lock (_gate)
+        {
+            Refresh();
+            var legacy = Directory.Exists(layout.Cache)
+                ? Directory.EnumerateFiles(layout.Cache, "*.json").Select(f => ReadLegacy(f)).OfType<CacheEntry>().Where(e => !_entries.ContainsKey(e.Fingerprint))
+                : [];
+            return _entries.Values.Concat(legacy).ToList();
+        }
+    }
+
+    /// <summary>Rewrites the journal with one line per fingerprint whose artifacts are all still stored (for
+    /// <c>wf gc</c>, which holds the store lock exclusively, so no run appends meanwhile; the append lock is
+    /// taken anyway). Durable temp + rename: a kill or power loss leaves the old journal or the new one.</summary>
+    public void Compact()
+    {
+        using (CacheAppendLock.Take(layout))
+        lock (_gate)
+        {
+            _entries.Clear();
+            _read = 0;
+            Refresh();
+            if (!File.Exists(JournalPath)) return;
+            var live = _entries.Values.Where(e => e.Outputs.Values.All(store.Contains)).OrderBy(e => e.Fingerprint, StringComparer.Ordinal);
+            AtomicFile.WriteAllText(JournalPath, string.Concat(live.Select(e => JsonSerializer.Serialize(e, EngineJson.Compact) + "\n")));
+            _entries.Clear();
+            _read = 0;
+        }
+    }
+
+    private CacheEntry? Usable(CacheEntry? entry) => entry is not null && entry.Outputs.Values.All(store.Contains) ? entry : null;
+
+    private void Refresh()
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(JournalPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return;
+        }
+        using (stream)
+        {
+            var length = stream.Length;
+            if (length < _read) // rewritten shorter (compacted by wf gc): read it again from the start
+            {
+                _entries.Clear();
+                _read = 0;
+            }
+            if (length == _read) return;
+            stream.Seek(_read, SeekOrigin.Begin);
+            var bytes = new byte[length - _read];
+            stream.ReadExactly(bytes);
+            var end = bytes.AsSpan().LastIndexOf((byte)'\n'); // what follows it is a line still being written
+            if (end < 0) return;
+            ReadOnlySpan<byte> complete = bytes.AsSpan(0, end);
+            foreach (var line in complete.Split((byte)'\n'))
+                if (Parse(complete[line]) is { } entry) _entries[entry.Fingerprint] = entry;
+            _read += end + 1;
+        }
+    }
+
+    private static CacheEntry? Parse(ReadOnlySpan<byte> line)
+    {
+        if (line.IsEmpty) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<CacheEntry>(line, EngineJson.Compact) is { Fingerprint: not null, Outputs: not null, RunId: not null } entry ? entry : null;
+        }
+        catch (JsonException)
+        {
+            return null; // a torn or damaged line: a miss, never a failure
+        }
+    }
+
+    private CacheEntry? Legacy(string fingerprint) => ReadLegacy(Path.Combine(layout.Cache, fingerprint + ".json"));
+
+    private static CacheEntry? ReadLegacy(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<CacheEntry>(File.ReadAllText(path), EngineJson.Options) : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return null;
+        }
+    }
 }

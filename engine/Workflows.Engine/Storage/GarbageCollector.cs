@@ -57,23 +57,7 @@ public sealed class GarbageCollector(ProjectLayout layout)
         ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
         : 0;
 
-    private IEnumerable<string> CacheOutputs()
-    {
-        if (!Directory.Exists(layout.Cache)) yield break;
-        foreach (var file in Directory.EnumerateFiles(layout.Cache, "*.json"))
-        {
-            CacheEntry? entry;
-            try
-            {
-                entry = JsonSerializer.Deserialize<CacheEntry>(File.ReadAllText(file), EngineJson.Options);
-            }
-            catch (JsonException)
-            {
-                continue; // an unreadable entry is a cache miss, so it needs nothing
-            }
-            foreach (var digest in entry?.Outputs.Values ?? []) yield return digest;
-        }
-    }
+    private IEnumerable<string> CacheOutputs() => new RunCache(layout, new ArtifactStore(layout)).All().SelectMany(e => e.Outputs.Values);
 
     private static ArtifactManifest? TryManifest(ArtifactStore store, string digest)
     {
