@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workflows.Torch;
 using static TorchSharp.torch;
 
 namespace Workflows.Steps.Train;
@@ -32,6 +33,10 @@ public sealed class AdamW
         var correction1 = 1 - Math.Pow(beta1, Steps);
         var correction2 = 1 - Math.Pow(beta2, Steps);
         using var noGrad = no_grad();
+        using var c1 = correction1.ToScalar();                                                    // per step: not held for the process
+        using var c2 = correction2.ToScalar();
+        using var rate = lr.ToScalar();
+        using var decay = (1 - (lr * _options.WeightDecay)).ToScalar();
         foreach (var (name, parameter) in _parameters)
         {
             using var scope = NewDisposeScope();
@@ -39,11 +44,11 @@ public sealed class AdamW
             if (grad is null) continue;
             var (m, v) = _moments[name];
             var g = grad.to_type(ScalarType.Float32);
-            m.mul_(beta1).add_(g, alpha: 1 - beta1);
-            v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
-            var update = (m / correction1) / ((v / correction2).sqrt() + _options.Eps);
+            m.mul_(Scalars.Of(beta1)).add_(g, alpha: Scalars.Of(1 - beta1));
+            v.mul_(Scalars.Of(beta2)).addcmul_(g, g, value: Scalars.Of(1 - beta2));
+            var update = (m / c1) / (v / c2).sqrt().Plus(Scalars.Of(_options.Eps));
             var p32 = parameter.to_type(ScalarType.Float32);
-            var next = (p32 * (1 - (lr * _options.WeightDecay))) - (update * lr);
+            var next = (p32 * decay) - (update * rate);
             parameter.copy_(next);
         }
     }

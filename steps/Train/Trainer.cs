@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using Workflows.Engine.Steps;
 using Workflows.Steps.Datasets;
+using Workflows.Torch;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
@@ -169,10 +170,11 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var grads = _parameters.Select(p => p.Parameter.grad).OfType<Tensor>().ToList();
-        var norm = Math.Sqrt(grads.Sum(g => g.to_type(ScalarType.Float32).pow(2).sum().item<float>()));
+        var norm = Math.Sqrt(grads.Sum(g => g.to_type(ScalarType.Float32).pow(Scalars.Of(2L)).sum().item<float>()));
         if (options.MaxGradNorm > 0 && norm > options.MaxGradNorm)
         {
-            foreach (var grad in grads) grad.mul_(options.MaxGradNorm / (norm + 1e-6));
+            using var factor = (options.MaxGradNorm / (norm + 1e-6)).ToScalar();                     // per step: not held for the process
+            foreach (var grad in grads) grad.mul_(factor);
         }
 
         return norm;

@@ -100,7 +100,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         using var noGrad = no_grad();
         var weight = BaseWeight();
         var delta = Delta();
-        var combined = weight + delta;                                                                    // (out, in)
+        var combined = weight.Plus(delta);                                                                   // (out, in)
         if (IsDora) combined = (lora_magnitude_vector! / DeltaWeight.RowNorm(weight, delta)).unsqueeze(1) * combined;
         return scope.MoveToOuter(combined);
     }
@@ -112,14 +112,14 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         if (Merged || Disabled) return scope.MoveToOuter(result);
         var input = x.to_type(AdapterDtype);
         var dropped = _dropout is not null && training ? _dropout.forward(input) : input;                 // (…, in)
-        var lora = lora_B.forward(lora_A.forward(dropped)) * Scaling;                                     // (…, out), float32
-        if (!IsDora) return scope.MoveToOuter(result + lora.to_type(result.dtype));
+        var lora = lora_B.forward(lora_A.forward(dropped)) * Scalars.Of(Scaling);                                     // (…, out), float32
+        if (!IsDora) return scope.MoveToOuter(result.Plus(lora.to_type(result.dtype)));
         // PEFT's DoRA: the base term is recomputed on the dropped input, so with dropout the
         // magnitude rescales W·drop(x), not W·x; the norm is a constant to the gradient.
         var weight = BaseWeight().to_type(AdapterDtype);                                                  // (out, in)
         var scale = lora_magnitude_vector! / DeltaWeight.RowNorm(weight, Delta());                        // (out)
-        var dora = ((scale - 1) * nn.functional.linear(dropped, weight)) + (scale * lora);                // (…, out)
-        return scope.MoveToOuter(result + dora.to_type(result.dtype));
+        var dora = ((scale - Scalars.Of(1L)) * nn.functional.linear(dropped, weight)).Plus(scale * lora);               // (…, out)
+        return scope.MoveToOuter(result.Plus(dora.to_type(result.dtype)));
     }
 
     /// <summary>Folds the update into the base weight (a <see cref="Linear"/> only). Safe: the new

@@ -62,18 +62,19 @@ public sealed class Nf4Weight : IDisposable
         var device = weight.device;
         var blocks = Blocks(weight.detach().to_type(ScalarType.Float32).flatten(), options.BlockSize);        // (nb, bs)
         var absmax = blocks.abs().amax([1L]);                                                                // (nb)
-        var normalised = blocks / absmax.clamp_min(float.Epsilon).unsqueeze(1);                              // (nb, bs) in [-1, 1]
+        var normalised = blocks / absmax.clamp_min(Scalars.Of((double)float.Epsilon)).unsqueeze(1);                              // (nb, bs) in [-1, 1]
         var codes = bucketize(normalised, Nf4Codebook.Boundaries(device)).view(-1, 2);                         // (n/2, 2) int64
-        var packed = ((codes[.., 0] * 16) + codes[.., 1]).to_type(ScalarType.Byte);                          // (n/2)
+        var packed = (codes[.., 0] * Scalars.Of(16L)).Plus(codes[.., 1]).to_type(ScalarType.Byte);                          // (n/2)
         if (!options.DoubleQuant)
         {
             return new Nf4Weight(weight.shape, options.BlockSize, scope.MoveToOuter(packed), scope.MoveToOuter(absmax), null, 0f);
         }
 
         var offset = absmax.mean().item<float>();
-        var groups = Blocks(absmax - offset, options.DoubleQuantBlockSize);                                     // (ng, dbs)
-        var scales = groups.abs().amax([1L]) / 127f;                                                         // (ng)
-        var absmaxCodes = (groups / scales.clamp_min(float.Epsilon).unsqueeze(1)).round() + 128;             // (ng, dbs) in 1..255
+        using var offsetScalar = offset.ToScalar();                                                             // per weight: not held for the process
+        var groups = Blocks(absmax - offsetScalar, options.DoubleQuantBlockSize);                                    // (ng, dbs)
+        var scales = groups.abs().amax([1L]) / Scalars.Of((double)127f);                                                         // (ng)
+        var absmaxCodes = (groups / scales.clamp_min(Scalars.Of((double)float.Epsilon)).unsqueeze(1)).round().Plus(Scalars.Of(128L));             // (ng, dbs) in 1..255
         var stored = absmaxCodes.flatten()[..(int)absmax.numel()].to_type(ScalarType.Byte);
         return new Nf4Weight(weight.shape, options.BlockSize, scope.MoveToOuter(packed), scope.MoveToOuter(stored), scope.MoveToOuter(scales), offset, options.DoubleQuantBlockSize);
     }
@@ -83,8 +84,9 @@ public sealed class Nf4Weight : IDisposable
     {
         if (AbsmaxScales is null) return Absmax.alias();
         using var scope = NewDisposeScope();
-        var padded = Blocks(Absmax.to_type(ScalarType.Float32) - 128, AbsmaxGroup);                         // (ng, dbs)
-        var values = (padded * AbsmaxScales.unsqueeze(1)).flatten()[..(int)Absmax.numel()] + AbsmaxOffset;
+        using var offset = AbsmaxOffset.ToScalar();                                                         // per weight: not held for the process
+        var padded = Blocks(Absmax.to_type(ScalarType.Float32) - Scalars.Of(128L), AbsmaxGroup);                        // (ng, dbs)
+        var values = (padded * AbsmaxScales.unsqueeze(1)).flatten()[..(int)Absmax.numel()].Plus(offset);
         return scope.MoveToOuter(values);
     }
 
@@ -93,7 +95,7 @@ public sealed class Nf4Weight : IDisposable
     {
         using var scope = NewDisposeScope();
         var bytes = Packed.to_type(ScalarType.Int64);                                                        // (n/2)
-        var codes = stack([bytes.div(16, RoundingMode.floor), bytes.remainder(16)], 1).view(-1, BlockSize);   // (nb, bs)
+        var codes = stack([bytes.div(Scalars.Of(16L), RoundingMode.floor), bytes.remainder(Scalars.Of(16L))], 1).view(-1, BlockSize);   // (nb, bs)
         var levels = Nf4Codebook.AsTensor(Packed.device);
         var values = levels.index_select(0, codes.flatten()).view(-1, BlockSize) * BlockAbsmax().unsqueeze(1); // (nb, bs)
         return scope.MoveToOuter(values.flatten()[..(int)Count].view(Shape).to_type(dtype));

@@ -97,7 +97,7 @@ public static class MergeBenchmark
         AdapterInjector.Apply(model, config, seed: seed);
         var generator = new Generator((ulong)seed);
         using var noGrad = no_grad();
-        foreach (var (_, layer) in AdapterInjector.Adapters(model)) layer.lora_B.weight!.copy_(randn(layer.lora_B.weight!.shape, generator: generator) * 0.02);
+        foreach (var (_, layer) in AdapterInjector.Adapters(model)) layer.lora_B.weight!.copy_(randn(layer.lora_B.weight!.shape, generator: generator) * Scalars.Of(0.02));
         return model;
     }
 

@@ -44,9 +44,10 @@ public static class ChunkedCrossEntropy
         var weight = model.HeadWeight();                                                         // (vocab, C), or null: lm_head's forward
         var shared = weight is { is_leaf: false };
         var detached = flat.detach();
+        using var sumScalar = sumDivisor.ToScalar();                                             // per call: not held for the process
         var divisor = reduction == nn.Reduction.Mean
-            ? flatTargets.ne(LanguageModelLoss.IgnoreIndex).sum().to_type(ScalarType.Float32)
-            : full([], sumDivisor, ScalarType.Float32, flat.device);
+            ? flatTargets.ne(Scalars.Of(LanguageModelLoss.IgnoreIndex)).sum().to_type(ScalarType.Float32)
+            : full([], sumScalar, ScalarType.Float32, flat.device);
         var total = zeros([], ScalarType.Float32, flat.device);
         var hiddenGrads = new List<Tensor>();                                                    // (rows, C) per chunk, float32
         var parameterGrads = parameters.Select(p => zeros_like(p, dtype: ScalarType.Float32)).ToList();
@@ -58,7 +59,7 @@ public static class ChunkedCrossEntropy
             if (!withGrad)
             {
                 using var noGrad = no_grad();
-                total.add_(LanguageModelLoss.CrossEntropy(model.Head(detached.narrow(0, start, length), weight), rowTargets, nn.Reduction.Sum));
+                total.PlusInPlace(LanguageModelLoss.CrossEntropy(model.Head(detached.narrow(0, start, length), weight), rowTargets, nn.Reduction.Sum));
                 continue;
             }
 
@@ -71,10 +72,10 @@ public static class ChunkedCrossEntropy
             if (hidden.requires_grad) hiddenGrads.Add(chunkScope.MoveToOuter(grads[offset++].to_type(ScalarType.Float32)));
             for (var i = 0; i < parameters.Count; i++, offset++)
             {
-                if (grads[offset] is { IsInvalid: false } g) parameterGrads[i].add_(g);
+                if (grads[offset] is { IsInvalid: false } g) parameterGrads[i].PlusInPlace(g);
             }
 
-            total.add_(loss.detach());
+            total.PlusInPlace(loss.detach());
         }
 
         var result = total / divisor;
@@ -83,9 +84,9 @@ public static class ChunkedCrossEntropy
             // surrogate's value is 0 and its gradient is the chunks' gradients: result + surrogate has
             // the loss's value and the loss's gradient.
             var surrogate = zeros([], ScalarType.Float32, flat.device);
-            if (hidden.requires_grad) surrogate = surrogate + (flat.to_type(ScalarType.Float32) * cat(hiddenGrads, 0)).sum();
-            for (var i = 0; i < parameters.Count; i++) surrogate = surrogate + (parameters[i].to_type(ScalarType.Float32) * parameterGrads[i]).sum();
-            result = result + (surrogate - surrogate.detach());
+            if (hidden.requires_grad) surrogate = surrogate.Plus((flat.to_type(ScalarType.Float32) * cat(hiddenGrads, 0)).sum());
+            for (var i = 0; i < parameters.Count; i++) surrogate = surrogate.Plus((parameters[i].to_type(ScalarType.Float32) * parameterGrads[i]).sum());
+            result = result.Plus(surrogate - surrogate.detach());
         }
 
         return scope.MoveToOuter(result);

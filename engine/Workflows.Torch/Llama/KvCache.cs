@@ -87,11 +87,16 @@ public sealed class KvCache : IDisposable
         if (_mask is { } m && m.Start == Length && m.Length == length) return m.Mask;
         using var scope = NewDisposeScope();
         var total = Length + length;
-        var keys = arange(total, device: device).view(1, 1, 1, total);                          // (1, 1, 1, S)
-        var queries = arange(Length, total, device: device).view(1, 1, length, 1);              // (1, 1, T, 1)
+        var keys = Scalars.Range(0, total, device).view(1, 1, 1, total);                         // (1, 1, 1, S)
+        var queries = Scalars.Range(Length, total, device).view(1, 1, length, 1);             // (1, 1, T, 1)
         var padding = tensor(LeftPadding, device: device).view(-1, 1, 1, 1);                    // (B, 1, 1, 1)
         var mask = (keys <= queries) & (keys >= padding);
-        if (window is int w) mask = mask & (keys > queries - w);
+        if (window is int w)
+        {
+            using var size = w.ToScalar();                                                      // per call: not held for the process
+            mask = mask & (keys > queries - size);
+        }
+
         mask = mask | (keys == queries);                                                        // (B, 1, T, S)
         DropMask();
         _mask = (Length, length, mask.DetachFromDisposeScope());

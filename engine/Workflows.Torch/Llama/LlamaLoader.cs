@@ -41,7 +41,7 @@ public static class LlamaLoader
             {
                 if (name.EndsWith("norm.weight", StringComparison.Ordinal))
                 {
-                    parameter.fill_(1.0);
+                    parameter.fill_(Scalars.Of(1.0));
                 }
                 else if (name.EndsWith(".bias", StringComparison.Ordinal))
                 {

@@ -28,7 +28,7 @@ public sealed class LlamaRmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);
-        var normalised = x32 * rsqrt(x32.pow(2).mean([-1L], keepdim: true) + _eps);
+        var normalised = x32 * rsqrt(x32.pow(Scalars.Of(2L)).mean([-1L], keepdim: true).Plus(Scalars.Of(_eps)));
         return scope.MoveToOuter(weight * normalised.to_type(x.dtype));
     }
 }
@@ -60,8 +60,8 @@ public sealed class LlamaRotaryEmbedding
         var inverseFrequency = (end > _config.MaxPositionEmbeddings && _config.Rope is { RopeType: "dynamic" }
             ? RopeFrequencies.Compute(_config, end)
             : _inverseFrequency).to(device);                                                      // (hs/2)
-        var positions = arange(start, start + length, ScalarType.Int64, device);                  // (T)
-        if (padding is not null) positions = (positions.unsqueeze(0) - tensor(padding, device: device).unsqueeze(1)).clamp_min(0);   // (B, T)
+        var positions = Scalars.Range(start, start + length, device, ScalarType.Int64);                 // (T)
+        if (padding is not null) positions = (positions.unsqueeze(0) - tensor(padding, device: device).unsqueeze(1)).clamp_min(Scalars.Of(0L));   // (B, T)
         var angles = positions.to_type(ScalarType.Float32).unsqueeze(-1) * inverseFrequency;      // (…, T, hs/2)
         var both = cat([angles, angles], -1);                                                     // (…, T, hs)
         if (padding is not null) both = both.unsqueeze(1);                                        // (B, 1, T, hs)
@@ -73,7 +73,7 @@ public sealed class LlamaRotaryEmbedding
     {
         var half = x.shape[^1] / 2;
         var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);                  // rotate_half
-        return (x * cos) + (rotated * sin);
+        return (x * cos).Plus(rotated * sin);
     }
 }
 
@@ -171,10 +171,10 @@ public sealed class LlamaAttention : nn.Module
         else
         {
             // Token at position p may see keys p-w+1 .. p (w = window, unbounded without one).
-            var keys = arange(total, device: x.device).unsqueeze(0);                               // (1, S)
-            var queries = arange(start, total, device: x.device).unsqueeze(1);                     // (T, 1)
+            var keys = Scalars.Range(0, total, x.device).unsqueeze(0);                              // (1, S)
+            var queries = Scalars.Range(start, total, x.device).unsqueeze(1);                    // (T, 1)
             var mask = keys <= queries;
-            if (_window is int window) mask = mask & (keys > queries - window);
+            if (_window is int window) mask = mask & (keys > queries - Scalars.Of((long)window));
             y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
         }
 
@@ -223,8 +223,8 @@ public sealed class LlamaDecoderLayer : nn.Module
 
     public Tensor forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layer)
     {
-        var h = x + self_attn.forward(input_layernorm.forward(x), cos, sin, cache, layer);
-        return h + mlp.forward(post_attention_layernorm.forward(h));
+        var h = x.Plus(self_attn.forward(input_layernorm.forward(x), cos, sin, cache, layer));
+        return h.Plus(mlp.forward(post_attention_layernorm.forward(h)));
     }
 }
 

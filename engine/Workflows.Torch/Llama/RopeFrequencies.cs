@@ -29,11 +29,11 @@ public static class RopeFrequencies
             theta *= Math.Pow((scaling.Factor * length / maxPositions) - (scaling.Factor - 1), dim / (double)(dim - 2));
         }
 
-        var exponents = arange(0, dim, 2, ScalarType.Int64).to_type(ScalarType.Float32) / dim;
-        var inverse = 1.0f / pow(tensor((float)theta), exponents);                               // (hs/2)
+        var exponents = arange(Scalars.Of(0L), Scalars.Of((long)dim), Scalars.Of(2L), ScalarType.Int64).to_type(ScalarType.Float32) / Scalars.Of((long)dim);
+        var inverse = pow(tensor((float)theta), exponents).reciprocal().mul(Scalars.Of((double)1.0f));  // (hs/2); 1 / x as TorchSharp computes it
         var result = scaling?.RopeType switch
         {
-            "linear" => inverse / scaling.Factor,
+            "linear" => inverse / Scalars.Of(scaling.Factor),
             "llama3" => Llama3(inverse, scaling),
             _ => inverse,
         };
@@ -45,11 +45,11 @@ public static class RopeFrequencies
     {
         var lowFreqWavelength = s.OriginalMaxPositionEmbeddings / s.LowFreqFactor;
         var highFreqWavelength = s.OriginalMaxPositionEmbeddings / s.HighFreqFactor;
-        var wavelength = 2 * Math.PI / inverse;
-        var scaled = where(wavelength > lowFreqWavelength, inverse / s.Factor, inverse);
-        var smooth = ((s.OriginalMaxPositionEmbeddings / wavelength) - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor);
-        var smoothed = ((1 - smooth) * scaled / s.Factor) + (smooth * scaled);
-        var medium = (wavelength < highFreqWavelength).logical_not() & (wavelength > lowFreqWavelength).logical_not();
+        var wavelength = inverse.reciprocal().mul(Scalars.Of(2 * Math.PI));                        // 2π / x as TorchSharp computes it
+        var scaled = where(wavelength > Scalars.Of(lowFreqWavelength), inverse / Scalars.Of(s.Factor), inverse);
+        var smooth = (wavelength.reciprocal().mul(Scalars.Of((long)s.OriginalMaxPositionEmbeddings)) - Scalars.Of(s.LowFreqFactor)) / Scalars.Of(s.HighFreqFactor - s.LowFreqFactor);
+        var smoothed = (smooth.SubtractedFrom(Scalars.Of(1L)) * scaled / Scalars.Of(s.Factor)).Plus(smooth * scaled);
+        var medium = (wavelength < Scalars.Of(highFreqWavelength)).logical_not() & (wavelength > Scalars.Of(lowFreqWavelength)).logical_not();
         return where(medium, smoothed, scaled);
     }
 }

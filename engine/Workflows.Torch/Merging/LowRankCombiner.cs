@@ -18,7 +18,7 @@ public static class LowRankCombiner
     {
         using var scope = NewDisposeScope();
         var a = cat(sources.Select(s => s.A).ToArray(), 0);                                               // (Σr, in)
-        var b = cat(sources.Select((s, i) => s.B * (weights[i] * s.Scaling)).ToArray(), 1);              // (out, Σr)
+        var b = cat(sources.Select((s, i) => s.B * Scalars.Of(weights[i] * s.Scaling)).ToArray(), 1);             // (out, Σr)
         return new LowRankFactors(scope.MoveToOuter(a), scope.MoveToOuter(b), 1.0);
     }
 

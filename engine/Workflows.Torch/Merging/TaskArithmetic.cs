@@ -51,7 +51,7 @@ public static class TaskArithmetic
         var k = (long)(density * task.numel());
         var flat = task.reshape(-1);
         var mask = zeros_like(flat);
-        if (k > 0) mask.index_fill_(0, flat.abs().topk((int)k).indexes, 1.0);
+        if (k > 0) mask.index_fill_(0, flat.abs().topk((int)k).indexes, Scalars.Of(1.0));
         return scope.MoveToOuter(task * mask.reshape(task.shape));
     }
 
@@ -62,8 +62,8 @@ public static class TaskArithmetic
     public static Tensor RandomPrune(Tensor tasks, double density, Generator generator)
     {
         using var scope = NewDisposeScope();
-        var mask = bernoulli(full(tasks.shape, density, dtype: tasks.dtype, device: CPU), generator).to(tasks.device);
-        return scope.MoveToOuter(tasks * mask / density);
+        var mask = bernoulli(full(tasks.shape, Scalars.Of(density), dtype: tasks.dtype, device: CPU), generator).to(tasks.device);
+        return scope.MoveToOuter(tasks * mask / Scalars.Of(density));
     }
 
     /// <summary>True where a task's sign equals the elected sign: the sign of the summed values
@@ -73,7 +73,7 @@ public static class TaskArithmetic
         using var scope = NewDisposeScope();
         var sign = tasks.sign();
         var votes = method == MajoritySign.Total ? tasks.sum(0L) : sign.sum(0L);
-        var elected = where(votes >= 0, ones_like(votes), -ones_like(votes));
+        var elected = where(votes >= Scalars.Of(0L), ones_like(votes), -ones_like(votes));
         return scope.MoveToOuter(sign == elected);
     }
 
@@ -81,7 +81,7 @@ public static class TaskArithmetic
     private static Tensor DisjointMerge(Tensor weighted, Tensor mask)
     {
         var kept = (weighted * mask).sum(0L);
-        var count = mask.sum(0L).to_type(weighted.dtype).clamp_min(1.0);
+        var count = mask.sum(0L).to_type(weighted.dtype).clamp_min(Scalars.Of(1.0));
         return kept / count;
     }
 

@@ -1,3 +1,4 @@
+using Workflows.Torch;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -18,9 +19,9 @@ public static class PreferenceLoss
         var margin = (policyChosen - policyRejected) - (referenceChosen - referenceRejected);
         var beta = options.Beta;
         var losses = options.Loss == DpoLossType.Ipo
-            ? (margin - (1 / (2 * beta))).pow(2)
-            : Smoothed(beta * margin, options.LabelSmoothing);
-        return (losses, (beta * (policyChosen - referenceChosen)).detach(), (beta * (policyRejected - referenceRejected)).detach());
+            ? (margin - Scalars.Of(1 / (2 * beta))).pow(Scalars.Of(2L))
+            : Smoothed(margin * Scalars.Of(beta), options.LabelSmoothing);
+        return (losses, ((policyChosen - referenceChosen) * Scalars.Of(beta)).detach(), ((policyRejected - referenceRejected) * Scalars.Of(beta)).detach());
     }
 
     /// <summary>SimPO (TRL CPOTrainer, <c>loss_type: simpo</c>) on length-averaged log-probabilities:
@@ -28,8 +29,8 @@ public static class PreferenceLoss
     public static (Tensor Losses, Tensor ChosenRewards, Tensor RejectedRewards) Simpo(Tensor averageChosen, Tensor averageRejected, PreferenceOptions options)
     {
         var beta = options.Beta;
-        var margin = (averageChosen - averageRejected) - (options.SimpoGamma / beta);
-        return (Smoothed(beta * margin, options.LabelSmoothing), (beta * averageChosen).detach(), (beta * averageRejected).detach());
+        var margin = (averageChosen - averageRejected) - Scalars.Of(options.SimpoGamma / beta);
+        return (Smoothed(margin * Scalars.Of(beta), options.LabelSmoothing), (averageChosen * Scalars.Of(beta)).detach(), (averageRejected * Scalars.Of(beta)).detach());
     }
 
     /// <summary>ORPO's odds-ratio term (TRL <c>odds_ratio_loss</c>) on length-averaged log-probabilities:
@@ -38,13 +39,13 @@ public static class PreferenceLoss
     public static (Tensor Losses, Tensor ChosenRewards, Tensor RejectedRewards) Orpo(Tensor averageChosen, Tensor averageRejected, PreferenceOptions options)
     {
         var logOdds = (averageChosen - averageRejected) - (log1p(-exp(averageChosen)) - log1p(-exp(averageRejected)));
-        return (-options.Beta * F.logsigmoid(logOdds), (options.Beta * averageChosen).detach(), (options.Beta * averageRejected).detach());
+        return (F.logsigmoid(logOdds) * Scalars.Of(-options.Beta), (averageChosen * Scalars.Of(options.Beta)).detach(), (averageRejected * Scalars.Of(options.Beta)).detach());
     }
 
     /// <summary>KL estimate of KTO (TRL <c>kto_loss</c>): mean over mismatched prompt/answer pairs of
     /// π − ref, clamped at 0 and detached.</summary>
     public static Tensor KtoKl(Tensor policyMismatched, Tensor referenceMismatched) =>
-        (policyMismatched - referenceMismatched).mean().clamp(min: 0).detach();
+        (policyMismatched - referenceMismatched).mean().clamp(min: Scalars.Of(0L)).detach();
 
     /// <summary>KTO per row: desirable w_d(1 − σ(β(r − KL))), undesirable w_u(1 − σ(β(KL − r))) with
     /// r = π − ref. Rewards β·r (the caller splits them by label).</summary>
@@ -52,11 +53,11 @@ public static class PreferenceLoss
     {
         var ratio = policy - reference;
         var beta = options.Beta;
-        var good = options.DesirableWeight * (1 - F.sigmoid(beta * (ratio - kl)));
-        var bad = options.UndesirableWeight * (1 - F.sigmoid(beta * (kl - ratio)));
-        return (where(desirable, good, bad), (beta * ratio).detach());
+        var good = F.sigmoid((ratio - kl) * Scalars.Of(beta)).SubtractedFrom(Scalars.Of(1L)) * Scalars.Of(options.DesirableWeight);
+        var bad = F.sigmoid((kl - ratio) * Scalars.Of(beta)).SubtractedFrom(Scalars.Of(1L)) * Scalars.Of(options.UndesirableWeight);
+        return (where(desirable, good, bad), (ratio * Scalars.Of(beta)).detach());
     }
 
     private static Tensor Smoothed(Tensor logits, double smoothing) =>
-        (-(1 - smoothing) * F.logsigmoid(logits)) - (smoothing * F.logsigmoid(-logits));
+        (F.logsigmoid(logits) * Scalars.Of(-(1 - smoothing))) - (F.logsigmoid(-logits) * Scalars.Of(smoothing));
 }

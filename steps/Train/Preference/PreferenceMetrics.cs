@@ -1,3 +1,4 @@
+using Workflows.Torch;
 using static TorchSharp.torch;
 
 namespace Workflows.Steps.Train.Preference;
@@ -28,7 +29,7 @@ public sealed class PreferenceMetrics
     public void AddKto(Tensor rewards, Tensor desirable, Tensor policy, Tensor kl)
     {
         var good = desirable.to_type(ScalarType.Float32);
-        var bad = 1 - good;
+        var bad = good.SubtractedFrom(Scalars.Of(1L));
         _chosenRewards += (rewards * good).sum().item<float>();
         _rejectedRewards += (rewards * bad).sum().item<float>();
         _chosenLogps += (policy.detach() * good).sum().item<float>();

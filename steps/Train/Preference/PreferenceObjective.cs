@@ -1,3 +1,4 @@
+using Workflows.Torch;
 using Workflows.Torch.Llama;
 using Workflows.Torch.Tokenization;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         {
             using var scope = NewDisposeScope();
             var items = indices.Select(i => train.Items[i]).ToList();
-            var micro = Loss(items, metrics) / microBatches.Count;
+            var micro = Loss(items, metrics) / Scalars.Of((long)microBatches.Count);
             micro.backward();
             loss += micro.item<float>();
             tokens += items.Sum(i => (long)i.Chosen.TrainedTokens + (i.Rejected?.TrainedTokens ?? 0));
@@ -77,7 +78,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         if (options.Objective != TrainObjective.Orpo) return losses.mean();
         var nll = -sums.narrow(0, 0, n).sum() / counts.narrow(0, 0, n).sum();              // TRL: cross-entropy of the chosen answers
         metrics.AddNll(nll);
-        return nll + losses.mean();
+        return nll.Plus(losses.mean());
     }
 
     private (Tensor, Tensor, Tensor) Dpo(List<TokenisedExample> examples, bool averaged, Tensor chosen, Tensor rejected, int n)

@@ -1,3 +1,4 @@
+using Workflows.Torch;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
 
@@ -11,9 +12,9 @@ public static class SequenceLogps
     public static (Tensor Sums, Tensor Counts) Of(LlamaForCausalLM model, IReadOnlyList<TokenisedExample> examples)
     {
         var (inputs, targets, _) = BatchMaker.Make(examples, model.Device);                                  // (N, T)
-        var mask = targets.ge(0);                                                                             // (N, T)
+        var mask = targets.ge(Scalars.Of(0L));                                                                            // (N, T)
         var logProbs = model.forward(inputs).to_type(ScalarType.Float32).log_softmax(-1);                   // (N, T, vocab)
-        var picked = logProbs.gather(2, targets.clamp(min: 0).unsqueeze(2)).squeeze(2);                     // (N, T)
+        var picked = logProbs.gather(2, targets.clamp(min: Scalars.Of(0L)).unsqueeze(2)).squeeze(2);                     // (N, T)
         var sums = (picked * mask).sum(1);                                                                    // (N)
         return (sums, mask.sum(1).to_type(ScalarType.Float32));
     }
