@@ -32,10 +32,9 @@ public static class BatchGenerator
         return Run(model, rows, options, batchSize, cancellationToken, progress);
     }
 
-    /// <summary>Continues the rows in batches of similar prompt length; results in the rows' order. <paramref name="prefillTokens"/>:
-    /// most padded prompt tokens per prefill forward (default: <see cref="PrefillElements"/> over the MLP's width).</summary>
+    /// <summary>Continues the rows in batches of similar prompt length; results in the rows' order.</summary>
     internal static IReadOnlyList<GenerationResult> Run(LlamaForCausalLM model, IReadOnlyList<GenerationRow> rows, GenerationOptions options,
-        int batchSize, CancellationToken cancellationToken, Action<int>? progress = null, long? prefillTokens = null)
+        int batchSize, CancellationToken cancellationToken, Action<int>? progress = null)
     {
         var done = 0;
         if (batchSize == 1 || !options.UseKvCache)
@@ -52,14 +51,14 @@ public static class BatchGenerator
         var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].PromptTokens.Count).ThenBy(i => i).ToArray();
         foreach (var chunk in order.Chunk(batchSize))
         {
-            Decode(model, [.. chunk.Select(i => rows[i])], options, prefillTokens, cancellationToken);
+            Decode(model, [.. chunk.Select(i => rows[i])], options, cancellationToken);
             progress?.Invoke(done += chunk.Length);
         }
 
         return [.. rows.Select(r => r.Result())];
     }
 
-    private static void Decode(LlamaForCausalLM model, GenerationRow[] rows, GenerationOptions options, long? prefillTokens, CancellationToken cancellationToken)
+    private static void Decode(LlamaForCausalLM model, GenerationRow[] rows, GenerationOptions options, CancellationToken cancellationToken)
     {
         var device = model.Device;
         var width = rows.Max(r => r.PromptTokens.Count);
@@ -69,8 +68,7 @@ public static class BatchGenerator
         cache.PadLeft([.. rows.Select(r => (long)(width - r.PromptTokens.Count))]);
         using var noGrad = no_grad();
         using var head = model.HeadWeight();                                                      // built once, not per token
-        var budget = prefillTokens ?? Math.Max(1, PrefillElements / Math.Max(model.Config.IntermediateSize, model.Config.HiddenSize));
-        var logits = Prefill(model, rows, cache, width, head, budget, cancellationToken);
+        var logits = Prefill(model, rows, cache, width, head, cancellationToken);
         var active = rows.ToList();
         while (true)
         {
@@ -96,62 +94,22 @@ public static class BatchGenerator
         }
     }
 
-    // Activation elements (padded tokens x the MLP's width) one prefill forward may hold: 128 MiB in float32. A batch of
-    // long prompts on a large model is prefilled in several groups rather than all at once.
-    private const long PrefillElements = 1L << 25;
-
-    // The prompts (sorted by length) go through one forward per group, left-padded to the group's longest: every op of
-    // the forward runs once for the group, except attention, which runs row by row on each prompt's own tokens exactly
-    // as for the prompt alone (CausalAttention.PrefillRows), so each prompt's keys, values and logits are its own.
-    // One forward per prompt would pay every op's fixed cost once per prompt, and that dominates at small model sizes.
-    private static float[] Prefill(LlamaForCausalLM model, GenerationRow[] rows, KvCache cache, int width, Tensor? head, long budget,
-        CancellationToken cancellationToken)
+    // Each prompt runs alone, as TextGenerator runs it (no padding, causal attention over its own tokens),
+    // and its keys and values are placed after its row's padding: a batch's prompts would cost rows x
+    // width tokens with a full mask, and prompts dominate when they are longer than the answers.
+    private static float[] Prefill(LlamaForCausalLM model, GenerationRow[] rows, KvCache cache, int width, Tensor? head, CancellationToken cancellationToken)
     {
         var logits = new List<float>();
-        for (var first = 0; first < rows.Length;)
+        for (var i = 0; i < rows.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (count, groupWidth, tokens) = (1, rows[first].PromptTokens.Count, (long)rows[first].PromptTokens.Count);
-            while (first + count < rows.Length)
-            {
-                // A group grows while it fits the budget and its padding stays under a sixteenth of its tokens: at this
-                // model size a prompt's forward is mostly arithmetic, and padding costs as much as real tokens.
-                var (next, wider) = (rows[first + count].PromptTokens.Count, Math.Max(groupWidth, rows[first + count].PromptTokens.Count));
-                var padded = (count + 1L) * wider;
-                if (padded > budget || (padded - tokens - next) * 16 > tokens + next) break;
-                (count, groupWidth, tokens) = (count + 1, wider, tokens + next);
-            }
-
-            var group = rows[first..(first + count)];
-            if (count == rows.Length) return Forward(model, group, width, cache, head);           // the whole batch: straight into its cache
-
-            using var part = new KvCache(model.Config, count, groupWidth, model.Device, model.Dtype);
-            part.PadLeft([.. group.Select(r => (long)(groupWidth - r.PromptTokens.Count))]);
-            logits.AddRange(Forward(model, group, groupWidth, part, head));
-            for (var i = 0; i < count; i++)
-            {
-                var length = group[i].PromptTokens.Count;
-                cache.WriteRow(first + i, width - length, part, i, groupWidth - length);
-            }
-
-            first += count;
+            var prompt = rows[i].PromptTokens;
+            using var alone = new KvCache(model.Config, 1, prompt.Count, model.Device, model.Dtype);
+            logits.AddRange(TextGenerator.NextTokenLogits(model, [.. prompt.Select(t => (long)t)], 1, prompt.Count, alone, head));
+            cache.WriteRow(i, width - prompt.Count, alone);
         }
 
         cache.Advance(width);
         return [.. logits];
-    }
-
-    // The last position's logits of each row, prompts left-padded to width in a cache declaring that padding.
-    private static float[] Forward(LlamaForCausalLM model, GenerationRow[] rows, int width, KvCache cache, Tensor? head)
-    {
-        var ids = new long[rows.Length * width];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var prompt = rows[i].PromptTokens;
-            var padding = width - prompt.Count;
-            for (var t = 0; t < width; t++) ids[(i * width) + t] = prompt[Math.Max(0, t - padding)];   // padding repeats the first token; nothing reads it
-        }
-
-        return TextGenerator.NextTokenLogits(model, ids, rows.Length, width, cache, head);
     }
 }

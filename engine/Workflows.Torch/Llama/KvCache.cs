@@ -104,23 +104,23 @@ public sealed class KvCache : IDisposable
     }
 
     /// <summary>
-    /// Copies the keys and values row <paramref name="sourceRow"/> of <paramref name="source"/> holds from column
-    /// <paramref name="sourceColumn"/> to its end into row <paramref name="row"/> from column <paramref name="column"/> on
-    /// (prompts prefilled apart, placed after their row's left padding). Call <see cref="Advance"/> once every row is in place.
+    /// Copies the keys and values <paramref name="source"/> holds for its only row into row <paramref name="row"/>
+    /// from column <paramref name="column"/> on (a prompt prefilled alone, placed after its row's left padding),
+    /// Call <see cref="Advance"/> once every row is in place.
     /// </summary>
-    public void WriteRow(long row, long column, KvCache source, long sourceRow = 0, long sourceColumn = 0)
+    public void WriteRow(long row, long column, KvCache source)
     {
-        var length = source.Length - sourceColumn;
-        if (sourceRow < 0 || sourceRow >= source.Batch || sourceColumn < 0 || length < 0 || source._keys.Length != _keys.Length || column + length > Capacity)
+        var length = source.Length;
+        if (source.Batch != 1 || source._keys.Length != _keys.Length || column + length > Capacity)
         {
-            throw new ArgumentException($"cannot place {length} cached tokens of row {sourceRow} of {source.Batch} at column {column} of a cache of {Capacity}");
+            throw new ArgumentException($"cannot place {length} cached tokens of {source.Batch} row(s) at column {column} of a cache of {Capacity}");
         }
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         for (var i = 0; i < _keys.Length; i++)
         {
-            var (keys, values) = (source._keys[i].narrow(0, sourceRow, 1).narrow(2, sourceColumn, length), source._values[i].narrow(0, sourceRow, 1).narrow(2, sourceColumn, length));    // (1, nkv, L, hs)
+            var (keys, values) = (source._keys[i].narrow(2, 0, length), source._values[i].narrow(2, 0, length));    // (1, nkv, L, hs)
             _keys[i].narrow(0, row, 1).narrow(2, column, length).copy_(keys);
             _values[i].narrow(0, row, 1).narrow(2, column, length).copy_(values);
         }

@@ -151,18 +151,31 @@ public sealed class LlamaAttention : nn.Module
         {
             y = DecodeAttention.Compute(q, cache!, layer, total, _window);                          // one token per row, alone or batched
         }
-        else if (cache is not null && start == 0 && batch > 1)
-        {
-            // A batch's prompts: each row attends over its own tokens as it would alone.
-            y = CausalAttention.PrefillRows(q, k, v, cache.LeftPadding ?? new long[batch], _window);
-        }
         else if (cache?.LeftPadding is not null)
         {
             y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: cache.PaddingMask(length, _window, x.device));
         }
+        else if (_window is int w && length == 1 && total > w)
+        {
+            // One new token with a window: it sees exactly the last w keys.
+            y = nn.functional.scaled_dot_product_attention(q, k.narrow(2, total - w, w), v.narrow(2, total - w, w));
+        }
+        else if (length == 1)
+        {
+            y = nn.functional.scaled_dot_product_attention(q, k, v);                               // one new token sees all
+        }
+        else if (start == 0 && (_window is null || total <= _window))
+        {
+            y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+        }
         else
         {
-            y = CausalAttention.Compute(q, k, v, start, _window);
+            // Token at position p may see keys p-w+1 .. p (w = window, unbounded without one).
+            var keys = Scalars.Range(0, total, x.device).unsqueeze(0);                              // (1, S)
+            var queries = Scalars.Range(start, total, x.device).unsqueeze(1);                    // (T, 1)
+            var mask = keys <= queries;
+            if (_window is int window) mask = mask & (keys > queries - Scalars.Of((long)window));
+            y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
         }
 
         y = y.transpose(1, 2).contiguous().view(batch, length, _heads * _headDim);                 // (B, T, nh*hs)

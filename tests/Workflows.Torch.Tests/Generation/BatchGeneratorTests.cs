@@ -77,23 +77,6 @@ public class BatchGeneratorTests
     }
 
     [Test]
-    public void Run_PromptsPrefilledInSeveralGroups_GiveTheTokensOfEachPromptAlone()
-    {
-        var (model, tokenizer) = Stories.Value;
-        var options = new GenerationOptions { MaxTokens = 12, StopStrings = [". "] };
-        GenerationRow Row(string prompt) => GenerationRow.Create(prompt, "prompt", tokenizer, options, model.Config.MaxPositionEmbeddings);
-        // At most 40 padded tokens per prefill forward: a batch's prompts (2 to 30 tokens) go through in several
-        // groups, the longest alone, each group's keys and values copied into the batch's cache.
-        var batched = BatchGenerator.Run(model, [.. Prompts.Select(Row)], options, batchSize: 16, default, prefillTokens: 40);
-        for (var i = 0; i < Prompts.Length; i++)
-        {
-            var alone = TextGenerator.Generate(model, tokenizer, Prompts[i], options);
-            Assert.That(batched[i].GeneratedTokens, Is.EqualTo(alone.GeneratedTokens), $"prompt {i}: {Prompts[i]}");
-            Assert.That(batched[i].Completion, Is.EqualTo(alone.Completion), $"prompt {i}");
-        }
-    }
-
-    [Test]
     public void Generate_PromptFillingTheContext_NamesItsIndex()
     {
         var (model, tokenizer) = Stories.Value;
