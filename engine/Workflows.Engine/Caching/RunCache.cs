@@ -20,7 +20,7 @@ public sealed class RunCache(ProjectLayout layout, ArtifactStore store)
 
     private readonly Dictionary<string, CacheEntry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private long _read; // bytes of the journal already folded into _entries (always the end of a line)
+    private AppendedLines _journal = new(Path.Combine(layout.Cache, JournalFile)); // what is not yet folded into _entries
 
     public string JournalPath => Path.Combine(layout.Cache, JournalFile);
 
@@ -78,14 +78,12 @@ public sealed class RunCache(ProjectLayout layout, ArtifactStore store)
         using (CacheAppendLock.Take(layout))
         lock (_gate)
         {
-            _entries.Clear();
-            _read = 0;
+            Forget();
             Refresh();
             if (!File.Exists(JournalPath)) return;
             var live = _entries.Values.Where(e => e.Outputs.Values.All(store.Contains)).OrderBy(e => e.Fingerprint, StringComparer.Ordinal);
             AtomicFile.WriteAllText(JournalPath, string.Concat(live.Select(e => JsonSerializer.Serialize(e, EngineJson.Compact) + "\n")));
-            _entries.Clear();
-            _read = 0;
+            Forget();
         }
     }
 
@@ -93,34 +91,17 @@ public sealed class RunCache(ProjectLayout layout, ArtifactStore store)
 
     private void Refresh()
     {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(JournalPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return;
-        }
-        using (stream)
-        {
-            var length = stream.Length;
-            if (length < _read) // rewritten shorter (compacted by wf gc): read it again from the start
-            {
-                _entries.Clear();
-                _read = 0;
-            }
-            if (length == _read) return;
-            stream.Seek(_read, SeekOrigin.Begin);
-            var bytes = new byte[length - _read];
-            stream.ReadExactly(bytes);
-            var end = bytes.AsSpan().LastIndexOf((byte)'\n'); // what follows it is a line still being written
-            if (end < 0) return;
-            ReadOnlySpan<byte> complete = bytes.AsSpan(0, end);
-            foreach (var line in complete.Split((byte)'\n'))
-                if (Parse(complete[line]) is { } entry) _entries[entry.Fingerprint] = entry;
-            _read += end + 1;
-        }
+        var lines = _journal.Read(out var restarted).Span;
+        if (restarted) _entries.Clear(); // rewritten shorter (compacted by wf gc): read whole again
+        foreach (var line in lines.Split((byte)'\n'))
+            if (Parse(lines[line]) is { } entry) _entries[entry.Fingerprint] = entry;
+    }
+
+    // Drops what was read, so the next Refresh reads the journal from its first byte.
+    private void Forget()
+    {
+        _entries.Clear();
+        _journal = new AppendedLines(JournalPath);
     }
 
     private static CacheEntry? Parse(ReadOnlySpan<byte> line)

@@ -1,4 +1,5 @@
 using System.Text;
+using Workflows.Engine.Storage;
 
 namespace Workflows.Engine.Runs;
 
@@ -12,36 +13,18 @@ internal sealed class StepJournalTail(string runDirectory, int attempt)
 {
     private readonly Dictionary<string, StepRecord> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StepRecord> _ofAttempt = new(StringComparer.Ordinal);
-    private long _offset;
+    private readonly AppendedLines _lines = new(Path.Combine(runDirectory, StepJournal.File));
 
     /// <summary>Bytes of the journal read so far (tests and diagnostics).</summary>
-    public long BytesRead { get; private set; }
+    public long BytesRead => _lines.BytesRead;
 
-    /// <summary>Reads the complete lines appended since the last call; true when there were any.</summary>
+    /// <summary>Reads the complete lines appended since the last call; true when there were any. A journal
+    /// folded into run.json and begun again (shorter, or gone) is read from its first byte; the lines read
+    /// before stand.</summary>
     public bool Update()
     {
-        byte[] appended;
-        try
-        {
-            using var stream = new FileStream(Path.Combine(runDirectory, StepJournal.File), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            // Shorter than what was read: the journal was folded into run.json and begun again.
-            if (stream.Length < _offset) _offset = 0;
-            if (stream.Length == _offset) return false;
-            stream.Position = _offset;
-            appended = new byte[stream.Length - _offset];
-            stream.ReadExactly(appended);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            _offset = 0; // none yet, or folded into run.json: a new one starts from its first byte
-            return false;
-        }
-        BytesRead += appended.Length;
-        var complete = Array.LastIndexOf(appended, (byte)'\n') + 1; // a line still being written waits for the next look
-        if (complete == 0) return false;
-        _offset += complete;
         var any = false;
-        foreach (var entry in StepJournal.Entries(Encoding.UTF8.GetString(appended, 0, complete)))
+        foreach (var entry in StepJournal.Entries(Encoding.UTF8.GetString(_lines.Read(out _).Span)))
         {
             _latest[entry.Step.Name] = entry.Step;
             if (entry.Attempt == attempt) _ofAttempt[entry.Step.Name] = entry.Step;
