@@ -362,13 +362,13 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Logits (B, T, vocab) for token ids (B, T). With a cache, the ids continue the cached
-    /// sequence and their keys/values are appended to it. <paramref name="headWeight"/>: see <see cref="Head"/>.
+    /// sequence and their keys/values are appended to it.
     /// </summary>
-    public Tensor forward(Tensor inputIds, KvCache? cache, Tensor? headWeight = null)
+    public Tensor forward(Tensor inputIds, KvCache? cache)
     {
         using var scope = NewDisposeScope();
         var h = model.forward(inputIds, cache);                                                   // (B, T, C)
-        return scope.MoveToOuter(Head(h, headWeight));                                           // (B, T, vocab)
+        return scope.MoveToOuter(Head(h));                                                        // (B, T, vocab)
     }
 
     /// <summary>The language-model head alone: logits (…, vocab) for final hidden states (…, C), with the
