@@ -155,19 +155,26 @@ internal static class DecodeAttention
     {
         var j = 0;
         var top = Vector256.Create(float.NegativeInfinity);
-        var p = stackalloc Vector256<float>[8];
         for (; j <= count - 8; j += 8)
         {
-            for (var i = 0; i < 8; i++)
+            // The eight products live in registers; each column still sums its head in order d = 0, 8, 16, ...
+            var key = k + ((long)j * headDim);
+            Vector256<float> p0 = default, p1 = default, p2 = default, p3 = default, p4 = default, p5 = default, p6 = default, p7 = default;
+            for (var d = 0; d < headDim; d += 8)
             {
-                var key = k + ((long)(j + i) * headDim);
-                var acc = Vector256<float>.Zero;
-                for (var d = 0; d < headDim; d += 8) acc += Vector256.Load(q + d) * Vector256.Load(key + d);
-                p[i] = acc;
+                var query = Vector256.Load(q + d);
+                p0 += query * Vector256.Load(key + d);
+                p1 += query * Vector256.Load(key + headDim + d);
+                p2 += query * Vector256.Load(key + (2 * headDim) + d);
+                p3 += query * Vector256.Load(key + (3 * headDim) + d);
+                p4 += query * Vector256.Load(key + (4 * headDim) + d);
+                p5 += query * Vector256.Load(key + (5 * headDim) + d);
+                p6 += query * Vector256.Load(key + (6 * headDim) + d);
+                p7 += query * Vector256.Load(key + (7 * headDim) + d);
             }
 
-            var low = Avx.HorizontalAdd(Avx.HorizontalAdd(p[0], p[1]), Avx.HorizontalAdd(p[2], p[3]));   // halves of columns 0-3
-            var high = Avx.HorizontalAdd(Avx.HorizontalAdd(p[4], p[5]), Avx.HorizontalAdd(p[6], p[7]));  // halves of columns 4-7
+            var low = Avx.HorizontalAdd(Avx.HorizontalAdd(p0, p1), Avx.HorizontalAdd(p2, p3));           // halves of columns 0-3
+            var high = Avx.HorizontalAdd(Avx.HorizontalAdd(p4, p5), Avx.HorizontalAdd(p6, p7));          // halves of columns 4-7
             var sums = Avx.Permute2x128(low, high, 0x20) + Avx.Permute2x128(low, high, 0x31);              // columns 0-7
             var scores = sums * Vector256.Create(scale);
             scores.Store(w + j);
