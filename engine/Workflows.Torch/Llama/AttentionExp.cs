@@ -32,7 +32,7 @@ internal static class AttentionExp
         p = (p * r) + Vector256.Create(P4);
         p = (p * r) + Vector256.Create(P5);
         var y = (p * (r * r)) + r + Vector256<float>.One;
-        var power = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var power = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<float>.Zero, y * power);
     }
 

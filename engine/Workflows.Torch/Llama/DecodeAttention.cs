@@ -42,9 +42,9 @@ internal static class DecodeAttention
         var output = empty([batch, heads, length, headDim], ScalarType.Float32);
         var scale = 1f / MathF.Sqrt(headDim);
         // Several tokens (a prompt): four at a time over transposed keys, when the head fills whole vectors.
-        var blocked = length > 1 && headDim % 8 == 0 && Vector256.IsHardwareAccelerated;
-        var weights = new float[(blocked ? PromptAttention.Block : 1) * total];
-        var transposed = new float[blocked ? headDim * total : 0];
+        var blocked = length > 1 && headDim % 8 == 0 && Avx.IsSupported;
+        var weights = new float[blocked ? PromptAttention.Block * PromptAttention.Stride(total) : total];
+        var transposed = new float[blocked ? (headDim * total) + PromptAttention.Slack : 0];
         unsafe
         {
             fixed (byte* qBytes = queries.bytes, kBytes = keys.bytes, vBytes = values.bytes, yBytes = output.bytes)
@@ -178,7 +178,7 @@ internal static class DecodeAttention
             var sums = Avx.Permute2x128(low, high, 0x20) + Avx.Permute2x128(low, high, 0x31);              // columns 0-7
             var scores = sums * Vector256.Create(scale);
             scores.Store(w + j);
-            top = Vector256.Max(top, scores);
+            top = Avx.Max(top, scores);                                                                   // no NaN here: plain vmaxps
         }
 
         for (var i = 0; i < 8; i++) max = MathF.Max(max, top.GetElement(i));

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Workflows.Torch.Llama;
 
@@ -15,6 +16,13 @@ internal static unsafe class PromptAttention
 {
     /// <summary>Queries computed together.</summary>
     public const int Block = 4;
+
+    /// <summary>Floats past the end of a score row and of the transposed keys that the kernels may read and
+    /// write: the last, partial group of eight columns is computed whole and its extra lanes are masked.</summary>
+    public const int Slack = 8;
+
+    /// <summary>Floats per query's score row for <paramref name="total"/> columns (the buffer holds <see cref="Block"/> rows).</summary>
+    public static long Stride(long total) => total + Slack;
 
     /// <summary>
     /// Writes keys <paramref name="k"/> (<paramref name="total"/> × <paramref name="headDim"/>, row-major) into
@@ -34,7 +42,7 @@ internal static unsafe class PromptAttention
     /// <paramref name="q"/>, written to the same rows of <paramref name="y"/>) sits at column total − length + t
     /// and attends from column <paramref name="padding"/> (or the last <paramref name="window"/> columns)
     /// up to its own; a query on the padding sees only itself. <paramref name="kt"/> holds the transposed keys (<see cref="Transpose"/>), <paramref name="v"/>
-    /// the values (total × headDim), <paramref name="w"/> room for <see cref="Block"/> × total scores.
+    /// the values (total × headDim), <paramref name="w"/> room for <see cref="Block"/> rows of <see cref="Stride"/> scores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Head(float* q, float* kt, float* v, float* y, float* w, long padding, long total, long length, int? window, int headDim, float scale)
@@ -57,21 +65,21 @@ internal static unsafe class PromptAttention
 
             var rows = q + (t0 * headDim);
             Scores(rows, count, kt, w, low, high, total, headDim, scale);
-            for (var i = 0; i < Block; i++) inverse[i] = Softmax(w + (i * total), low, starts[i], ends[i], high);
-            Sum(w, total, v, y + (t0 * headDim), count, inverse, low, high, headDim);
+            for (var i = 0; i < Block; i++) inverse[i] = Softmax(w + (i * Stride(total)), low, starts[i], ends[i], high);
+            Sum(w, Stride(total), v, y + (t0 * headDim), count, inverse, low, high, headDim);
         }
     }
 
-    // Scores of the four queries for columns low .. high-1, eight columns per step; a column's score is
-    // summed over the head in order (mul then add, never fused), so the scalar tail gives the same bits.
+    // Scores of the four queries for columns low .. high-1, eight columns per step; the last step may run
+    // past high into the slack, where nothing reads its scores. A column's score sums the head in order.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores(float* rows, int count, float* kt, float* w, long low, long high, long total, int headDim, float scale)
     {
         float* q0 = rows, q1 = rows + (Math.Min(1, count - 1) * headDim), q2 = rows + (Math.Min(2, count - 1) * headDim), q3 = rows + (Math.Min(3, count - 1) * headDim);
-        float* w0 = w, w1 = w + total, w2 = w + (2 * total), w3 = w + (3 * total);
+        var stride = Stride(total);
+        float* w0 = w, w1 = w + stride, w2 = w + (2 * stride), w3 = w + (3 * stride);
         var factor = Vector256.Create(scale);
-        var j = low;
-        for (; j + 8 <= high; j += 8)
+        for (var j = low; j < high; j += 8)
         {
             Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (var d = 0; d < headDim; d++)
@@ -88,62 +96,46 @@ internal static unsafe class PromptAttention
             (a2 * factor).Store(w2 + j);
             (a3 * factor).Store(w3 + j);
         }
-
-        for (; j < high; j++)
-        {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (var d = 0; d < headDim; d++)
-            {
-                var key = kt[(d * total) + j];
-                s0 += q0[d] * key;
-                s1 += q1[d] * key;
-                s2 += q2[d] * key;
-                s3 += q3[d] * key;
-            }
-
-            (w0[j], w1[j], w2[j], w3[j]) = (s0 * scale, s1 * scale, s2 * scale, s3 * scale);
-        }
     }
 
     // exp(score - max) over the query's own columns start .. end-1, zero on the block's other columns;
-    // returns 1 / the sum of the exponentials.
+    // returns 1 / the sum of the exponentials. The last group of eight is computed whole, its lanes at or
+    // past end masked out (they lie in the block's zeroed columns or the row's slack).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Softmax(float* w, long low, long start, long end, long high)
     {
         var most = Vector256.Create(float.NegativeInfinity);
-        var m = start;
-        for (; m + 8 <= end; m += 8) most = Vector256.Max(most, Vector256.Load(w + m));
+        for (var m = start; m < end; m += 8)
+        {
+            most = Avx.Max(most, Vector256.ConditionalSelect(Within(end - m), Vector256.Load(w + m), Vector256.Create(float.NegativeInfinity)));
+        }
+
         var max = float.NegativeInfinity;
         for (var lane = 0; lane < 8; lane++) max = max > most.GetElement(lane) ? max : most.GetElement(lane);
-        for (; m < end; m++) max = max > w[m] ? max : w[m];
         for (var j = low; j < start; j++) w[j] = 0;
         for (var j = end; j < high; j++) w[j] = 0;
         var top = Vector256.Create(max);
         var acc = Vector256<float>.Zero;
-        var i = start;
-        for (; i + 8 <= end; i += 8)
+        for (var i = start; i < end; i += 8)
         {
-            var e = AttentionExp.Of(Vector256.Load(w + i) - top);
+            var e = Vector256.ConditionalSelect(Within(end - i), AttentionExp.Of(Vector256.Load(w + i) - top), Vector256<float>.Zero);
             e.Store(w + i);
             acc += e;
         }
 
-        var sum = Vector256.Sum(acc);
-        for (; i < end; i++)
-        {
-            w[i] = AttentionExp.Of(w[i] - max);
-            sum += w[i];
-        }
-
-        return 1f / sum;
+        return 1f / Vector256.Sum(acc);
     }
+
+    // Lanes 0 .. left-1 set (all eight when left >= 8).
+    private static Vector256<float> Within(long left) =>
+        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((int)Math.Min(left, 8))).AsSingle();
 
     // y_i = inverse_i * sum over columns low .. high-1 of w_i[j] * v_j, eight dimensions at a time, in
     // column order; the zero weights outside a query's columns add nothing.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Sum(float* w, long total, float* v, float* y, int count, float* inverse, long low, long high, int headDim)
+    private static void Sum(float* w, long stride, float* v, float* y, int count, float* inverse, long low, long high, int headDim)
     {
-        float* w0 = w, w1 = w + total, w2 = w + (2 * total), w3 = w + (3 * total);
+        float* w0 = w, w1 = w + stride, w2 = w + (2 * stride), w3 = w + (3 * stride);
         for (var d = 0; d < headDim; d += 8)
         {
             Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
