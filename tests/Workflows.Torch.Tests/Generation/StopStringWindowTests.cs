@@ -28,10 +28,15 @@ public class StopStringWindowTests
             string[] stops = sequence % 3 == 0 ? StopStrings : [StopStrings[sequence % StopStrings.Length]];
             var prompt = new List<int>();
             if (tokenizer.BosId is { } bos) prompt.Add(bos);
-            prompt.AddRange(RandomIds(tokenizer, random, random.Next(1, 12)));
-            // Random tokens around a text holding a stop string, so stop strings fall at any distance and split across tokens.
-            var planted = tokenizer.Encode($"{Words(random)}{stops[random.Next(stops.Length)]}{Words(random)}", addBos: false);
-            var generated = RandomIds(tokenizer, random, random.Next(0, 40)).Concat(planted).Concat(RandomIds(tokenizer, random, random.Next(0, 10))).ToList();
+            prompt.AddRange(RandomIds(tokenizer, random, random.Next(1, 20)));
+            // Random tokens around a text holding a stop string, so stop strings fall at any distance and split across tokens;
+            // every fourth text starts with its stop string and the prompt ends with its first tokens, cutting a
+            // character's bytes where the prompt's text and the completion part.
+            var atPrompt = sequence % 4 == 3;
+            var planted = tokenizer.Encode($"{(atPrompt ? "" : Words(random))}{stops[random.Next(stops.Length)]}{Words(random)}", addBos: false).ToList();
+            var cut = atPrompt ? random.Next(1, Math.Min(3, planted.Count) + 1) : 0;
+            prompt.AddRange(planted.Take(cut));
+            var generated = RandomIds(tokenizer, random, atPrompt ? 0 : random.Next(0, 40)).Concat(planted.Skip(cut)).Concat(RandomIds(tokenizer, random, random.Next(1, 10))).ToList();
 
             var expected = Reference(tokenizer, prompt, generated, stops);
             var options = new GenerationOptions { MaxTokens = generated.Count, StopStrings = stops };
@@ -46,7 +51,7 @@ public class StopStringWindowTests
         }
 
         // Most sequences must reach their planted stop string, or the comparison would say little.
-        Assert.That(stopped, Is.GreaterThan(90), "sequences stopped at a stop string");
+        Assert.That(stopped, Is.GreaterThan(80), "sequences stopped at a stop string");
     }
 
     // The old rule, written out: the whole sequence decoded after every token, the completion split off the
