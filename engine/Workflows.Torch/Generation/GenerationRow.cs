@@ -76,7 +76,7 @@ internal sealed class GenerationRow
         Tokens.Add(next);
         _generated.Add(next);
         _completion = null;
-        if (_window?.MayStop(Tokens) is not true) return;     // none watched, or none can have just appeared: decode once, in Result
+        if (_window?.MayStop(Tokens) is not true) return;                       // none watched, or none can have just appeared: decode once, in Result
         _completion = Completion();
         var stop = _stops.Select(s => _completion.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
         if (stop >= 0)
