@@ -14,6 +14,8 @@ internal sealed class GenerationRow
     private readonly int _capacity;
     private readonly string _promptText;
     private readonly List<int> _generated = [];
+    private readonly string[] _stops;
+    private readonly StopStringWindow? _window;                                 // null: no stop strings to watch
     private string? _completion = string.Empty;                                 // null: not decoded since the last token
 
     public GenerationRow(string prompt, IReadOnlyList<int> promptTokens, TextTokenizer tokenizer, GenerationOptions options, int capacity)
@@ -26,6 +28,8 @@ internal sealed class GenerationRow
         Sampler = new TokenSampler(options);
         Tokens = [.. promptTokens];
         _promptText = tokenizer.Decode(promptTokens);
+        _stops = [.. options.StopStrings.Where(s => s.Length > 0)];
+        _window = _stops.Length > 0 ? new StopStringWindow(tokenizer, _stops, promptTokens) : null;
     }
 
     /// <summary>Tokenises <paramref name="prompt"/> and checks it fits: <paramref name="name"/> names it in the error
@@ -72,9 +76,9 @@ internal sealed class GenerationRow
         Tokens.Add(next);
         _generated.Add(next);
         _completion = null;
-        if (!_options.StopStrings.Any(s => s.Length > 0)) return;                   // no text to watch: decode once, in Result
+        if (_window?.MayStop(Tokens) is not true) return;                       // none watched, or none can have just appeared: decode once, in Result
         _completion = Completion();
-        var stop = _options.StopStrings.Where(s => s.Length > 0).Select(s => _completion.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+        var stop = _stops.Select(s => _completion.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
         if (stop >= 0)
         {
             _completion = _completion[..stop];

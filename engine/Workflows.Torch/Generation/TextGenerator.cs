@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using Workflows.Torch.Llama;
 using Workflows.Torch.Tokenization;
@@ -53,7 +54,8 @@ public static class TextGenerator
         using var scope = NewDisposeScope();
         var hidden = model.model.forward(tensor(input, [batch, length], device: model.Device), cache);   // (B, T, C)
         var logits = model.Head(hidden.narrow(1, length - 1, 1), head);                                       // (B, 1, vocab)
-        return logits.select(1, 0).to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        var rows = logits.select(1, 0).to_type(ScalarType.Float32).cpu().contiguous();
+        return MemoryMarshal.Cast<byte, float>(rows.bytes).ToArray();                              // one copy; data<float>() walks element by element
     }
 
     /// <summary>The text after the prompt. SentencePiece decoding of the whole sequence keeps spacing

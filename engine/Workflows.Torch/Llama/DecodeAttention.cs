@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TorchSharp;
@@ -6,12 +7,14 @@ using static TorchSharp.torch;
 namespace Workflows.Torch.Llama;
 
 /// <summary>
-/// Attention of one new token per row over that row's cached keys, for float32 on the CPU: the decoding
-/// step of one prompt alone and of a left-padded batch. Each (row, query head) is computed on its own,
-/// over its row's real keys only (never the padding) in position order, so a row's result does not
-/// depend on the batch it is in: a prompt gets the same bits alone and batched, by construction. It also
-/// replaces libtorch's flash kernel, whose two matrix-vector calls per (row, head) and layer cost more
-/// than the arithmetic at decoding sizes.
+/// Attention of the new tokens of each row over that row's cached keys, for float32 on the CPU: a
+/// prompt's tokens when it is prefilled and the decoding step of one prompt alone or of a left-padded
+/// batch. Each (row, query head, token) is computed on its own, over its row's real keys up to the
+/// token's own position (never the padding) in position order, so a row's result depends neither on the
+/// batch it is in nor on how many tokens one call brings: a prompt gets the same bits alone and batched,
+/// by construction, and a prompt token the bits it would get if it had been decoded. It also replaces
+/// libtorch's flash kernel, whose small matrix calls per (row, head) and layer cost more than the
+/// arithmetic at the head sizes of small models.
 /// </summary>
 internal static class DecodeAttention
 {
@@ -21,37 +24,53 @@ internal static class DecodeAttention
         q.device_type == DeviceType.CPU && q.dtype == ScalarType.Float32 && cache.LayerBytes < int.MaxValue;
 
     /// <summary>
-    /// Attention output (B, nh, 1, hs) for queries <paramref name="q"/> (B, nh, 1, hs) over the
-    /// <paramref name="total"/> columns <paramref name="cache"/> holds for <paramref name="layer"/>, the new
-    /// token's keys and values last. Row b attends from column <see cref="KvCache.LeftPadding"/>[b] on (0
-    /// without padding) and, with a <paramref name="window"/>, to the last <c>window</c> columns at most.
+    /// Attention output (B, nh, T, hs) for the queries <paramref name="q"/> (B, nh, T, hs) of the T newest
+    /// of the <paramref name="total"/> columns <paramref name="cache"/> holds for <paramref name="layer"/>
+    /// (their keys and values already appended). Query t sits at column total − T + t and attends from
+    /// column <see cref="KvCache.LeftPadding"/>[b] of its row (0 without padding) up to its own column and,
+    /// with a <paramref name="window"/>, to the last <c>window</c> of those at most; a query on the padding
+    /// sees only itself, as <see cref="KvCache.PaddingMask"/> has it, so no output is NaN.
     /// </summary>
     public static Tensor Compute(Tensor q, KvCache cache, int layer, long total, int? window)
     {
         var (keys, values) = cache.Layer(layer);                                                  // (B, nkv, capacity, hs)
         var first = cache.LeftPadding;
-        var (batch, heads, headDim) = (q.shape[0], q.shape[1], (int)q.shape[3]);
+        var (batch, heads, length, headDim) = (q.shape[0], q.shape[1], q.shape[2], (int)q.shape[3]);
         var (kvHeads, capacity) = (keys.shape[1], keys.shape[2]);
         var group = heads / kvHeads;
         using var queries = q.contiguous();
-        var output = empty([batch, heads, 1, headDim], ScalarType.Float32);
+        var output = empty([batch, heads, length, headDim], ScalarType.Float32);
         var scale = 1f / MathF.Sqrt(headDim);
-        var weights = new float[total];
+        // Several tokens (a prompt): four at a time over transposed keys, when the head fills whole vectors.
+        var blocked = length > 1 && headDim % 8 == 0 && Avx.IsSupported;
+        var weights = new float[blocked ? PromptAttention.Block * PromptAttention.Stride(total) : total];
+        var transposed = new float[blocked ? (headDim * total) + PromptAttention.Slack : 0];
         unsafe
         {
             fixed (byte* qBytes = queries.bytes, kBytes = keys.bytes, vBytes = values.bytes, yBytes = output.bytes)
-            fixed (float* w = weights)
+            fixed (float* w = weights, kt = transposed)
             {
                 float* qs = (float*)qBytes, ks = (float*)kBytes, vs = (float*)vBytes, ys = (float*)yBytes;
                 for (var b = 0L; b < batch; b++)
                 {
-                    var start = first?[b] ?? 0;
-                    if (window is int size) start = Math.Max(start, total - size);
+                    var padding = first?[b] ?? 0;
                     for (var h = 0L; h < heads; h++)
                     {
                         var column = ((b * kvHeads) + (h / group)) * capacity * headDim;             // this row's kv head, column 0
-                        var offset = ((b * heads) + h) * headDim;
-                        Row(qs + offset, ks + column, vs + column, ys + offset, w, start, total, headDim, scale);
+                        var offset = ((b * heads) + h) * length * headDim;
+                        if (blocked)
+                        {
+                            if (h % group == 0) PromptAttention.Transpose(ks + column, kt, total, headDim);
+                            PromptAttention.Head(qs + offset, kt, vs + column, ys + offset, w, padding, total, length, window, headDim, scale);
+                            continue;
+                        }
+
+                        for (var t = 0L; t < length; t++)
+                        {
+                            var end = total - length + t + 1;                                         // the token's own column, included
+                            var start = Math.Min(window is int size ? Math.Max(padding, end - size) : padding, end - 1);   // a padding query sees itself
+                            Row(qs + offset + (t * headDim), ks + column, vs + column, ys + offset + (t * headDim), w, start, end, headDim, scale);
+                        }
                     }
                 }
             }
@@ -62,6 +81,7 @@ internal static class DecodeAttention
 
     // Softmax(q·k_j * scale) over columns start .. total-1, then the weighted sum of v_j, in column order.
     // Every loop runs from the row's first column, so the same keys give the same bits at any padding.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Row(float* q, float* k, float* v, float* y, float* w, long start, long total, int headDim, float scale)
     {
         var count = (int)(total - start);
@@ -83,7 +103,7 @@ internal static class DecodeAttention
             var top = Vector256.Create(max);
             for (; j8 <= count - 8; j8 += 8)
             {
-                var e = Vector256.Exp(Vector256.Load(w + j8) - top);
+                var e = AttentionExp.Of(Vector256.Load(w + j8) - top);
                 e.Store(w + j8);
                 acc += e;
             }
@@ -93,7 +113,7 @@ internal static class DecodeAttention
 
         for (; j8 < count; j8++)
         {
-            w[j8] = MathF.Exp(w[j8] - max);
+            w[j8] = AttentionExp.Of(w[j8] - max);
             sum += w[j8];
         }
 
@@ -130,33 +150,42 @@ internal static class DecodeAttention
     // Scores of eight columns at a time: eight products accumulated per column, then one horizontal-add
     // tree sums all eight (a per-column horizontal sum would cost as much as the products at small heads).
     // Returns how many columns it scored (a multiple of 8).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe int Scores8(float* q, float* k, float* w, int count, int headDim, float scale, ref float max)
     {
         var j = 0;
         var top = Vector256.Create(float.NegativeInfinity);
-        var p = stackalloc Vector256<float>[8];
         for (; j <= count - 8; j += 8)
         {
-            for (var i = 0; i < 8; i++)
+            // The eight products live in registers; each column still sums its head in order d = 0, 8, 16, ...
+            var key = k + ((long)j * headDim);
+            Vector256<float> p0 = default, p1 = default, p2 = default, p3 = default, p4 = default, p5 = default, p6 = default, p7 = default;
+            for (var d = 0; d < headDim; d += 8)
             {
-                var key = k + ((long)(j + i) * headDim);
-                var acc = Vector256<float>.Zero;
-                for (var d = 0; d < headDim; d += 8) acc += Vector256.Load(q + d) * Vector256.Load(key + d);
-                p[i] = acc;
+                var query = Vector256.Load(q + d);
+                p0 += query * Vector256.Load(key + d);
+                p1 += query * Vector256.Load(key + headDim + d);
+                p2 += query * Vector256.Load(key + (2 * headDim) + d);
+                p3 += query * Vector256.Load(key + (3 * headDim) + d);
+                p4 += query * Vector256.Load(key + (4 * headDim) + d);
+                p5 += query * Vector256.Load(key + (5 * headDim) + d);
+                p6 += query * Vector256.Load(key + (6 * headDim) + d);
+                p7 += query * Vector256.Load(key + (7 * headDim) + d);
             }
 
-            var low = Avx.HorizontalAdd(Avx.HorizontalAdd(p[0], p[1]), Avx.HorizontalAdd(p[2], p[3]));   // halves of columns 0-3
-            var high = Avx.HorizontalAdd(Avx.HorizontalAdd(p[4], p[5]), Avx.HorizontalAdd(p[6], p[7]));  // halves of columns 4-7
+            var low = Avx.HorizontalAdd(Avx.HorizontalAdd(p0, p1), Avx.HorizontalAdd(p2, p3));           // halves of columns 0-3
+            var high = Avx.HorizontalAdd(Avx.HorizontalAdd(p4, p5), Avx.HorizontalAdd(p6, p7));          // halves of columns 4-7
             var sums = Avx.Permute2x128(low, high, 0x20) + Avx.Permute2x128(low, high, 0x31);              // columns 0-7
             var scores = sums * Vector256.Create(scale);
             scores.Store(w + j);
-            top = Vector256.Max(top, scores);
+            top = Avx.Max(top, scores);                                                                   // no NaN here: plain vmaxps
         }
 
         for (var i = 0; i < 8; i++) max = MathF.Max(max, top.GetElement(i));
         return j;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float Dot(float* a, float* b, int length)
     {
         var i = 0;

@@ -138,7 +138,7 @@ public sealed class LlamaAttention : nn.Module
             (k, v) = cache.Append(layer, k, v);                                                    // (B, nkv, S, hs)
         }
 
-        var rowByRow = cache is not null && length == 1 && DecodeAttention.Supports(q, cache);
+        var rowByRow = cache is not null && DecodeAttention.Supports(q, cache);
         if (_kvHeads != _heads && !rowByRow)
         {
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                                    // (B, nh, S, hs)
@@ -149,7 +149,7 @@ public sealed class LlamaAttention : nn.Module
         Tensor y;
         if (rowByRow)
         {
-            y = DecodeAttention.Compute(q, cache!, layer, total, _window);                          // one token per row, alone or batched
+            y = DecodeAttention.Compute(q, cache!, layer, total, _window);                          // prompt or new tokens, alone or batched
         }
         else if (cache?.LeftPadding is not null)
         {

@@ -43,6 +43,47 @@ public class DecodeAttentionTests
         }
     }
 
+    // Prompts of 11, 3 and 14 tokens (not multiples of the four-query block) in one left-padded call.
+    [TestCase(6, null)]
+    [TestCase(8, null)]
+    [TestCase(16, null)]
+    [TestCase(20, null)]
+    [TestCase(8, 5)]
+    [TestCase(16, 4)]
+    public void Compute_PromptInLeftPaddedBatch_GivesTheBitsOfThePromptAloneAndCausalSdpaWithinRounding(int headDim, int? window)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var config = Config() with { HeadDimOverride = headDim };                                // 4 query heads share 2 kv heads
+        var (heads, kvHeads, width) = (config.NumAttentionHeads, config.KeyValueHeads, Lengths.Max());
+        var generator = manual_seed(11);
+        var q = randn([Lengths.Length, heads, width, headDim], generator: generator);
+        var keys = randn([Lengths.Length, kvHeads, width, headDim], generator: generator);
+        var values = randn([Lengths.Length, kvHeads, width, headDim], generator: generator);
+        using var batch = new KvCache(config, Lengths.Length, width, CPU, ScalarType.Float32);
+        batch.PadLeft([.. Lengths.Select(l => width - l)]);
+        batch.Append(0, keys, values);                                       // padding columns hold noise the rows must never see
+        var together = DecodeAttention.Compute(q, batch, 0, width, window);
+        Assert.That(together.isfinite().all().item<bool>(), Is.True, "a padding query must see itself, not nothing (NaN)");
+        for (var b = 0; b < Lengths.Length; b++)
+        {
+            var length = Lengths[b];
+            var (k, v) = (keys.narrow(0, b, 1).narrow(2, width - length, length), values.narrow(0, b, 1).narrow(2, width - length, length));
+            var prompt = q.narrow(0, b, 1).narrow(2, width - length, length);
+            using var alone = new KvCache(config, 1, length, CPU, ScalarType.Float32);
+            alone.Append(0, k, v);
+            var single = DecodeAttention.Compute(prompt, alone, 0, length, window);
+            Assert.That(together.narrow(0, b, 1).narrow(2, width - length, length).eq(single).all().item<bool>(), Is.True, $"row {b}: batched and alone differ in some bit");
+
+            var columns = arange(length).unsqueeze(0);
+            var rows = arange(length).unsqueeze(1);
+            var mask = columns <= rows;
+            if (window is int w) mask = mask & (columns > rows - w);
+            var reference = nn.functional.scaled_dot_product_attention(prompt, k.repeat_interleave(heads / kvHeads, dim: 1), v.repeat_interleave(heads / kvHeads, dim: 1), attn_mask: mask);
+            Assert.That(single.allclose(reference, rtol: 1e-5, atol: 1e-6), Is.True, $"row {b}: differs from scaled_dot_product_attention");
+        }
+    }
+
     [Test]
     public void Supports_Float32OnCpuOnly()
     {
