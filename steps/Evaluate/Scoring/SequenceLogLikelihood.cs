@@ -57,7 +57,10 @@ internal static class SequenceLogLikelihood
             var positions = chunk.SelectMany((i, row) => Enumerable.Range(split[i].Input.Length - split[i].Targets.Length, split[i].Targets.Length)
                 .Select(p => (long)((row * width) + p))).ToArray();
             var targets = tensor(chunk.SelectMany(i => split[i].Targets).ToArray(), device: model.Device);       // (N)
-            var hidden = model.model.forward(tensor(input, [chunk.Length, width], device: model.Device), null);  // (B, T, C)
+            // Through a cache only for its attention: on the CPU in float32 a cached forward attends with the
+            // prompt kernel (PromptAttention), which at small head sizes costs a fraction of the flash kernel.
+            using var cache = new KvCache(model.Config, chunk.Length, width, model.Device, model.Dtype);
+            var hidden = model.model.forward(tensor(input, [chunk.Length, width], device: model.Device), cache);  // (B, T, C)
             var scoredHidden = hidden.view(-1, hidden.shape[^1]).index_select(0, tensor(positions, device: model.Device));   // (N, C)
             var logProbs = nn.functional.log_softmax(model.Head(scoredHidden).to_type(ScalarType.Float32), dim: -1);   // (N, vocab)
             var picked = logProbs.gather(1, targets.unsqueeze(1)).squeeze(1).cpu().data<float>().ToArray();     // (N)
