@@ -18,10 +18,18 @@ namespace Workflows.Torch.Llama;
 /// </summary>
 internal static class DecodeAttention
 {
-    /// <summary>Whether <see cref="Compute"/> handles these queries and this cache (float32 on the CPU, each
-    /// layer's keys under 2 GiB); otherwise attention goes through scaled_dot_product_attention.</summary>
-    public static bool Supports(Tensor q, KvCache cache) =>
-        q.device_type == DeviceType.CPU && q.dtype == ScalarType.Float32 && cache.LayerBytes < int.MaxValue;
+    /// <summary>Whether <see cref="Compute"/> takes these queries (B, nh, T, hs) over <paramref name="total"/> cached
+    /// columns: float32 on the CPU with each layer's keys under 2 GiB, and, for several tokens, a head size that
+    /// fills whole vectors and either at most 16 or at most <see cref="LongestPrompt"/> columns; otherwise attention
+    /// goes through scaled_dot_product_attention. The choice depends on the row's own sizes only, never on its batch.</summary>
+    public static bool Supports(Tensor q, KvCache cache, long total) =>
+        q.device_type == DeviceType.CPU && q.dtype == ScalarType.Float32 && cache.LayerBytes < int.MaxValue
+        && (q.shape[2] == 1 || (q.shape[3] % 8 == 0 && Avx.IsSupported && (q.shape[3] <= 16 || total <= LongestPrompt)));
+
+    /// <summary>Most columns a prompt attends through <see cref="PromptAttention"/> at head sizes above 16. Timed against
+    /// libtorch's flash kernel at head sizes 64 and 128 on one thread, the kernel was faster up to about this length
+    /// and slower beyond it, where the flash kernel's blocked matrix products pay off.</summary>
+    public const long LongestPrompt = 1024;
 
     /// <summary>
     /// Attention output (B, nh, T, hs) for the queries <paramref name="q"/> (B, nh, T, hs) of the T newest
@@ -44,7 +52,7 @@ internal static class DecodeAttention
         // Several tokens (a prompt): four at a time over transposed keys, when the head fills whole vectors.
         var blocked = length > 1 && headDim % 8 == 0 && Avx.IsSupported;
         var weights = new float[blocked ? PromptAttention.Block * PromptAttention.Stride(total) : total];
-        var transposed = new float[blocked ? (headDim * total) + PromptAttention.Slack : 0];
+        var transposed = new float[blocked ? headDim * PromptAttention.Stride(total) : 0];
         unsafe
         {
             fixed (byte* qBytes = queries.bytes, kBytes = keys.bytes, vBytes = values.bytes, yBytes = output.bytes)

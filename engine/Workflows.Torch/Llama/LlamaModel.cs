@@ -138,7 +138,7 @@ public sealed class LlamaAttention : nn.Module
             (k, v) = cache.Append(layer, k, v);                                                    // (B, nkv, S, hs)
         }
 
-        var rowByRow = cache is not null && DecodeAttention.Supports(q, cache);
+        var rowByRow = cache is not null && DecodeAttention.Supports(q, cache, start + length);
         if (_kvHeads != _heads && !rowByRow)
         {
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                                    // (B, nh, S, hs)

@@ -91,8 +91,21 @@ public class DecodeAttentionTests
         using var cache = new KvCache(config, 1, 4, CPU, ScalarType.Float32);
         using var q32 = zeros(1, 4, 1, config.HeadDim);
         using var q16 = zeros([1, 4, 1, config.HeadDim], ScalarType.BFloat16);
-        Assert.That(DecodeAttention.Supports(q32, cache), Is.True);
-        Assert.That(DecodeAttention.Supports(q16, cache), Is.False);
+        Assert.That(DecodeAttention.Supports(q32, cache, 4), Is.True);
+        Assert.That(DecodeAttention.Supports(q16, cache, 4), Is.False);
+    }
+
+    [TestCase(1, 64, 4096, true)]                 // one new token: always
+    [TestCase(8, 8, 4096, true)]                  // a prompt at a small head size: any length
+    [TestCase(8, 64, 1024, true)]
+    [TestCase(8, 64, 1025, false)]                // a long prompt at a large head size: the flash kernel
+    [TestCase(8, 20, 16, false)]                  // a head size that does not fill whole vectors
+    public void Supports_PromptTokens_ByHeadSizeAndLength(int tokens, int headDim, long total, bool expected)
+    {
+        var config = Config() with { HeadDimOverride = headDim };
+        using var cache = new KvCache(config, 1, 4, CPU, ScalarType.Float32);
+        using var q = zeros(1, config.NumAttentionHeads, tokens, headDim);
+        Assert.That(DecodeAttention.Supports(q, cache, total), Is.EqualTo(expected));
     }
 
     private static LlamaConfig Config()
