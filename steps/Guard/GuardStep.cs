@@ -10,7 +10,7 @@ namespace Workflows.Steps.Guard;
 /// <summary>Red-teams a model with a prompt suite (rule checks on each reply, refusal detection, an optional
 /// Llama-Guard-style classifier) and/or scans a dataset for personal data, secrets and blocked content;
 /// fails when a category's violation rate is above its threshold.</summary>
-[Step("guard", Version = 4, UsesDevice = true, Description = "Prompt suites through the model; PII/secret/blocklist/refusal checks; optional guard model; thresholds")]
+[Step("guard", Version = 5, UsesDevice = true, Description = "Prompt suites through the model; PII/secret/blocklist/refusal checks; optional guard model; thresholds")]
 [StepOutput("report", ArtifactKind.Report, Description = "report.json and report.md: rates per category and every violation, personal data masked")]
 public sealed class GuardStep : IStep<GuardOptions>
 {

@@ -10,7 +10,7 @@ namespace Workflows.Steps.Package;
 /// SHA-256 manifest, reloads it with our own loader and runs a smoke generation (a package that does
 /// not load is never published), then logs it to the tracker and optionally registers it.
 /// </summary>
-[Step("package", Version = 5, UsesDevice = true, Description = "Package a model or adapter with a model card, checksums and a reload smoke test; log and register it")]
+[Step("package", Version = 6, UsesDevice = true, Description = "Package a model or adapter with a model card, checksums and a reload smoke test; log and register it")]
 [StepOutput("package", ArtifactKind.Package, Description = "HF model folder or PEFT adapter folder, and/or GGUF files with an Ollama Modelfile, with README.md and checksums.sha256")]
 public sealed class PackageStep : IStep<PackageOptions>
 {
