@@ -11,8 +11,9 @@ namespace Workflows.Torch.Llama;
 /// prompt's tokens when it is prefilled and the decoding step of one prompt alone or of a left-padded
 /// batch. Each (row, query head, token) is computed on its own, over its row's real keys up to the
 /// token's own position (never the padding) in position order, so a row's result depends neither on the
-/// batch it is in nor on how many tokens one call brings: a prompt gets the same bits alone and batched,
-/// by construction, and a prompt token the bits it would get if it had been decoded. It also replaces
+/// batch it is in: a prompt gets the same bits alone and batched, by construction. A call bringing several
+/// tokens (a prompt) goes through <see cref="PromptAttention"/>, whose arithmetic differs from a decoding
+/// step's, so a prompt token's bits are not those it would get if it had been decoded. It also replaces
 /// libtorch's flash kernel, whose small matrix calls per (row, head) and layer cost more than the
 /// arithmetic at the head sizes of small models.
 /// </summary>
@@ -75,8 +76,7 @@ internal static class DecodeAttention
 
                         for (var t = 0L; t < length; t++)
                         {
-                            var end = total - length + t + 1;                                         // the token's own column, included
-                            var start = Math.Min(window is int size ? Math.Max(padding, end - size) : padding, end - 1);   // a padding query sees itself
+                            var (start, end) = Columns(total, length, t, padding, window);
                             Row(qs + offset + (t * headDim), ks + column, vs + column, ys + offset + (t * headDim), w, start, end, headDim, scale);
                         }
                     }
@@ -85,6 +85,15 @@ internal static class DecodeAttention
         }
 
         return output;
+    }
+
+    /// <summary>The columns start .. end-1 that query <paramref name="t"/> of the <paramref name="length"/> newest of
+    /// <paramref name="total"/> attends to (see <see cref="Compute"/>): up to its own column, from the row's first real
+    /// column or the window's; a query on the padding sees only itself.</summary>
+    internal static (long Start, long End) Columns(long total, long length, long t, long padding, int? window)
+    {
+        var end = total - length + t + 1;                                                         // the token's own column, included
+        return (Math.Min(window is int size ? Math.Max(padding, end - size) : padding, end - 1), end);
     }
 
     // Softmax(q·k_j * scale) over columns start .. total-1, then the weighted sum of v_j, in column order.

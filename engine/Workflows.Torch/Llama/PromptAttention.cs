@@ -58,23 +58,23 @@ internal static unsafe class PromptAttention
         var starts = stackalloc long[Block];
         var ends = stackalloc long[Block];
         var inverse = stackalloc float[Block];
+        var stride = Stride(total);
         for (var t0 = 0L; t0 < length; t0 += Block)
         {
             var count = (int)Math.Min(Block, length - t0);
             long low = long.MaxValue, high = 0;
             for (var i = 0; i < Block; i++)
             {
-                var t = t0 + Math.Min(i, count - 1);                                  // a short last block repeats its last query
-                ends[i] = total - length + t + 1;
-                starts[i] = Math.Min(window is int size ? Math.Max(padding, ends[i] - size) : padding, ends[i] - 1);   // a padding query sees itself
+                // A short last block repeats its last query.
+                (starts[i], ends[i]) = DecodeAttention.Columns(total, length, t0 + Math.Min(i, count - 1), padding, window);
                 low = Math.Min(low, starts[i]);
                 high = Math.Max(high, ends[i]);
             }
 
             var rows = q + (t0 * headDim);
             Scores(rows, count, kt, w, low, high, total, headDim, scale);
-            for (var i = 0; i < Block; i++) inverse[i] = Softmax(w + (i * Stride(total)), low, starts[i], ends[i], high);
-            Sum(w, Stride(total), v, y + (t0 * headDim), count, inverse, low, high, headDim);
+            for (var i = 0; i < Block; i++) inverse[i] = Softmax(w + (i * stride), low, starts[i], ends[i], high);
+            Sum(w, stride, v, y + (t0 * headDim), count, inverse, low, high, headDim);
         }
     }
 
