@@ -63,9 +63,10 @@ public sealed record EvalTaskOptions
     public List<string> StopStrings { get; init; } = ["\n\n"];
 
     /// <summary>Sequences per forward pass: generation items decoded together (left-padded, each stopping on its own)
-    /// and log-likelihood continuations (choices, preference answers, prompt + target texts) scored together. Greedy
-    /// answers are the same token for token as one at a time; log-likelihoods agree within float rounding. 1 runs
-    /// every item alone. Default 16; range 1 to 1,024.</summary>
+    /// and log-likelihood items scored together (an item's choices, or a pair's two answers, share one pass over
+    /// their common context, then continue it together: batch_size × the choices sequences). Greedy answers are the
+    /// same token for token as one at a time; log-likelihoods agree within float rounding. 1 runs every sequence
+    /// alone. Default 16; range 1 to 1,024.</summary>
     [Range(1, 1024)]
     public int BatchSize { get; init; } = 16;
 

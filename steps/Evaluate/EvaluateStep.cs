@@ -9,7 +9,7 @@ namespace Workflows.Steps.Evaluate;
 
 /// <summary>Scores a base model, and each adapter beside it, on perplexity, multiple-choice and generation
 /// tasks; writes a side-by-side report and fails when a gate is breached.</summary>
-[Step("evaluate", Version = 7, UsesDevice = true, Description = "Perplexity, multiple-choice accuracy, generation metrics and preference accuracy; base vs adapters side by side; gates")]
+[Step("evaluate", Version = 8, UsesDevice = true, Description = "Perplexity, multiple-choice accuracy, generation metrics and preference accuracy; base vs adapters side by side; gates")]
 [StepOutput("report", ArtifactKind.Report, Description = "report.json, report.md and chart.png: metrics per model and task, deltas, gates, sample items")]
 public sealed class EvaluateStep : IStep<EvaluateOptions>
 {

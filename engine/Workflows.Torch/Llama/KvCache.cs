@@ -33,6 +33,11 @@ public sealed class KvCache : IDisposable
         }
     }
 
+    private KvCache(Tensor[] keys, Tensor[] values, long capacity, long length, long[]? leftPadding)
+    {
+        (_keys, _values, Capacity, Length, LeftPadding) = (keys, values, capacity, length, leftPadding);
+    }
+
     /// <summary>
     /// Padding tokens at the start of each row (B), for a batch of prompts of different lengths
     /// padded on the left; null (the default) when no row is padded. A padded row's positions count
@@ -72,6 +77,21 @@ public sealed class KvCache : IDisposable
 
         LeftPadding = LeftPadding is null ? null : [.. rows.Select(r => LeftPadding[r])];
         DropMask();
+    }
+
+    /// <summary>A new cache holding copies of <paramref name="rows"/> of this one, in that order (a row may repeat), with
+    /// their padding and this cache's length and capacity: one shared context, computed once, that several
+    /// continuations then extend each in its own row.</summary>
+    public KvCache CopyRows(IReadOnlyList<long> rows)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var device = _keys.Length == 0 ? CPU : _keys[0].device;
+        var index = tensor(rows.ToArray(), device: device);
+        var keys = _keys.Select(k => k.index_select(0, index).DetachFromDisposeScope()).ToArray();
+        var values = _values.Select(v => v.index_select(0, index).DetachFromDisposeScope()).ToArray();
+        var padding = LeftPadding is null ? null : rows.Select(r => LeftPadding[r]).ToArray();
+        return new KvCache(keys, values, Capacity, Length, padding is not null && padding.Any(p => p > 0) ? padding : null);
     }
 
     /// <summary>

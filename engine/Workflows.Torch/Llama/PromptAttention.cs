@@ -73,7 +73,7 @@ internal static unsafe class PromptAttention
 
             var rows = q + (t0 * headDim);
             Scores(rows, count, kt, w, low, high, total, headDim, scale);
-            for (var i = 0; i < Block; i++) inverse[i] = Softmax(w + (i * stride), low, starts[i], ends[i], high);
+            Softmax(w, stride, count, low, starts, ends, high, inverse);
             Sum(w, stride, v, y + (t0 * headDim), count, inverse, low, high, headDim);
         }
     }
@@ -106,33 +106,67 @@ internal static unsafe class PromptAttention
         }
     }
 
-    // exp(score - max) over the query's own columns start .. end-1, zero on the block's other columns;
-    // returns 1 / the sum of the exponentials. The last group of eight is computed whole, its lanes at or
-    // past end masked out (they lie in the block's zeroed columns or the row's slack).
+    // For each of the first count rows of w (the others repeat the last query and are never read): exp(score - max) over the query's own columns start .. end-1, zero on the
+    // block's other columns, and 1 / the sum of the exponentials into inverse. The last group of eight is computed
+    // whole, its lanes at or past end masked out (they lie in the block's zeroed columns or the row's slack). The
+    // rows go through the loops side by side only so that their exponentials overlap in the pipeline: a row's
+    // groups of eight still start at its own start and are summed in that order, as if it were alone.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Softmax(float* w, long low, long start, long end, long high)
+    private static void Softmax(float* w, long stride, int count, long low, long* starts, long* ends, long high, float* inverse)
     {
-        var most = Vector256.Create(float.NegativeInfinity);
-        for (var m = start; m < end; m += 8)
+        float* w0 = w, w1 = w + stride, w2 = w + (2 * stride), w3 = w + (3 * stride);
+        var (s0, s1, s2, s3) = (starts[0], starts[1], starts[2], starts[3]);
+        // A row past count gets no columns, so the loops below skip it.
+        var (e0, e1, e2, e3) = (ends[0], count > 1 ? ends[1] : s1, count > 2 ? ends[2] : s2, count > 3 ? ends[3] : s3);
+        var widest = Math.Max(Math.Max(e0 - s0, e1 - s1), Math.Max(e2 - s2, e3 - s3));
+        var lowest = Vector256.Create(float.NegativeInfinity);
+        Vector256<float> m0 = lowest, m1 = lowest, m2 = lowest, m3 = lowest;
+        for (var k = 0L; k < widest; k += 8)
         {
-            most = Avx.Max(most, Vector256.ConditionalSelect(Within(end - m), Vector256.Load(w + m), Vector256.Create(float.NegativeInfinity)));
+            if (s0 + k < e0) m0 = Avx.Max(m0, Vector256.ConditionalSelect(Within(e0 - s0 - k), Vector256.Load(w0 + s0 + k), lowest));
+            if (s1 + k < e1) m1 = Avx.Max(m1, Vector256.ConditionalSelect(Within(e1 - s1 - k), Vector256.Load(w1 + s1 + k), lowest));
+            if (s2 + k < e2) m2 = Avx.Max(m2, Vector256.ConditionalSelect(Within(e2 - s2 - k), Vector256.Load(w2 + s2 + k), lowest));
+            if (s3 + k < e3) m3 = Avx.Max(m3, Vector256.ConditionalSelect(Within(e3 - s3 - k), Vector256.Load(w3 + s3 + k), lowest));
         }
 
-        var max = float.NegativeInfinity;
-        for (var lane = 0; lane < 8; lane++) max = max > most.GetElement(lane) ? max : most.GetElement(lane);
-        for (var j = low; j < start; j++) w[j] = 0;
-        for (var j = end; j < high; j++) w[j] = 0;
-        var top = Vector256.Create(max);
-        var acc = Vector256<float>.Zero;
-        for (var i = start; i < end; i += 8)
+        for (var i = 0; i < count; i++)
         {
-            var e = Vector256.ConditionalSelect(Within(end - i), AttentionExp.Of(Vector256.Load(w + i) - top), Vector256<float>.Zero);
-            e.Store(w + i);
-            acc += e;
+            var row = w + (i * stride);
+            for (var j = low; j < starts[i]; j++) row[j] = 0;
+            for (var j = ends[i]; j < high; j++) row[j] = 0;
         }
 
-        return 1f / Vector256.Sum(acc);
+        Vector256<float> t0 = Broadcast(Largest(m0)), t1 = Broadcast(Largest(m1)), t2 = Broadcast(Largest(m2)), t3 = Broadcast(Largest(m3));
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (var k = 0L; k < widest; k += 8)
+        {
+            if (s0 + k < e0) a0 += Exponentials(w0 + s0 + k, e0 - s0 - k, t0);
+            if (s1 + k < e1) a1 += Exponentials(w1 + s1 + k, e1 - s1 - k, t1);
+            if (s2 + k < e2) a2 += Exponentials(w2 + s2 + k, e2 - s2 - k, t2);
+            if (s3 + k < e3) a3 += Exponentials(w3 + s3 + k, e3 - s3 - k, t3);
+        }
+
+        (inverse[0], inverse[1], inverse[2], inverse[3]) = (1f / Vector256.Sum(a0), 1f / Vector256.Sum(a1), 1f / Vector256.Sum(a2), 1f / Vector256.Sum(a3));
     }
+
+    // exp(x - top) of the eight scores at w, stored back, lanes at or past left zero; returns them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Exponentials(float* w, long left, Vector256<float> top)
+    {
+        var e = Vector256.ConditionalSelect(Within(left), AttentionExp.Of(Vector256.Load(w) - top), Vector256<float>.Zero);
+        e.Store(w);
+        return e;
+    }
+
+    // The largest lane (exact, so the order of comparison does not matter for finite scores).
+    private static float Largest(Vector256<float> v)
+    {
+        var m = Avx.Max(v, Avx.Permute2x128(v, v, 1));
+        m = Avx.Max(m, Avx.Permute(m, 0b01001110));
+        return Avx.Max(m, Avx.Permute(m, 0b10110001)).ToScalar();
+    }
+
+    private static Vector256<float> Broadcast(float value) => Vector256.Create(value);
 
     // Lanes 0 .. left-1 set (all eight when left >= 8).
     private static Vector256<float> Within(long left) =>

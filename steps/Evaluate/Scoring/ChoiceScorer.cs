@@ -14,8 +14,8 @@ internal static class ChoiceScorer
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
     {
         // Every continuation of every item first, so they can be scored batch_size per forward.
-        var scoredItems = new List<(EvalExample Item, IReadOnlyList<string> Choices, int Gold, string Context, int First, int Index)>();
-        var requests = new List<(IReadOnlyList<int> Ids, int Scored)>();
+        var scoredItems = new List<(EvalExample Item, IReadOnlyList<string> Choices, int Gold, string Context, int Index)>();
+        var requests = new List<IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)>>();
         for (var i = 0; i < items.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -24,18 +24,16 @@ internal static class ChoiceScorer
             var gold = Gold(item.Label, choices);
             if (gold is null) continue;
             var context = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            scoredItems.Add((item, choices, gold.Value, context, requests.Count, i));
-            requests.AddRange(choices.Select(c => Request(model, context, task.TargetDelimiter + c)));
+            scoredItems.Add((item, choices, gold.Value, context, i));
+            requests.Add(Requests(model, context, [.. choices.Select(c => task.TargetDelimiter + c)]));
         }
 
-        var itemOfRequest = scoredItems.SelectMany(s => Enumerable.Repeat(s.Index, s.Choices.Count)).ToArray();
-        var likelihoods = SequenceLogLikelihood.ScoreMany(model.Model, requests, task.BatchSize, ct,
-            done => { if (done == requests.Count || itemOfRequest[done] != itemOfRequest[done - 1]) progress(itemOfRequest[done - 1] + 1); });
+        // The choices of an item share its context, which goes through the model once.
+        var likelihoods = SequenceLogLikelihood.ScoreGroups(model.Model, requests, task.BatchSize, ct, done => progress(scoredItems[done - 1].Index + 1));
         double acc = 0, accNorm = 0;
         var samples = new List<ScoredItem>();
-        foreach (var (item, choices, gold, context, first, _) in scoredItems)
+        foreach (var ((item, choices, gold, context, _), lls) in scoredItems.Zip(likelihoods))
         {
-            var lls = likelihoods.Skip(first).Take(choices.Count).ToList();
             acc += ChoiceAccuracy.Acc(lls, gold);
             accNorm += ChoiceAccuracy.AccNorm(lls, choices, gold);
             if (samples.Count < SampleCount)
@@ -60,14 +58,16 @@ internal static class ChoiceScorer
         return match.c is null ? null : match.i;
     }
 
-    // The ids of context + continuation and how many of them are the continuation's.
-    private static (IReadOnlyList<int> Ids, int Scored) Request(ModelUnderTest model, string context, string continuation)
+    // For each continuation, the ids of context + continuation and how many of them are the continuation's.
+    private static IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)> Requests(ModelUnderTest model, string context, IReadOnlyList<string> continuations)
     {
         // lm-evaluation-harness moves trailing spaces of the context onto the continuation.
         var trimmed = context.TrimEnd(' ');
-        continuation = context[trimmed.Length..] + continuation;
         var contextIds = model.Tokenizer.Encode(trimmed, addBos: true);
-        var wholeIds = model.Tokenizer.Encode(trimmed + continuation, addBos: true);
-        return (wholeIds, Math.Max(1, wholeIds.Count - contextIds.Count));
+        return [.. continuations.Select(c =>
+        {
+            var wholeIds = model.Tokenizer.Encode(trimmed + context[trimmed.Length..] + c, addBos: true);
+            return ((IReadOnlyList<int>)wholeIds, Math.Max(1, wholeIds.Count - contextIds.Count));
+        })];
     }
 }

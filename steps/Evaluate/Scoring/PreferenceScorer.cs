@@ -13,8 +13,8 @@ internal static class PreferenceScorer
     public static TaskScores Score(ModelUnderTest model, IReadOnlyList<EvalExample> items, EvalTaskOptions task, Action<int> progress, CancellationToken ct)
     {
         // Both answers of every pair first, so they can be scored batch_size per forward.
-        var pairs = new List<(EvalExample Item, string Context, int First, int Index)>();
-        var requests = new List<(IReadOnlyList<int> Ids, int Scored)>();
+        var pairs = new List<(EvalExample Item, string Context, int Index)>();
+        var requests = new List<IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)>>();
         for (var i = 0; i < items.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -24,18 +24,18 @@ internal static class PreferenceScorer
             var rejected = Request(model, context, task.TargetDelimiter + item.Choices[1]);
             if (chosen is null || rejected is null) continue;                   // the prompt alone fills the context
             if (chosen.Value.Ids.SequenceEqual(rejected.Value.Ids)) continue;   // the answers differ only past the context
-            pairs.Add((item, context, requests.Count, i));
-            requests.Add(chosen.Value);
-            requests.Add(rejected.Value);
+            pairs.Add((item, context, i));
+            requests.Add([chosen.Value, rejected.Value]);
         }
 
-        var likelihoods = SequenceLogLikelihood.ScoreMany(model.Model, requests, task.BatchSize, ct, done => progress(pairs[(done - 1) / 2].Index + 1));
+        // The two answers of a pair share its prompt, which goes through the model once.
+        var likelihoods = SequenceLogLikelihood.ScoreGroups(model.Model, requests, task.BatchSize, ct, done => progress(pairs[done - 1].Index + 1));
         double correct = 0, correctNorm = 0, margin = 0, marginNorm = 0;
         var samples = new List<ScoredItem>();
         var scoredPairs = 0;
-        foreach (var (item, context, first, _) in pairs)
+        foreach (var ((item, context, _), (pair, lls)) in pairs.Zip(requests.Zip(likelihoods)))
         {
-            var (chosen, rejected) = ((Sum: likelihoods[first], Tokens: requests[first].Scored), (Sum: likelihoods[first + 1], Tokens: requests[first + 1].Scored));
+            var (chosen, rejected) = ((Sum: lls[0], Tokens: pair[0].Scored), (Sum: lls[1], Tokens: pair[1].Scored));
             scoredPairs++;
             var (sum, perToken) = (chosen.Sum - rejected.Sum, (chosen.Sum / chosen.Tokens) - (rejected.Sum / rejected.Tokens));
             correct += sum > 0 ? 1 : 0;

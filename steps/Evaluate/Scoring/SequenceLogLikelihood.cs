@@ -25,57 +25,92 @@ internal static class SequenceLogLikelihood
 
     /// <summary>
     /// <see cref="Score"/> of every request, <paramref name="batchSize"/> sequences per forward (1: one by one);
-    /// results in the requests' order; <paramref name="progress"/> hears how many are done. Sequences of similar length are padded on the right together: causal
-    /// attention keeps padding after a sequence from changing it, and only the scored positions go through
-    /// the head. Equal to one by one within float rounding (the sums run in another order).
+    /// results in the requests' order; <paramref name="progress"/> hears how many are done. Each request is its
+    /// own group of <see cref="ScoreGroups"/>.
     /// </summary>
     public static IReadOnlyList<double> ScoreMany(LlamaForCausalLM model,
-        IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)> requests, int batchSize, CancellationToken ct, Action<int>? progress = null)
+        IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)> requests, int batchSize, CancellationToken ct, Action<int>? progress = null) =>
+        [.. ScoreGroups(model, [.. requests.Select(r => (IReadOnlyList<(IReadOnlyList<int>, int)>)[r])], batchSize, ct, progress).Select(g => g[0])];
+
+    /// <summary>
+    /// <see cref="Score"/> of every request of every group (the choices of one question, the two answers of one
+    /// pair), results in the same shape; <paramref name="progress"/> hears how many groups are done. With
+    /// <paramref name="batchSize"/> 1, each request goes through its own forward. Otherwise the tokens a group's
+    /// sequences share at their start (its context, see <see cref="SharedContext"/>) go through the model once,
+    /// left-padded beside the contexts of up to <paramref name="batchSize"/> − 1 other groups of similar length;
+    /// then the remaining tokens of all their sequences go through one more forward, each continuing a copy of its
+    /// context's cache (so that forward's cache holds a row per sequence: batch_size × the choices). Only the scored
+    /// positions go through the head. Equal to one by one within float rounding (the sums run in another order).
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<double>> ScoreGroups(LlamaForCausalLM model,
+        IReadOnlyList<IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)>> groups, int batchSize, CancellationToken ct, Action<int>? progress = null)
     {
         var done = 0;
         if (batchSize <= 1)
         {
-            return [.. requests.Select(r =>
+            return [.. groups.Select(g =>
             {
                 ct.ThrowIfCancellationRequested();
-                var result = Score(model, r.Ids, r.Scored);
+                IReadOnlyList<double> result = [.. g.Select(r => Score(model, r.Ids, r.Scored))];
                 progress?.Invoke(++done);
                 return result;
             })];
         }
 
-        var split = requests.Select(r => Split(model, r.Ids, r.Scored)).ToArray();
-        var results = new double[requests.Count];
-        var order = Enumerable.Range(0, requests.Count).OrderBy(i => split[i].Input.Length).ThenBy(i => i);
+        var contexts = SharedContext.Of([.. groups.Select(g => (IReadOnlyList<(long[], long[])>)[.. g.Select(r => Split(model, r.Ids, r.Scored))])]);
+        var logProbs = groups.Select(g => g.Select(r => new float[r.Scored]).ToArray()).ToArray();
+        var left = groups.Select(_ => 0).ToArray();
+        foreach (var context in contexts) left[context.Group]++;
         using var noGrad = no_grad();
-        foreach (var chunk in order.Chunk(batchSize))
+        foreach (var chunk in contexts.OrderBy(c => c.Length).ThenBy(c => c.Group).Chunk(batchSize))
         {
             ct.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var width = chunk.Max(i => split[i].Input.Length);
-            var input = chunk.SelectMany(i => split[i].Input.Concat(Enumerable.Repeat(0L, width - split[i].Input.Length))).ToArray();
-            var positions = chunk.SelectMany((i, row) => Enumerable.Range(split[i].Input.Length - split[i].Targets.Length, split[i].Targets.Length)
-                .Select(p => (long)((row * width) + p))).ToArray();
-            var targets = tensor(chunk.SelectMany(i => split[i].Targets).ToArray(), device: model.Device);       // (N)
-            // Through a cache only for its attention: on the CPU in float32 a cached forward attends with the
-            // prompt kernel (PromptAttention), which at small head sizes costs a fraction of the flash kernel.
-            using var cache = new KvCache(model.Config, chunk.Length, width, model.Device, model.Dtype);
-            var hidden = model.model.forward(tensor(input, [chunk.Length, width], device: model.Device), cache);  // (B, T, C)
-            var scoredHidden = hidden.view(-1, hidden.shape[^1]).index_select(0, tensor(positions, device: model.Device));   // (N, C)
-            var logProbs = nn.functional.log_softmax(model.Head(scoredHidden).to_type(ScalarType.Float32), dim: -1);   // (N, vocab)
-            var picked = logProbs.gather(1, targets.unsqueeze(1)).squeeze(1).cpu().data<float>().ToArray();     // (N)
-            var offset = 0;
-            foreach (var i in chunk)
+            ScoreChunk(model, chunk, logProbs);
+            foreach (var context in chunk)
             {
-                var count = split[i].Targets.Length;
-                results[i] = picked.AsSpan(offset, count).ToArray().Sum();
-                offset += count;
+                if (--left[context.Group] == 0) progress?.Invoke(++done);
             }
-
-            progress?.Invoke(done += chunk.Length);
         }
 
-        return results;
+        return [.. logProbs.Select(g => (IReadOnlyList<double>)[.. g.Select(l => (double)l.Sum())])];
+    }
+
+    // The contexts of chunk in one forward, then every continuation after them in another.
+    private static void ScoreChunk(LlamaForCausalLM model, SharedContext[] chunk, float[][][] logProbs)
+    {
+        using var scope = NewDisposeScope();
+        var width = chunk.Max(c => c.Length);
+        var longest = chunk.Max(c => c.Members.Max(m => m.Input.Length - c.Length));
+        using var cache = new KvCache(model.Config, chunk.Length, width + longest, model.Device, model.Dtype);
+        cache.PadLeft([.. chunk.Select(c => (long)(width - c.Length))]);
+        var input = chunk.SelectMany(c => Enumerable.Repeat(0L, width - c.Length).Concat(c.Members[0].Input.Take(c.Length))).ToArray();
+        var hidden = model.model.forward(tensor(input, [chunk.Length, width], device: model.Device), cache);   // (B, W, C)
+        // Scored positions inside a context (all of them when a sequence is its context).
+        Pick(model, hidden, logProbs, chunk.SelectMany((c, row) => c.Members.SelectMany(m =>
+            m.Scored(0, c.Length).Select(p => (c.Group, m.Index, p.Target, p.Id, (long)((row * width) + width - c.Length + p.Position))))));
+        var rows = chunk.SelectMany((c, row) => c.Members.Where(m => m.Input.Length > c.Length).Select(m => (Row: (long)row, Context: c, Member: m))).ToArray();
+        if (rows.Length == 0) return;
+        // Right-padded after their contexts: causal attention keeps the padding from changing the tokens before it.
+        using var copy = cache.CopyRows([.. rows.Select(r => r.Row)]);
+        var rest = rows.SelectMany(r => r.Member.Input.Skip(r.Context.Length).Concat(Enumerable.Repeat(0L, longest - (r.Member.Input.Length - r.Context.Length)))).ToArray();
+        var after = model.model.forward(tensor(rest, [rows.Length, longest], device: model.Device), copy);     // (M, L, C)
+        Pick(model, after, logProbs, rows.SelectMany((r, row) => r.Member.Scored(r.Context.Length, r.Member.Input.Length)
+            .Select(p => (r.Context.Group, r.Member.Index, p.Target, p.Id, (long)((row * longest) + p.Position - r.Context.Length)))));
+    }
+
+    // Log-probabilities of the target ids at the given rows of hidden (B, T, C) flattened to (B·T, C), stored by
+    // group, request and target index.
+    private static void Pick(LlamaForCausalLM model, Tensor hidden, float[][][] logProbs,
+        IEnumerable<(int Group, int Request, int Target, long Id, long Row)> picks)
+    {
+        var list = picks.ToList();
+        if (list.Count == 0) return;
+        var rows = tensor(list.Select(p => p.Row).ToArray(), device: model.Device);                                    // (N)
+        var ids = tensor(list.Select(p => p.Id).ToArray(), device: model.Device);                                      // (N)
+        var scored = hidden.view(-1, hidden.shape[^1]).index_select(0, rows);                                           // (N, C)
+        var all = nn.functional.log_softmax(model.Head(scored).to_type(ScalarType.Float32), dim: -1);                  // (N, vocab)
+        var picked = all.gather(1, ids.unsqueeze(1)).squeeze(1).cpu().data<float>().ToArray();                         // (N)
+        for (var i = 0; i < list.Count; i++) logProbs[list[i].Group][list[i].Request][list[i].Target] = picked[i];
     }
 
     // The model's input (all but the last id, at most a context's worth) and the scored targets.

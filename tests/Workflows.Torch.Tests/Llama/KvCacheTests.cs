@@ -30,6 +30,34 @@ public class KvCacheTests
         }
     }
 
+    [TestCase("mistral")]
+    [TestCase("qwen3")]
+    public void CopyRows_SharedPrefixesThenContinuations_EqualEachWholeSequenceAlone(string family)
+    {
+        using var model = FamilyFixtures.Model(family);
+        using var noGrad = no_grad();
+        long[][] prefixes = [[5, 9, 13, 2, 7, 30, 31, 8, 4], [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]];
+        var width = prefixes.Max(r => r.Length);
+        using var cache = new KvCache(model.Config, prefixes.Length, width + 3, CPU, ScalarType.Float32);
+        cache.PadLeft([.. prefixes.Select(r => (long)(width - r.Length))]);
+        using var input = tensor(prefixes.SelectMany(r => Enumerable.Repeat(0L, width - r.Length).Concat(r)).ToArray(), [prefixes.Length, width]);
+        model.forward(input, cache).Dispose();
+        // Row 1 twice and row 0 once, each continued by its own three tokens.
+        long[] source = [1, 0, 1];
+        long[][] continuations = [[17, 18, 19], [20, 21, 22], [23, 24, 25]];
+        using var copy = cache.CopyRows(source);
+        Assert.That((copy.Batch, copy.Length, copy.LeftPadding), Is.EqualTo((3L, (long)width, (long[]?)[0, 2, 0])));
+        using var logits = model.forward(tensor(continuations.SelectMany(c => c).ToArray(), [3, 3]), copy);   // (3, 3, vocab)
+        for (var b = 0; b < source.Length; b++)
+        {
+            var whole = prefixes[source[b]].Concat(continuations[b]).ToArray();
+            using var alone = model.forward(tensor(whole, [1, whole.Length]));                        // (1, T, vocab)
+            Assert.That(logits[b].allclose(alone[0].narrow(0, whole.Length - 3, 3), rtol: 1e-4, atol: 1e-5), $"{family} row {b}");
+        }
+
+        Assert.That(cache.Length, Is.EqualTo(width), "the source cache is not extended");
+    }
+
     [Test]
     public void KeepRows_DropsRowsAndTheirPadding()
     {
