@@ -25,12 +25,16 @@ public static class FullFineTune
             yield break;
         }
 
-        if (options.Objective is TrainObjective.Dpo or TrainObjective.Kto)
-            yield return new OptionError("objective", $"objective {options.Objective.ToString().ToLowerInvariant()} needs a reference policy, which is the base with the adapter switched off; " +
-                "method: full has no adapter to switch off", "use method: lora (or qlora, dora), or a reference-free objective: orpo or simpo");
         if (options.Dtype != TrainDtype.Float32)
             yield return new OptionError("dtype", "method: full updates the weights themselves and keeps them in float32", "set dtype: float32 or use an adapter method");
     }
+
+    /// <summary>Whether the run trains in full with DPO or KTO, whose reference is then a second, frozen copy of the base
+    /// (TRL's <c>ref_model</c>): there is no adapter to switch off. DPO with <c>precompute_ref_log_probs</c> needs none,
+    /// as it computes the reference once, before the first step changes the weights.</summary>
+    public static bool NeedsFrozenReference(TrainOptions options) =>
+        options.Method == TrainMethod.Full && (options.Objective == TrainObjective.Kto
+            || (options.Objective == TrainObjective.Dpo && !options.Preference.PrecomputeRefLogProbs));
 
     /// <summary>True when <paramref name="model"/> carries no adapter, i.e. it is trained in full.</summary>
     public static bool IsFull(nn.Module model) => !AdapterInjector.Adapters(model).Any();

@@ -47,5 +47,15 @@ public static class TrainModel
         return model;
     }
 
+    /// <summary>A second copy of the base on the engine's device that never trains: the reference policy of DPO and KTO
+    /// when the model itself trains in full.</summary>
+    public static LlamaForCausalLM FrozenReference(string modelPath, TrainOptions options)
+    {
+        var reference = LlamaLoader.Load(modelPath, DeviceEngine.Shared.Device, DtypeOf(options.Dtype));
+        foreach (var parameter in reference.parameters()) parameter.requires_grad = false;
+        reference.eval();
+        return reference;
+    }
+
     public static ScalarType DtypeOf(TrainDtype dtype) => dtype == TrainDtype.Bfloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
 }

@@ -59,7 +59,7 @@ public sealed class TrainStep : IStep<TrainOptions>
 
         (tokenizer, chat) = (tokens.Tokenizer, tokens.Chat);
         var maxLength = Math.Min(options.MaxSeqLen, model.Config.MaxPositionEmbeddings);
-        if (options.Objective != TrainObjective.Sft) return await PreferenceAsync(options, context, model, config, tokens, maxLength, cancellationToken);
+        if (options.Objective != TrainObjective.Sft) return await PreferenceAsync(options, context, modelPath, model, config, tokens, maxLength, cancellationToken);
         var (train, error) = await ReadAsync("train", options.Train, options, tokenizer, chat, maxLength, context, cancellationToken);
         if (error is not null) return StepResult.Failed(error);
         var (validation, validationError) = options.Validation is null ? (null, null)
@@ -75,7 +75,7 @@ public sealed class TrainStep : IStep<TrainOptions>
         return Finish(options, context, model, config, tokens, state, train.Examples.Count, validation?.Examples.Count);
     }
 
-    private static async Task<StepResult> PreferenceAsync(TrainOptions options, IStepContext context, LlamaForCausalLM model, LoraConfig config,
+    private static async Task<StepResult> PreferenceAsync(TrainOptions options, IStepContext context, string modelPath, LlamaForCausalLM model, LoraConfig config,
         TokenAddition tokens, int maxLength, CancellationToken cancellationToken)
     {
         var tokenizer = tokens.Tokenizer;
@@ -85,7 +85,9 @@ public sealed class TrainStep : IStep<TrainOptions>
             : await PreferenceRows.ReadAsync("validation", options.Validation, options, tokenizer, maxLength, context, cancellationToken, tokens.Chat);
         if (validationError is not null) return StepResult.Failed(validationError);
 
-        var objective = new PreferenceObjective(model, options, tokenizer, maxLength, train!, validation);
+        using var frozen = FullFineTune.NeedsFrozenReference(options) ? TrainModel.FrozenReference(modelPath, options) : null;
+        if (frozen is not null) context.Log($"reference: a frozen copy of the base ({frozen.parameters().Sum(p => p.numel()):N0} parameters)");
+        var objective = new PreferenceObjective(model, options, tokenizer, maxLength, train!, validation, frozen);
         if (options.Preference.PrecomputeRefLogProbs)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();

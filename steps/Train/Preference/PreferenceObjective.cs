@@ -6,16 +6,19 @@ using static TorchSharp.torch;
 namespace Workflows.Steps.Train.Preference;
 
 /// <summary>
-/// The loss of one preference step (DPO, ORPO, SimPO, KTO) on the adapters of <paramref name="model"/>.
-/// The reference policy of DPO and KTO is the same model with every adapter switched off (as PEFT's
-/// <c>disable_adapter()</c>): no second copy of the base is held, and its log-probabilities are
-/// computed under no_grad.
+/// The loss of one preference step (DPO, ORPO, SimPO, KTO) on the adapters of <paramref name="model"/>, or on all its
+/// weights when it is trained in full. The reference policy of DPO and KTO is the same model with every adapter
+/// switched off (as PEFT's <c>disable_adapter()</c>), so no second copy of the base is held; a model trained in full
+/// takes <paramref name="frozenReference"/>, a copy of the base that never trains (TRL's <c>ref_model</c>), or,
+/// without one, reference log-probabilities precomputed before the first step. They are computed under no_grad.
 /// </summary>
 public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions options, TextTokenizer tokenizer, int maxLength,
-    PreferenceData train, PreferenceData? validation)
+    PreferenceData train, PreferenceData? validation, LlamaForCausalLM? frozenReference = null)
 {
     private readonly PreferenceOptions _settings = options.Preference;
-    private readonly ReferenceLogps _reference = new(model);
+    private readonly ReferenceLogps _reference = new(model, frozenReference);
+    // Trained in full without a frozen copy, the model stops being the reference at the first step.
+    private readonly bool _onlyPrecomputed = frozenReference is null && options.Method == TrainMethod.Full;
 
     /// <summary>Training pairs (or KTO rows).</summary>
     public int TrainCount => train.Items.Count;
@@ -111,7 +114,9 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         return example.Ids.Length <= maxLength ? example : new TokenisedExample(example.Ids[..maxLength], example.Labels[..maxLength]);
     }
 
-    private Tensor Reference(IReadOnlyList<TokenisedExample> examples, bool averaged) => _reference.Of(examples, averaged);
+    private Tensor Reference(IReadOnlyList<TokenisedExample> examples, bool averaged) =>
+        !_onlyPrecomputed || _reference.Holds(examples) ? _reference.Of(examples, averaged)
+            : throw new InvalidOperationException("the model trains in full and holds no frozen reference, and these answers' reference log-probabilities were not precomputed");
 
     /// <summary>Computes the reference log-probabilities of every training and validation pair now, so that
     /// training looks them up instead of running the reference per step. Returns the answers stored.</summary>

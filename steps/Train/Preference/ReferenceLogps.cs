@@ -5,11 +5,14 @@ using static TorchSharp.torch;
 namespace Workflows.Steps.Train.Preference;
 
 /// <summary>
-/// The reference policy's log-probabilities: the model with every adapter switched off (as PEFT's
-/// <c>disable_adapter()</c>, which also leaves out added tokens' trained rows), so no second copy of the base is held. Either computed per batch, or for
-/// every pair once before training (TRL's <c>precompute_ref_log_probs</c>) and then looked up.
+/// The reference policy's log-probabilities. With adapters: the model with every adapter switched off (as PEFT's
+/// <c>disable_adapter()</c>, which also leaves out added tokens' trained rows), so no second copy of the base is held.
+/// A model without adapters (one trained in full) has nothing to switch off: its reference is <paramref name="frozen"/>,
+/// a copy of the base that never trains (TRL's <c>ref_model</c>), or the model itself, which only before the first
+/// step has the reference's weights.
+/// Either computed per batch, or for every pair once before training (TRL's <c>precompute_ref_log_probs</c>) and then looked up.
 /// </summary>
-public sealed class ReferenceLogps(LlamaForCausalLM model)
+public sealed class ReferenceLogps(LlamaForCausalLM model, LlamaForCausalLM? frozen = null)
 {
     private readonly Dictionary<TokenisedExample, (float Sum, float Count)> _stored = new(ReferenceEqualityComparer.Instance);
 
@@ -20,21 +23,27 @@ public sealed class ReferenceLogps(LlamaForCausalLM model)
     /// <paramref name="batchSize"/> pairs at a time, laid out as a training batch is (chosen, then rejected).</summary>
     public void Precompute(IReadOnlyList<PreferenceItem> items, int batchSize)
     {
-        foreach (var chunk in items.Chunk(batchSize))
-        {
-            using var scope = NewDisposeScope();
-            List<TokenisedExample> examples = [.. chunk.Select(i => i.Chosen), .. chunk.Where(i => i.Rejected is not null).Select(i => i.Rejected!)];
-            var (sums, counts) = Compute(examples);
-            var (s, c) = (sums.cpu().data<float>().ToArray(), counts.cpu().data<float>().ToArray());
-            for (var k = 0; k < examples.Count; k++) _stored[examples[k]] = (s[k], c[k]);
-        }
+        foreach (var chunk in items.Chunk(batchSize)) Store(chunk);
+    }
+
+    /// <summary>Whether every one of <paramref name="examples"/> was precomputed.</summary>
+    public bool Holds(IReadOnlyList<TokenisedExample> examples) => _stored.Count > 0 && examples.All(_stored.ContainsKey);
+
+    // One chunk of pairs' answers, laid out as a training batch is (chosen, then rejected).
+    private void Store(PreferenceItem[] chunk)
+    {
+        using var scope = NewDisposeScope();
+        List<TokenisedExample> examples = [.. chunk.Select(i => i.Chosen), .. chunk.Where(i => i.Rejected is not null).Select(i => i.Rejected!)];
+        var (sums, counts) = Compute(examples);
+        var (s, c) = (sums.cpu().data<float>().ToArray(), counts.cpu().data<float>().ToArray());
+        for (var k = 0; k < examples.Count; k++) _stored[examples[k]] = (s[k], c[k]);
     }
 
     /// <summary>Per example: the reference's summed log-probability of its answer, or the per-token mean when
     /// <paramref name="averaged"/>; stored values where every example was precomputed, else one forward pass.</summary>
     public Tensor Of(IReadOnlyList<TokenisedExample> examples, bool averaged)
     {
-        if (_stored.Count > 0 && examples.All(_stored.ContainsKey))
+        if (Holds(examples))
         {
             var values = examples.Select(e => _stored[e]).Select(v => averaged ? v.Sum / v.Count : v.Sum).ToArray();
             return tensor(values, device: model.Device);
@@ -50,6 +59,12 @@ public sealed class ReferenceLogps(LlamaForCausalLM model)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        if (frozen is not null)
+        {
+            var (frozenSums, frozenCounts) = SequenceLogps.Of(frozen, examples);
+            return (frozenSums.MoveToOuterDisposeScope(), frozenCounts.MoveToOuterDisposeScope());
+        }
+
         var adapters = AdapterInjector.Adapters(model).Select(a => a.Layer).ToList();
         var rows = TrainableTokenRows.All(model).ToList();                                   // added tokens' rows as initialised
         foreach (var layer in adapters) layer.Disabled = true;

@@ -10,6 +10,9 @@ internal sealed class TempWorkflow : IDisposable
 
     public TempWorkflow(string yaml)
     {
+        // Its own project root: without a marker, a `.wf` left in the temp folder's parent (any `wf run /tmp/x.yaml`)
+        // would become the project root and every relative path would resolve there.
+        Directory.CreateDirectory(System.IO.Path.Combine(_folder, ".wf"));
         Path = System.IO.Path.Combine(_folder, "workflow.yaml");
         File.WriteAllText(Path, "# yaml-language-server: $schema=schemas/workflow.schema.json\n" +
             yaml.Replace("{shared}", RepoPaths.SharedData).Replace("{model}", Model));
