@@ -25,9 +25,10 @@ internal static class BenchGenerateCommand
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Most tokens per answer (default 64)", DefaultValueFactory = _ => 64 };
         var slices = new Option<int>("--slices") { Description = "Slices alternated between the two ways (default 5)", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Torch threads (default 1)", DefaultValueFactory = _ => 1 };
+        var workers = new Option<int>("--workers") { Description = "CPU threads the batches run on side by side, each with its own batch (default 1; evaluate and guard use WF_CPU_WORKERS or up to 4)", DefaultValueFactory = _ => 1 };
         var command = new Command("generate", "Measure greedy generation items/s one prompt at a time vs left-padded batches (GSM8K prompts, as evaluate asks them)")
         {
-            model, data, task, items, batchSize, maxNewTokens, slices, threads,
+            model, data, task, items, batchSize, maxNewTokens, slices, threads, workers,
         };
         command.SetAction((ParseResult result, CancellationToken ct) =>
         {
@@ -50,10 +51,10 @@ internal static class BenchGenerateCommand
             var options = new GenerationOptions { MaxTokens = result.GetValue(maxNewTokens), StopStrings = taskName == "gsm8k" ? ["Question:"] : [] };
             var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
             Console.WriteLine($"task: {taskName}, {prompts.Count} prompts of {prompts.Min(p => tokenizer.Encode(p).Count)}–{prompts.Max(p => tokenizer.Encode(p).Count)} tokens, at most {options.MaxTokens} new tokens each");
-            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {(DeviceSelector.IsCudaAvailable ? "CUDA" : "no GPU")}, {get_num_threads()} torch thread(s), 1-minute load average before the run {load}");
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {(DeviceSelector.IsCudaAvailable ? "CUDA" : "no GPU")}, {get_num_threads()} torch thread(s), batches on {result.GetValue(workers)} worker thread(s), 1-minute load average before the run {load}");
             try
             {
-                var r = GenerationBenchmark.Run(network, tokenizer, prompts, options, result.GetValue(batchSize), result.GetValue(slices), line => Console.WriteLine("  " + line));
+                var r = GenerationBenchmark.Run(network, tokenizer, prompts, options, result.GetValue(batchSize), result.GetValue(slices), line => Console.WriteLine("  " + line), Math.Max(1, result.GetValue(workers)));
                 var after = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
                 Console.WriteLine($"1-minute load average after the run {after}");
                 Console.WriteLine();

@@ -21,12 +21,13 @@ public static class GenerationBenchmark
     /// <param name="batchSize">Rows per batch; at least 2.</param>
     /// <param name="slices">How many slices the prompts are cut into and alternated over; at least 1.</param>
     /// <param name="progress">Called after each timed slice with a line to show.</param>
+    /// <param name="workers">CPU threads the batches run on side by side (<see cref="Engine.InferenceWorkers"/>); one prompt at a time always runs on one.</param>
     public static GenerationBenchmarkResult Run(LlamaForCausalLM model, TextTokenizer tokenizer, IReadOnlyList<string> prompts,
-        GenerationOptions options, int batchSize, int slices, Action<string>? progress = null)
+        GenerationOptions options, int batchSize, int slices, Action<string>? progress = null, int workers = 1)
     {
         if (batchSize < 2) throw new ArgumentException($"the batch size to compare must be at least 2, got {batchSize}");
         if (prompts.Count == 0) throw new ArgumentException("no prompts to generate from");
-        BatchGenerator.Generate(model, tokenizer, prompts.Take(batchSize).ToList(), options with { MaxTokens = 4 }, batchSize);   // warm-up
+        BatchGenerator.Generate(model, tokenizer, prompts.Take(batchSize * workers).ToList(), options with { MaxTokens = 4 }, batchSize, workers: workers);   // warm-up
         TextGenerator.Generate(model, tokenizer, prompts[0], options with { MaxTokens = 4 });
         var size = (prompts.Count + Math.Max(1, slices) - 1) / Math.Max(1, slices);
         double single = 0, batched = 0, singleCpu = 0, batchedCpu = 0;
@@ -45,7 +46,7 @@ public static class GenerationBenchmark
             var alone = slice.Select(p => TextGenerator.Generate(model, tokenizer, p, options)).ToList();
             (single, singleCpu) = (single + clock.Elapsed.TotalSeconds, singleCpu + Cpu() - cpu);
             (clock, cpu) = (Stopwatch.StartNew(), Cpu());
-            var together = BatchGenerator.Generate(model, tokenizer, slice, options, batchSize);
+            var together = BatchGenerator.Generate(model, tokenizer, slice, options, batchSize, workers: workers);
             (batched, batchedCpu) = (batched + clock.Elapsed.TotalSeconds, batchedCpu + Cpu() - cpu);
             mismatched += alone.Zip(together).Count(p => !p.First.GeneratedTokens.SequenceEqual(p.Second.GeneratedTokens));
             tokens += alone.Sum(r => r.GeneratedTokens.Count);

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workflows.Torch.Engine;
 using Workflows.Torch.Llama;
 using Workflows.Torch.Tokenization;
 using static TorchSharp.torch;
@@ -23,18 +24,20 @@ public static class BatchGenerator
     /// <exception cref="ArgumentException">An option is out of range, or a prompt (named by its index) is
     /// empty without a BOS token or fills the model's context.</exception>
     public static IReadOnlyList<GenerationResult> Generate(LlamaForCausalLM model, TextTokenizer tokenizer, IReadOnlyList<string> prompts,
-        GenerationOptions? options = null, int batchSize = 16, CancellationToken cancellationToken = default, Action<int>? progress = null)
+        GenerationOptions? options = null, int batchSize = 16, CancellationToken cancellationToken = default, Action<int>? progress = null, int? workers = null)
     {
         options = (options ?? new GenerationOptions()).Validate();
         if (batchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {batchSize}");
         var capacity = model.Config.MaxPositionEmbeddings;
         var rows = prompts.Select((prompt, i) => GenerationRow.Create(prompt, $"prompt {i}", tokenizer, options, capacity)).ToList();
-        return Run(model, rows, options, batchSize, cancellationToken, progress);
+        return Run(model, rows, options, batchSize, cancellationToken, progress, workers);
     }
 
-    /// <summary>Continues the rows in batches of similar prompt length; results in the rows' order.</summary>
+    /// <summary>Continues the rows in batches of similar prompt length, the batches side by side on <paramref name="workers"/>
+    /// CPU threads (default <see cref="InferenceWorkers.For"/>; each batch decodes as it would alone, so the count changes
+    /// nothing generated); results in the rows' order.</summary>
     internal static IReadOnlyList<GenerationResult> Run(LlamaForCausalLM model, IReadOnlyList<GenerationRow> rows, GenerationOptions options,
-        int batchSize, CancellationToken cancellationToken, Action<int>? progress = null)
+        int batchSize, CancellationToken cancellationToken, Action<int>? progress = null, int? workers = null)
     {
         var done = 0;
         if (batchSize == 1 || !options.UseKvCache)
@@ -48,12 +51,13 @@ public static class BatchGenerator
         }
 
         // Sorting by length keeps padding small; a stable order keeps batches the same in every process.
-        var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].PromptTokens.Count).ThenBy(i => i).ToArray();
-        foreach (var chunk in order.Chunk(batchSize))
+        var chunks = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].PromptTokens.Count).ThenBy(i => i).Chunk(batchSize).ToArray();
+        var gate = new object();
+        InferenceWorkers.Run(chunks.Length, workers ?? InferenceWorkers.For(model.Device), k =>
         {
-            Decode(model, [.. chunk.Select(i => rows[i])], options, cancellationToken);
-            progress?.Invoke(done += chunk.Length);
-        }
+            Decode(model, [.. chunks[k].Select(i => rows[i])], options, cancellationToken);
+            lock (gate) progress?.Invoke(done += chunks[k].Length);
+        }, cancellationToken);
 
         return [.. rows.Select(r => r.Result())];
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Workflows.Torch.Engine;
 using Workflows.Steps.EvalData;
 using Workflows.Steps.Evaluate.Metrics;
 
@@ -15,18 +16,22 @@ internal static class ChoiceScorer
     {
         // Every continuation of every item first, so they can be scored batch_size per forward.
         var scoredItems = new List<(EvalExample Item, IReadOnlyList<string> Choices, int Gold, string Context, int Index)>();
-        var requests = new List<IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)>>();
         for (var i = 0; i < items.Count; i++)
         {
-            ct.ThrowIfCancellationRequested();
             var item = items[i];
             var choices = item.Choices ?? task.Choices;
-            var gold = Gold(item.Label, choices);
-            if (gold is null) continue;
-            var context = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            scoredItems.Add((item, choices, gold.Value, context, i));
-            requests.Add(Requests(model, context, [.. choices.Select(c => task.TargetDelimiter + c)]));
+            if (Gold(item.Label, choices) is not { } gold) continue;
+            scoredItems.Add((item, choices, gold, PromptTemplate.Fill(task.PromptTemplate, item.Prompt), i));
         }
+
+        // Tokenised on the CPU workers too (the tokenizers are safe to share; each item's ids land in its own slot).
+        var requests = new IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)>[scoredItems.Count];
+        var slices = Enumerable.Range(0, scoredItems.Count).Chunk(64).ToArray();
+        InferenceWorkers.Run(slices.Length, InferenceWorkers.For(model.Model.Device), k =>
+        {
+            foreach (var i in slices[k])
+                requests[i] = Requests(model, scoredItems[i].Context, [.. scoredItems[i].Choices.Select(c => task.TargetDelimiter + c)]);
+        }, ct);
 
         // The choices of an item share its context, which goes through the model once.
         var likelihoods = SequenceLogLikelihood.ScoreGroups(model.Model, requests, task.BatchSize, ct, done => progress(scoredItems[done - 1].Index + 1));

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workflows.Torch.Engine;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
@@ -41,9 +42,11 @@ internal static class SequenceLogLikelihood
     /// then the remaining tokens of all their sequences go through one more forward, each continuing a copy of its
     /// context's cache (so that forward's cache holds a row per sequence: batch_size × the choices). Only the scored
     /// positions go through the head. Equal to one by one within float rounding (the sums run in another order).
+    /// Batches run side by side on <paramref name="workers"/> CPU threads (default <see cref="InferenceWorkers.For"/>),
+    /// with the same results for any count.
     /// </summary>
     public static IReadOnlyList<IReadOnlyList<double>> ScoreGroups(LlamaForCausalLM model,
-        IReadOnlyList<IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)>> groups, int batchSize, CancellationToken ct, Action<int>? progress = null)
+        IReadOnlyList<IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)>> groups, int batchSize, CancellationToken ct, Action<int>? progress = null, int? workers = null)
     {
         var done = 0;
         if (batchSize <= 1)
@@ -61,16 +64,20 @@ internal static class SequenceLogLikelihood
         var logProbs = groups.Select(g => g.Select(r => new float[r.Scored]).ToArray()).ToArray();
         var left = groups.Select(_ => 0).ToArray();
         foreach (var context in contexts) left[context.Group]++;
-        using var noGrad = no_grad();
-        foreach (var chunk in contexts.OrderBy(c => c.Length).ThenBy(c => c.Group).Chunk(batchSize))
+        // Each batch is computed as it would be alone, so the workers change only the order batches finish in.
+        var chunks = contexts.OrderBy(c => c.Length).ThenBy(c => c.Group).Chunk(batchSize).ToArray();
+        var gate = new object();
+        InferenceWorkers.Run(chunks.Length, workers ?? InferenceWorkers.For(model.Device), k =>
         {
-            ct.ThrowIfCancellationRequested();
-            ScoreChunk(model, chunk, logProbs);
-            foreach (var context in chunk)
+            ScoreChunk(model, chunks[k], logProbs);
+            lock (gate)
             {
-                if (--left[context.Group] == 0) progress?.Invoke(++done);
+                foreach (var context in chunks[k])
+                {
+                    if (--left[context.Group] == 0) progress?.Invoke(++done);
+                }
             }
-        }
+        }, ct);
 
         return [.. logProbs.Select(g => (IReadOnlyList<double>)[.. g.Select(l => (double)l.Sum())])];
     }

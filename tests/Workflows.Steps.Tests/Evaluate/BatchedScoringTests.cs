@@ -51,7 +51,10 @@ public sealed class BatchedScoringTests
             [Choice(stories[3][..120], " and they played together in the park until the sun went down"), Choice(stories[3][..120], ".")],
         ];
         Assert.That(groups[4][0].Ids.Count, Is.GreaterThan(model.Config.MaxPositionEmbeddings + 1), "one group must be cut to the context");
-        var batched = SequenceLogLikelihood.ScoreGroups(model, groups, batchSize: 3, CancellationToken.None);
+        var batched = SequenceLogLikelihood.ScoreGroups(model, groups, batchSize: 3, CancellationToken.None, workers: 1);
+        Assert.That(SequenceLogLikelihood.ScoreGroups(model, groups, batchSize: 2, CancellationToken.None, workers: 3).SelectMany(g => g),
+            Is.EqualTo(SequenceLogLikelihood.ScoreGroups(model, groups, batchSize: 2, CancellationToken.None, workers: 1).SelectMany(g => g)),
+            "batches on three workers: the same bits as on one");
         Assert.That(batched.Select(g => g.Count), Is.EqualTo(groups.Select(g => g.Count)));
         for (var g = 0; g < groups.Count; g++)
         {

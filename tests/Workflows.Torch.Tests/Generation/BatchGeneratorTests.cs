@@ -25,6 +25,17 @@ public class BatchGeneratorTests
         return (model, TokenizerLoader.ForModel(SharedAssets.Stories260K, model.Config));
     });
 
+    [Test]
+    public void Generate_SampledBatchesOnThreeWorkers_SameTokensAsOnOne()
+    {
+        var (model, tokenizer) = Stories.Value;
+        var options = new GenerationOptions { MaxTokens = 40, Temperature = 1.0, Seed = 7 };
+        var one = BatchGenerator.Generate(model, tokenizer, Prompts, options, batchSize: 4, workers: 1);
+        var three = BatchGenerator.Generate(model, tokenizer, Prompts, options, batchSize: 4, workers: 3);
+        Assert.That(three.Select(r => r.GeneratedTokens), Is.EqualTo(one.Select(r => r.GeneratedTokens)));
+        Assert.That(three.Select(r => r.StopReason), Is.EqualTo(one.Select(r => r.StopReason)));
+    }
+
     [TestCase(16, 32)]
     [TestCase(7, 8)]
     public void Generate_GreedyBatchesOnStories260K_GiveTheTokensOfEachPromptAlone(int batchSize, int maxTokens)
