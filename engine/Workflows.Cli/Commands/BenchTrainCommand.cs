@@ -46,6 +46,7 @@ internal static class BenchTrainCommand
             Console.Out.WriteLine();
             Console.Out.WriteLine("| method | dtype | threads | head loss | checkpointing | heap | trainable parameters | tokens/s | tokens/CPU-s | peak working set (MiB) | NF4 base bits/parameter | MFLOP/token | achieved GFLOP/s | matmul ceiling GFLOP/s | MFU |");
             Console.Out.WriteLine("|---|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            var rows = new List<TrainingBenchmarkResult>();
             foreach (var dtype in result.GetValue(dtypes)!)
             foreach (var count in result.GetValue(threads)!)
             foreach (var method in result.GetValue(methods)!)
@@ -55,13 +56,31 @@ internal static class BenchTrainCommand
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var row = RunChild($"{method}:{dtype}:{count}:{head}:{recompute}:{heap}", b, s, n);
+                if (row is not null) rows.Add(row);
                 Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | {head} | {recompute} | {heap} | failed | | | | | | | | |" : string.Create(CultureInfo.InvariantCulture,
                     $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.HeadLoss} | {(row.Checkpointing ? "yes" : "no")} | {row.Heap} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.TokensPerCpuSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
             }
 
+            WriteThreadScaling(rows);
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    // For each configuration run at one thread and at more: how much faster the training went, and how much the
+    // matmul ceiling itself scaled in the same processes (what the machine gave the model's multiplies at that count).
+    private static void WriteThreadScaling(IReadOnlyList<TrainingBenchmarkResult> rows)
+    {
+        var lines = rows.Where(r => r.Threads > 1)
+            .Select(r => (Many: r, One: rows.FirstOrDefault(o => o.Threads == 1 && o.Method == r.Method && o.Dtype == r.Dtype && o.HeadLoss == r.HeadLoss
+                && o.Checkpointing == r.Checkpointing && o.Heap == r.Heap)))
+            .Where(p => p.One is not null)
+            .Select(p => string.Create(CultureInfo.InvariantCulture,
+                $"{p.Many.Method} {p.Many.Dtype} at {p.Many.Threads} threads against 1: tokens/s {p.Many.TokensPerSecond / p.One!.TokensPerSecond:F2}x, matmul ceiling {p.Many.MatmulGflopsPerSecond / p.One.MatmulGflopsPerSecond:F2}x (target for 2 threads: tokens/s >= 1.8x)"))
+            .ToList();
+        if (lines.Count == 0) return;
+        Console.Out.WriteLine();
+        foreach (var line in lines) Console.Out.WriteLine(line);
     }
 
     private static TrainingBenchmarkResult? RunChild(string configuration, int batch, int sequence, int steps)
