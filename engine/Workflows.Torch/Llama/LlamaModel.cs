@@ -126,11 +126,17 @@ public sealed class LlamaAttention : nn.Module
             k = k_norm.forward(k);
         }
 
-        q = q.transpose(1, 2);                                                                     // (B, nh, T, hs)
-        k = k.transpose(1, 2);                                                                     // (B, nkv, T, hs)
         var v = v_proj.forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);         // (B, nkv, T, hs)
-        q = LlamaRotaryEmbedding.Apply(q, cos, sin);
-        k = LlamaRotaryEmbedding.Apply(k, cos, sin);
+        if (RotaryKernel.Supports(q, cos, sin) && RotaryKernel.Supports(k, cos, sin))
+        {
+            q = RotaryKernel.Apply(q, cos, sin);                                                   // (B, nh, T, hs), the same bits
+            k = RotaryKernel.Apply(k, cos, sin);                                                   // (B, nkv, T, hs)
+        }
+        else
+        {
+            q = LlamaRotaryEmbedding.Apply(q.transpose(1, 2), cos, sin);                           // (B, nh, T, hs)
+            k = LlamaRotaryEmbedding.Apply(k.transpose(1, 2), cos, sin);                           // (B, nkv, T, hs)
+        }
 
         var start = cache?.Length ?? 0;
         if (cache is not null)
