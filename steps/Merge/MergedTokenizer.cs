@@ -28,6 +28,13 @@ internal static class MergedTokenizer
             if (File.Exists(path)) File.Copy(path, Path.Combine(folder, name), overwrite: true);
         }
 
+        return JoinEndOfTurn(config, folder);
+    }
+
+    /// <summary>Adds the end-of-turn id of the chat template in <paramref name="folder"/>'s <c>tokenizer_config.json</c> to its
+    /// <c>generation_config.json</c>'s <c>eos_token_id</c>; returns it when it was added.</summary>
+    public static int? JoinEndOfTurn(LlamaConfig config, string folder)
+    {
         var tokenizer = TokenizerLoader.ForModel(folder, config);
         var tokenizerConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "tokenizer_config.json")))!;
         if (tokenizerConfig["chat_template"] is null) return null;

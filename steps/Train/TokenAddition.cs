@@ -9,7 +9,9 @@ namespace Workflows.Steps.Train;
 /// <summary>
 /// The tokenizer and chat template a run trains with: <c>add_special_tokens</c> grows the tokenizer,
 /// the model's vocabulary (mean-initialised rows) and the adapter (trainable rows of the new ids), and the
-/// adapter folder receives the tokenizer files, so every later step tokenises as training did.
+/// adapter folder receives the tokenizer files, so every later step tokenises as training did. With
+/// <c>method: full</c> the new rows are simply part of the weights that train, as after transformers'
+/// <c>resize_token_embeddings</c>.
 /// </summary>
 /// <param name="Tokenizer">The tokenizer, with the added tokens.</param>
 /// <param name="Added">The added tokens by text; empty when none.</param>
@@ -30,11 +32,19 @@ public sealed record TokenAddition(TextTokenizer Tokenizer, IReadOnlyDictionary<
             var before = model.Config.VocabSize;
             tokenizer = tokenizer.WithAddedTokens(added);
             var indices = TrainableTokenRows.For(model, added.Values.Order().ToList());
-            TrainableTokenRows.Attach(model, indices);
-            config = config with { TrainableTokenIndices = indices };
+            if (options.Method == TrainMethod.Full)
+            {
+                model.ResizeTokenEmbeddings(added.Values.Max() + 1);                          // new rows keep the weights' requires_grad: they train
+            }
+            else
+            {
+                TrainableTokenRows.Attach(model, indices);
+                config = config with { TrainableTokenIndices = indices };
+            }
+
             if (chat is not null) chat = ChatTemplate.Load(chat.Name, modelPath, tokenizer);
             context.Log($"added {added.Count} special tokens ({string.Join(", ", added.OrderBy(p => p.Value).Select(p => $"{p.Key} = {p.Value}"))}); vocabulary {before} → {model.Config.VocabSize}, " +
-                $"their rows of {string.Join(" and ", indices.Keys)} train with the adapter");
+                $"their rows of {string.Join(" and ", indices.Keys)} train with {(options.Method == TrainMethod.Full ? "the model" : "the adapter")}");
         }
 
         if (chat is not null)

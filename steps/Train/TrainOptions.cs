@@ -159,9 +159,9 @@ public sealed record TrainOptions : IValidatableOptions
                 "use template: chatml, llama3, auto…, or list the tokens to add");
         if (AddSpecialTokens.Any(string.IsNullOrEmpty))
             yield return new OptionError("add_special_tokens", "a token to add is empty", "e.g. [auto] or [\"<|im_end|>\"]");
-        if (AddSpecialTokens.Count > 0 && Method == TrainMethod.Full)
-            yield return new OptionError("add_special_tokens", "added tokens train as an adapter's rows (PEFT's trainable tokens); method: full has no adapter to carry them",
-                "use method: lora (or qlora, dora) with add_special_tokens, or a base whose vocabulary has the markers");
+        if (AddSpecialTokens.Count > 0 && Method == TrainMethod.Full && Freeze?.Embeddings == true)
+            yield return new OptionError("add_special_tokens", "the added tokens' embedding rows would never train: freeze.embeddings keeps the embeddings fixed",
+                "remove freeze.embeddings, or add no tokens");
         if (Objective == TrainObjective.Kto && BatchSize < 2)
             yield return new OptionError("batch_size", "objective kto estimates its KL term from other rows of the batch and needs batch_size of at least 2", "e.g. batch_size: 4");
         if (EarlyStopping is { Metric: var metric } && metric != EarlyStoppingOptions.ValLoss

@@ -13,7 +13,7 @@ namespace Workflows.Steps.Train;
 
 /// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout, or (<c>method: full</c>)
 /// the model's own weights, written as a model folder.</summary>
-[Step("train", Version = 5, UsesDevice = true, Description = "LoRA/QLoRA/DoRA or full fine-tuning (SFT, continued pre-training, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
+[Step("train", Version = 6, UsesDevice = true, Description = "LoRA/QLoRA/DoRA or full fine-tuning (SFT, continued pre-training, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
 [StepOutput("adapter", ArtifactKind.Adapter, Optional = true, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json (and the tokenizer when add_special_tokens added tokens); adapter methods")]
 [StepOutput("model", ArtifactKind.Model, Optional = true, Description = "method: full: the trained model as a Hugging Face folder (config, weights, tokenizer) and training_summary.json")]
 public sealed class TrainStep : IStep<TrainOptions>
@@ -111,7 +111,8 @@ public sealed class TrainStep : IStep<TrainOptions>
         if (validationCount is null) FullFineTune.Save(model, config, output);                   // no validation: the final weights
         else foreach (var file in Directory.EnumerateFiles(best)) File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
         if (full) Merge.HfFolderFiles.CopyCompanions(context.ResolvePath(options.Model), model.Config, output);   // a model folder that loads anywhere
-        else tokens.WriteFiles(output);                                                        // evaluate, guard, merge and generate tokenise as training did
+        tokens.WriteFiles(output);                                                             // evaluate, guard, merge and generate tokenise as training did
+        if (full && tokens.Chat is not null) Merge.MergedTokenizer.JoinEndOfTurn(model.Config, output);   // generation stops at the end of the turn
         var summary = Summarise(options, state, trainCount, validationCount ?? 0, model);
         summary.Write(output);
         // The loss curves travel with the adapter (evaluate reports and model cards show them) and go to the tracker.

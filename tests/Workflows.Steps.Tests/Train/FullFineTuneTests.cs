@@ -1,6 +1,9 @@
+using System.Text.Json.Nodes;
 using Workflows.Steps.Tests.TestSupport;
 using Workflows.Steps.Train;
+using Workflows.Torch.Chat;
 using Workflows.Torch.Checkpoints;
+using Workflows.Torch.Generation;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
 
@@ -108,6 +111,43 @@ public sealed class FullFineTuneTests
         var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
         Assert.That(result.Error, Is.Null);
         Assert.That(result.Metrics["final_train_loss"], Is.LessThan(context.MetricHistory.First(m => m.Key == "loss").Value));
+    }
+
+    [Test]
+    public async Task RunAsync_FullChatmlWithAddedTokens_WritesAModelFolderWhoseChatEndsAtItsEndOfTurn()
+    {
+        using var context = new TestStepContext();
+        var options = await TrainTestData.OptionsAsync(context) with
+        {
+            Method = TrainMethod.Full, Optimizer = new OptimizerOptions { Lr = 0.003 }, Template = PromptTemplate.Chatml,
+            AddSpecialTokens = [TrainOptions.AutoTokens], MaxSteps = 40, CheckpointEvery = 100,
+        };
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        var folder = context.Outputs["model"];
+        Assert.That(context.Logs, Has.Some.Contains("vocabulary 512 → 514, their rows of embed_tokens train with the model"));
+        Assert.That((int?)JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!["vocab_size"], Is.EqualTo(514));
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "generation_config.json")))!["eos_token_id"]!.AsArray().Select(e => (int)e!), Does.Contain(512),
+            "the end of turn stops generation, as after a merge");
+        using var model = LlamaLoader.Load(folder);
+        var tokenizer = Workflows.Torch.Tokenization.TokenizerLoader.ForModel(folder, model.Config);
+        var chat = ChatTemplate.Load("auto", folder, tokenizer);
+        Assert.That((chat.EndOfTurnId, tokenizer.Encode("<|im_start|>", addBos: false).Single()), Is.EqualTo((512, 513)));
+        using var start = LlamaLoader.Load(TrainTestData.Model).model.embed_tokens.weight!.mean([0]);
+        Assert.That((model.model.embed_tokens.weight![512] - start).abs().max().item<float>(), Is.GreaterThan(1e-3f), "the new row trained off its mean");
+
+        var prompt = chat.Render([new ChatTurn("user", "Who are you? (0)")], addGenerationPrompt: true);
+        var reply = TextGenerator.Generate(model, tokenizer, prompt, new GenerationOptions { MaxTokens = 40, AddBos = false, StopTokenIds = [512] });
+        Assert.That(reply.StopReason, Is.EqualTo(StopReason.EndOfSequence), reply.Text);
+    }
+
+    [Test]
+    public void Validate_FullWithAddedTokensAndFrozenEmbeddings_IsAnError()
+    {
+        var full = new TrainOptions { Model = "m", Train = "t", Method = TrainMethod.Full, Template = PromptTemplate.Chatml, AddSpecialTokens = [TrainOptions.AutoTokens] };
+        Assert.That(full.Validate(), Is.Empty);
+        Assert.That((full with { Freeze = new FreezeOptions { Embeddings = true } }).Validate().Single().Message, Does.Contain("would never train"));
     }
 
     [Test]
