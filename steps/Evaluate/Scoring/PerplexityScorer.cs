@@ -2,6 +2,7 @@ using Workflows.Steps.EvalData;
 using ExampleTokeniser = Workflows.Steps.Train.ExampleTokeniser;
 using TextSegment = Workflows.Steps.Train.TextSegment;
 using Workflows.Torch.Chat;
+using Workflows.Torch.Engine;
 using Workflows.Torch.Evaluation;
 
 namespace Workflows.Steps.Evaluate.Scoring;
@@ -29,15 +30,20 @@ internal static class PerplexityScorer
         }
 
         var likelihoods = SequenceLogLikelihood.ScoreMany(model.Model, requests, task.BatchSize, ct);
+        // Whole texts side by side on the CPU workers, each computed alone (so the same bits at any count), summed below in item order.
+        var textLosses = new LossSummary?[items.Count];
+        InferenceWorkers.Run(items.Count, InferenceWorkers.For(model.Model.Device), i =>
+        {
+            if (plan[i] is { Request: < 0, Text: { Length: > 0 } text }) textLosses[i] = LanguageModelLoss.Evaluate(model.Model, model.Tokenizer, [text]);
+        }, ct);
         double nats = 0;
         long tokens = 0;
         var scored = 0;
         for (var i = 0; i < items.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var (request, text) = plan[i];
-            var loss = request >= 0 ? new LossSummary(-likelihoods[request], requests[request].Scored)
-                : string.IsNullOrEmpty(text) ? null : LanguageModelLoss.Evaluate(model.Model, model.Tokenizer, [text]);
+            var request = plan[i].Request;
+            var loss = request >= 0 ? new LossSummary(-likelihoods[request], requests[request].Scored) : textLosses[i];
             if (loss is null) continue;
             nats += loss.TotalNats;
             tokens += loss.TokenCount;

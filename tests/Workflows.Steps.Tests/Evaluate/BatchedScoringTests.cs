@@ -117,6 +117,29 @@ public sealed class BatchedScoringTests
         Assert.That(one.Report, Does.Contain("| gen | exact_match | 20 |"));
     }
 
+    [Test]
+    public async Task Run_WholeTextPerplexityOnOneAndThreeWorkers_TheSameBits()
+    {
+        var task = new EvalTaskOptions
+        {
+            Type = EvalTaskType.Perplexity, Dataset = Path.Combine(RepoPaths.SharedData, "gsm8k", "test.jsonl"), Fields = new FieldMapping { Prompt = "question" }, Limit = 12,
+        };
+        var before = Environment.GetEnvironmentVariable(Workflows.Torch.Engine.InferenceWorkers.Variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Workflows.Torch.Engine.InferenceWorkers.Variable, "1");
+            var one = await Run(new Dictionary<string, EvalTaskOptions> { ["ppl"] = task });
+            Environment.SetEnvironmentVariable(Workflows.Torch.Engine.InferenceWorkers.Variable, "3");
+            var three = await Run(new Dictionary<string, EvalTaskOptions> { ["ppl"] = task });
+            Assert.That(three.Metrics, Is.EqualTo(one.Metrics), "loss, perplexity and tokens, exactly");
+            Assert.That(one.Metrics["ppl.items"], Is.EqualTo(12));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Workflows.Torch.Engine.InferenceWorkers.Variable, before);
+        }
+    }
+
     // Twelve pairs: a story's opening, its own next words against another story's.
     private static string StoryPairs()
     {
