@@ -6,6 +6,13 @@ using Workflows.Torch.Engine;
 // its heap settings only at process start; see CompactHeap): about half the resident memory, same CPU time.
 if (args.Length > 0 && args[0] is "run" or "resume" or "run-step" or "bench") CompactHeap.Restart();
 
+// A machine setting that steps read while they run: a bad value is one clear line now, not a failed step later.
+if (args.Length > 0 && args[0] is "run" or "resume" or "run-step" or "generate" or "bench" && InferenceWorkers.Problem() is { } workers)
+{
+    Console.Error.WriteLine($"wf: {workers}");
+    return 2;
+}
+
 var root = new RootCommand("wf — run versioned YAML workflow graphs for fine-tuning LLMs");
 foreach (var command in CommandCatalog.All())
 {

@@ -26,10 +26,19 @@ public static class InferenceWorkers
     public static int For(Device device)
     {
         if (device.type != DeviceType.CPU) return 1;
+        if (Problem() is { } problem) throw new InvalidOperationException(problem);
         var text = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(text)) return Math.Clamp(Environment.ProcessorCount, 1, DefaultMost);
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 256 ? count
-            : throw new InvalidOperationException($"{Variable}='{text}': set a whole number of CPU workers from 1 to 256, or unset it for the default ({Math.Clamp(Environment.ProcessorCount, 1, DefaultMost)} here)");
+        return string.IsNullOrWhiteSpace(text) ? Math.Clamp(Environment.ProcessorCount, 1, DefaultMost) : int.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>What is wrong with <see cref="Variable"/>'s value, or null when it is unset or a whole number from 1 to 256
+    /// (the command line checks it before a command computes anything).</summary>
+    public static string? Problem()
+    {
+        var text = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 256 ? null
+            : $"{Variable}='{text}': set a whole number of CPU workers from 1 to 256, or unset it for the default ({Math.Clamp(Environment.ProcessorCount, 1, DefaultMost)} here)";
     }
 
     /// <summary>
