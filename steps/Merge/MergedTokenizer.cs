@@ -32,11 +32,14 @@ internal static class MergedTokenizer
     }
 
     /// <summary>Adds the end-of-turn id of the chat template in <paramref name="folder"/>'s <c>tokenizer_config.json</c> to its
-    /// <c>generation_config.json</c>'s <c>eos_token_id</c>; returns it when it was added.</summary>
+    /// <c>generation_config.json</c>'s <c>eos_token_id</c>; returns it when it was added. A folder without a
+    /// <c>tokenizer_config.json</c> (a llama2.c tokenizer has no Hugging Face form to carry a template) has no template to read.</summary>
     public static int? JoinEndOfTurn(LlamaConfig config, string folder)
     {
+        var configPath = Path.Combine(folder, "tokenizer_config.json");
+        if (!File.Exists(configPath)) return null;
         var tokenizer = TokenizerLoader.ForModel(folder, config);
-        var tokenizerConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "tokenizer_config.json")))!;
+        var tokenizerConfig = JsonNode.Parse(File.ReadAllText(configPath))!;
         if (tokenizerConfig["chat_template"] is null) return null;
         var endOfTurn = ChatTemplate.Load("auto", folder, tokenizer).EndOfTurnId;
         var generationPath = Path.Combine(folder, "generation_config.json");
