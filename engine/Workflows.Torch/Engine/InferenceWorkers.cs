@@ -26,19 +26,22 @@ public static class InferenceWorkers
     public static int For(Device device)
     {
         if (device.type != DeviceType.CPU) return 1;
-        if (Problem() is { } problem) throw new InvalidOperationException(problem);
-        var text = Environment.GetEnvironmentVariable(Variable);
-        return string.IsNullOrWhiteSpace(text) ? Math.Clamp(Environment.ProcessorCount, 1, DefaultMost) : int.Parse(text, CultureInfo.InvariantCulture);
+        var (count, problem) = Setting();
+        return problem is null ? count : throw new InvalidOperationException(problem);
     }
 
     /// <summary>What is wrong with <see cref="Variable"/>'s value, or null when it is unset or a whole number from 1 to 256
     /// (the command line checks it before a command computes anything).</summary>
-    public static string? Problem()
+    public static string? Problem() => Setting().Problem;
+
+    // The count the variable sets (the default when unset), and what is wrong with its value, if anything.
+    private static (int Count, string? Problem) Setting()
     {
+        var fallback = Math.Clamp(Environment.ProcessorCount, 1, DefaultMost);
         var text = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 256 ? null
-            : $"{Variable}='{text}': set a whole number of CPU workers from 1 to 256, or unset it for the default ({Math.Clamp(Environment.ProcessorCount, 1, DefaultMost)} here)";
+        if (string.IsNullOrWhiteSpace(text)) return (fallback, null);
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 256 ? (count, null)
+            : (fallback, $"{Variable}='{text}': set a whole number of CPU workers from 1 to 256, or unset it for the default ({fallback} here)");
     }
 
     /// <summary>
