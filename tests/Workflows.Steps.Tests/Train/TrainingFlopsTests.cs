@@ -33,4 +33,12 @@ public class TrainingFlopsTests
         Assert.That(result.AchievedGflopsPerSecond, Is.EqualTo(33).Within(1e-9));
         Assert.That(result.Mfu, Is.EqualTo(0.5).Within(1e-12));
     }
+
+    [Test]
+    public void MatmulGflopsPerSecond_SmallModel_IsPositiveAndFinite()
+    {
+        var config = ModelBenchmark.Stories15MShape with { HiddenSize = 64, IntermediateSize = 128, NumAttentionHeads = 4, NumKeyValueHeads = 4, NumHiddenLayers = 2, VocabSize = 512 };
+        var gflops = TrainingFlops.MatmulGflopsPerSecond(config, rows: 32, TorchSharp.torch.ScalarType.Float32, repeats: 1);
+        Assert.That(double.IsFinite(gflops) && gflops > 0, $"ceiling {gflops} GFLOP/s");
+    }
 }
