@@ -8,19 +8,32 @@ namespace Workflows.Steps.Train;
 /// AdamW (Loshchilov and Hutter) over named parameters. Written out rather than taken from
 /// TorchSharp so its whole state is two tensors per parameter plus a step count, which the
 /// checkpoint saves and restores exactly; resuming then continues bit for bit.
+/// A parameter kept in a narrower dtype than float32 (a bfloat16 model trained in full) also gets a
+/// float32 master copy, as mixed-precision training keeps one: the update is applied to the master and
+/// the parameter is the master rounded. Without it, an update smaller than half a bfloat16 step (a
+/// relative 2⁻⁹, so most updates at fine-tuning learning rates) would round away and never add up.
 /// </summary>
 public sealed class AdamW
 {
     private readonly IReadOnlyList<(string Name, Tensor Parameter)> _parameters;
     private readonly OptimizerOptions _options;
     private readonly Dictionary<string, (Tensor M, Tensor V)> _moments = new();
+    private readonly Dictionary<string, Tensor> _masters = new();                                // float32 copies of narrower parameters
 
     public AdamW(IEnumerable<(string Name, Tensor Parameter)> parameters, OptimizerOptions options)
     {
         _parameters = parameters.ToList();
         _options = options;
-        foreach (var (name, parameter) in _parameters) _moments[name] = (zeros_like(parameter, dtype: ScalarType.Float32), zeros_like(parameter, dtype: ScalarType.Float32));
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in _parameters)
+        {
+            _moments[name] = (zeros_like(parameter, dtype: ScalarType.Float32), zeros_like(parameter, dtype: ScalarType.Float32));
+            if (parameter.dtype != ScalarType.Float32) _masters[name] = parameter.detach().to_type(ScalarType.Float32);
+        }
     }
+
+    /// <summary>The names of the parameters that have a float32 master copy (those not in float32 themselves).</summary>
+    public IReadOnlyCollection<string> MasterCopies => _masters.Keys;
 
     /// <summary>Updates applied so far.</summary>
     public long Steps { get; private set; }
@@ -47,8 +60,10 @@ public sealed class AdamW
             m.mul_(Scalars.Of(beta1)).add_(g, alpha: Scalars.Of(1 - beta1));
             v.mul_(Scalars.Of(beta2)).addcmul_(g, g, value: Scalars.Of(1 - beta2));
             var update = (m / c1) / (v / c2).sqrt().Plus(Scalars.Of(_options.Eps));
-            var p32 = parameter.to_type(ScalarType.Float32);
+            var master = _masters.GetValueOrDefault(name);
+            var p32 = master ?? parameter.to_type(ScalarType.Float32);
             var next = (p32 * decay) - (update * rate);
+            master?.copy_(next);
             parameter.copy_(next);
         }
     }
@@ -59,12 +74,15 @@ public sealed class AdamW
         foreach (var (_, parameter) in _parameters) parameter.grad?.zero_();
     }
 
-    /// <summary>The state as named tensors (<c>name.exp_avg</c>, <c>name.exp_avg_sq</c>) for a checkpoint.</summary>
+    /// <summary>The state as named tensors (<c>name.exp_avg</c>, <c>name.exp_avg_sq</c>, and <c>name.master</c> for a
+    /// master copy) for a checkpoint.</summary>
     public IEnumerable<KeyValuePair<string, Tensor>> State() => _moments.SelectMany(pair => new[]
     {
         new KeyValuePair<string, Tensor>(pair.Key + ".exp_avg", pair.Value.M),
         new KeyValuePair<string, Tensor>(pair.Key + ".exp_avg_sq", pair.Value.V),
-    });
+    }).Concat(_masters.Select(pair => new KeyValuePair<string, Tensor>(pair.Key + MasterSuffix, pair.Value)));
+
+    private const string MasterSuffix = ".master";
 
     /// <summary>Restores <see cref="State"/> and the step count.</summary>
     public void Restore(Func<string, Tensor> read, long steps)
@@ -76,6 +94,12 @@ public sealed class AdamW
             using var storedV = read(name + ".exp_avg_sq");
             m.copy_(storedM);
             v.copy_(storedV);
+        }
+
+        foreach (var (name, master) in _masters)
+        {
+            using var stored = read(name + MasterSuffix);                                        // the parameter holds it rounded
+            master.copy_(stored);
         }
 
         Steps = steps;

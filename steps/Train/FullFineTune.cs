@@ -19,14 +19,8 @@ public static class FullFineTune
     /// <summary>Option problems of full fine-tuning (or of <c>freeze</c> without it).</summary>
     public static IEnumerable<OptionError> Validate(TrainOptions options)
     {
-        if (options.Method != TrainMethod.Full)
-        {
-            if (options.Freeze is not null) yield return new OptionError("freeze", "freeze applies to method: full only (adapter methods already keep the base fixed)", "remove freeze: or set method: full");
-            yield break;
-        }
-
-        if (options.Dtype != TrainDtype.Float32)
-            yield return new OptionError("dtype", "method: full updates the weights themselves and keeps them in float32", "set dtype: float32 or use an adapter method");
+        if (options.Method != TrainMethod.Full && options.Freeze is not null)
+            yield return new OptionError("freeze", "freeze applies to method: full only (adapter methods already keep the base fixed)", "remove freeze: or set method: full");
     }
 
     /// <summary>Whether the run trains in full with DPO or KTO, whose reference is then a second, frozen copy of the base

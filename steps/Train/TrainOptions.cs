@@ -124,8 +124,10 @@ public sealed record TrainOptions : IValidatableOptions
     [Range(0, int.MaxValue)]
     public int Seed { get; init; }
 
-    /// <summary>Dtype of the frozen base weights: <c>float32</c> or <c>bfloat16</c>. Default float32. Adapters always
-    /// train in float32 (as PEFT does), whatever the base computes in.</summary>
+    /// <summary>Dtype the model computes in: <c>float32</c> or <c>bfloat16</c>. Default float32. Adapters always
+    /// train in float32 (as PEFT does), whatever the base computes in. With <c>method: full</c> the weights
+    /// themselves are bfloat16, as in torchtune's bf16 recipes, and AdamW keeps a float32 master copy of each with
+    /// its moments, as mixed-precision training does; the model folder is written in bfloat16.</summary>
     public TrainDtype Dtype { get; init; } = TrainDtype.Float32;
 
     /// <summary>libtorch CPU threads for this step. Default 1; range 1 to 256. Floating-point sums split

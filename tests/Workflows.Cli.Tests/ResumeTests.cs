@@ -1,13 +1,19 @@
 namespace Workflows.Cli.Tests;
 
 /// <summary>`wf resume` after a hard kill: the training process is SIGKILLed once a checkpoint exists,
-/// a new process resumes the run, and the adapter must equal that of a run never interrupted.</summary>
+/// a new process resumes the run, and the adapter (or, trained in full, the model) must equal that of a run
+/// never interrupted.</summary>
 [NonParallelizable]
 public sealed class ResumeTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    private static string Workflow => $$$"""
+    private const string Lora = "lora: { rank: 4, alpha: 8, dropout: 0.1, target_modules: [q_proj, v_proj] }";
+
+    // bfloat16 weights whose float32 master copies live only in the checkpoint's optimizer state.
+    private const string FullBfloat16 = "method: full\n      dtype: bfloat16\n      optimizer: { lr: 0.003 }";
+
+    private static string Workflow(string method) => $$$"""
         api_version: workflows/v1
         name: resume
         steps:
@@ -18,7 +24,7 @@ public sealed class ResumeTests
               model: {{{ProcessProject.Shared}}}/models/stories260K
               train: "${{ steps.ingest.outputs.dataset }}"
               validation: "${{ steps.ingest.outputs.dataset }}"
-              lora: { rank: 4, alpha: 8, dropout: 0.1, target_modules: [q_proj, v_proj] }
+              <<method>>
               template: alpaca_short
               max_seq_len: 32
               batch_size: 4
@@ -26,16 +32,17 @@ public sealed class ResumeTests
               eval_every: 4
               checkpoint_every: 2
               seed: 11
-        """;
+        """.Replace("<<method>>", method, StringComparison.Ordinal);
 
-    [Test]
-    public void Resume_AfterSigkillPastACheckpoint_WritesTheUninterruptedAdapterBitForBit()
+    [TestCase(Lora, "adapter", "adapter_model.safetensors", "adapter_config.json")]
+    [TestCase(FullBfloat16, "model", "model.safetensors", "config.json")]
+    public void Resume_AfterSigkillPastACheckpoint_WritesTheUninterruptedOutputBitForBit(string method, string output, string weights, string config)
     {
-        using var straight = ProcessProject.Create(Workflow);
+        using var straight = ProcessProject.Create(Workflow(method));
         var reference = WfProcess.Run(straight.Root, Timeout, "run", "wf.yaml");
         Assert.That(reference.ExitCode, Is.Zero, reference.Out + reference.Error);
 
-        using var killed = ProcessProject.Create(Workflow);
+        using var killed = ProcessProject.Create(Workflow(method));
         using (var child = WfProcess.Start(killed.Root, "run", "wf.yaml"))
         {
             var latest = WaitForCheckpoint(killed.Root, child);
@@ -47,10 +54,10 @@ public sealed class ResumeTests
         Assert.That(resumed.ExitCode, Is.Zero, resumed.Out + resumed.Error);
         Assert.That(resumed.Out, Does.Match(@"\[train\] resuming from the checkpoint at step [1-9]"));
         Assert.That(resumed.Out, Does.Match(@"\[ingest\] cached"));
-        foreach (var name in new[] { "adapter_model.safetensors", "adapter_config.json", "training_summary.json" })
+        foreach (var name in new[] { weights, config, "training_summary.json" })
         {
-            Assert.That(File.ReadAllBytes(Path.Combine(killed.Output("train", "adapter"), name)),
-                Is.EqualTo(File.ReadAllBytes(Path.Combine(straight.Output("train", "adapter"), name))), name);
+            Assert.That(File.ReadAllBytes(Path.Combine(killed.Output("train", output), name)),
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(straight.Output("train", output), name))), name);
         }
     }
 

@@ -47,6 +47,23 @@ public sealed class FullFineTuneTests
     }
 
     [Test]
+    public async Task RunAsync_FullBfloat16_WritesBfloat16WeightsWithLowerValidationLoss()
+    {
+        using var context = new TestStepContext();
+        var options = await FullAsync(context) with { Dtype = TrainDtype.Bfloat16 };
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+
+        Assert.That(result.Error, Is.Null);
+        var folder = context.Outputs["model"];
+        Assert.That((string?)JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!["torch_dtype"], Is.EqualTo("bfloat16"));
+        using (var file = SafetensorsFile.Open(Path.Combine(folder, "model.safetensors")))
+            Assert.That(file.Tensors.Select(t => t.Dtype).Distinct(), Is.EquivalentTo(new[] { SafetensorsDtype.BF16 }));
+        Assert.That(result.Metrics["best_val_loss"], Is.LessThan(result.Metrics["base_val_loss"] * 0.8));
+        foreach (var name in new[] { "model.layers.0.self_attn.q_proj.weight", "model.norm.weight", "model.embed_tokens.weight" })
+            Assert.That(Weight(folder, name), Is.Not.EqualTo(Weight(TrainTestData.Model, name)), name);
+    }
+
+    [Test]
     public async Task RunAsync_FullWithFreeze_KeepsEmbeddingsAndFirstLayersAndTrainsTheRest()
     {
         using var context = new TestStepContext();
@@ -151,13 +168,13 @@ public sealed class FullFineTuneTests
     }
 
     [Test]
-    public void Validate_FullWithBfloat16_AndFreezeWithLora_AreErrors_FullWithAnyObjectiveIsNot()
+    public void Validate_FreezeWithLora_IsAnError_FullWithAnyObjectiveOrBfloat16IsNot()
     {
         var full = new TrainOptions { Model = "m", Train = "t", Method = TrainMethod.Full };
         Assert.That(full.Validate(), Is.Empty);
         foreach (var objective in Enum.GetValues<TrainObjective>())
             Assert.That((full with { Objective = objective }).Validate(), Is.Empty, $"{objective}: the reference of dpo and kto is a frozen copy of the base");
-        Assert.That((full with { Dtype = TrainDtype.Bfloat16 }).Validate().Single().Key, Is.EqualTo("dtype"));
+        Assert.That((full with { Dtype = TrainDtype.Bfloat16 }).Validate(), Is.Empty, "bfloat16 weights with float32 master copies");
         Assert.That((full with { Method = TrainMethod.Lora, Freeze = new FreezeOptions { Layers = 1 } }).Validate().Single().Key, Is.EqualTo("freeze"));
     }
 }

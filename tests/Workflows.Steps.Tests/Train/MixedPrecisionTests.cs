@@ -44,4 +44,33 @@ public sealed class MixedPrecisionTests
         Assert.That(dtypes, Is.EquivalentTo(new[] { ScalarType.Float32 }));
         Assert.That(share, Is.GreaterThanOrEqualTo(0.99));
     }
+
+    [Test]
+    public void AdamW_Bfloat16Parameter_AddsUpUpdatesSmallerThanHalfABfloat16Step()
+    {
+        // Adam's first updates are lr each (m̂/√v̂ = 1 for a constant gradient): 1e-4, far below half of
+        // bfloat16's step just under 1 (2⁻⁹ ≈ 0.002), so a bf16 weight updated in place would stay at 1.
+        using var parameter = ones([16], ScalarType.BFloat16).requires_grad_(true);
+        var optimizer = new AdamW([("w", parameter)], new OptimizerOptions { Lr = 1e-4, WeightDecay = 0 });
+        for (var step = 0; step < 50; step++)
+        {
+            parameter.grad = ones([16], ScalarType.BFloat16);
+            optimizer.Step(1e-4);
+        }
+
+        var state = optimizer.State().ToDictionary(p => p.Key, p => p.Value);
+        Assert.That(optimizer.MasterCopies, Is.EquivalentTo(new[] { "w" }));
+        Assert.That(state["w.master"].dtype, Is.EqualTo(ScalarType.Float32));
+        Assert.That(state["w.master"][0].item<float>(), Is.EqualTo(1 - (50 * 1e-4)).Within(1e-5), "the master holds every update");
+        Assert.That(parameter.to_type(ScalarType.Float32)[0].item<float>(), Is.EqualTo(0.99609375f), "the parameter is the master rounded to bfloat16");
+    }
+
+    [Test]
+    public void AdamW_Float32Parameter_HasNoMasterCopy()
+    {
+        using var parameter = ones([4]).requires_grad_(true);
+        var optimizer = new AdamW([("w", parameter)], new OptimizerOptions());
+        Assert.That(optimizer.MasterCopies, Is.Empty);
+        Assert.That(optimizer.State().Select(p => p.Key), Is.EquivalentTo(new[] { "w.exp_avg", "w.exp_avg_sq" }));
+    }
 }
