@@ -12,13 +12,16 @@ namespace Workflows.Torch.Evaluation;
 /// computed right after its loss, while only that chunk's logits are alive; the returned loss carries
 /// them into the rest of the graph, so <c>backward()</c> on it (or on any multiple of it) trains the
 /// model exactly as the unchunked <see cref="LanguageModelLoss.CrossEntropy"/> of its logits does, up
-/// to float rounding (sums split across chunks).
+/// to float rounding (sums split across chunks). When the head is one matrix (tied or not, with added
+/// tokens' rows or not) those gradients are computed directly, in one logits buffer, rather than by
+/// autograd: fewer passes over the logits, one exponential per logit, no allocation per chunk.
 /// </summary>
 public static class ChunkedCrossEntropy
 {
     /// <summary>Logits per chunk (rows × vocab): just under 8 M float32 values, 32 MiB, below the size from
     /// which glibc maps every block afresh (the compact heap's fixed threshold, and glibc's own dynamic
-    /// maximum), so the chunks reuse one another's memory. At vocab 32,000 that is 261 rows. Twice the rows
+    /// maximum), so the chunks' temporaries reuse one another's memory (the training path's logits buffer is
+    /// allocated once per call). At vocab 32,000 that is 261 rows. Twice the rows
     /// of 16 MiB chunks read the head's weights half as often: about 5 % faster at one thread and more at
     /// two, for ~60 MiB more peak memory (BENCHMARKS.md).</summary>
     public const long ChunkLogits = (8L * 1024 * 1024) - (16 * 1024);
@@ -42,10 +45,9 @@ public static class ChunkedCrossEntropy
         var chunk = rowsPerChunk > 0 ? rowsPerChunk : Math.Max(1, ChunkLogits / model.Config.VocabSize);
         var parameters = model.TrainableHeadParameters();
         var withGrad = is_grad_enabled() && (hidden.requires_grad || parameters.Count > 0);
-        // Built once for every chunk; with added tokens' rows it is a graph node the chunks share, so each
-        // chunk's backward through it keeps it for the next.
+        // Built once for every chunk; with added tokens' rows it is a graph node, and its gradient goes back
+        // through it once, after the last chunk.
         var weight = model.HeadWeight();                                                         // (vocab, C), or null: lm_head's forward
-        var shared = weight is { is_leaf: false };
         var detached = flat.detach();
         using var sumScalar = sumDivisor.ToScalar();                                             // per call: not held for the process
         var divisor = reduction == nn.Reduction.Mean
@@ -53,32 +55,46 @@ public static class ChunkedCrossEntropy
             : full([], sumScalar, ScalarType.Float32, flat.device);
         var total = zeros([], ScalarType.Float32, flat.device);
         var hiddenGrads = new List<Tensor>();                                                    // (rows, C) per chunk, float32
-        var parameterGrads = parameters.Select(p => zeros_like(p, dtype: ScalarType.Float32)).ToList();
-        for (var start = 0L; start < rows; start += chunk)
+        var parameterGrads = new List<(Tensor Of, Tensor Grad)>();                               // what the surrogate multiplies
+        if (!withGrad)
         {
-            var length = Math.Min(chunk, rows - start);
-            using var chunkScope = NewDisposeScope();
-            var rowTargets = flatTargets.narrow(0, start, length);
-            if (!withGrad)
+            using var noGrad = no_grad();
+            for (var start = 0L; start < rows; start += chunk)
             {
-                using var noGrad = no_grad();
-                total.PlusInPlace(LanguageModelLoss.CrossEntropy(model.Head(detached.narrow(0, start, length), weight), rowTargets, nn.Reduction.Sum));
-                continue;
+                var length = Math.Min(chunk, rows - start);
+                using var chunkScope = NewDisposeScope();
+                total.PlusInPlace(LanguageModelLoss.CrossEntropy(model.Head(detached.narrow(0, start, length), weight), flatTargets.narrow(0, start, length), nn.Reduction.Sum));
+            }
+        }
+        else if (weight is not null)
+        {
+            var weightGrad = Fused(detached, flatTargets, weight, divisor, chunk, total, hidden.requires_grad ? hiddenGrads : null);
+            if (weightGrad is not null) parameterGrads.Add((weight, weightGrad));
+        }
+        else
+        {
+            // A head that is not one matrix (an adapter on lm_head): autograd, chunk by chunk.
+            var grads = parameters.Select(p => zeros_like(p, dtype: ScalarType.Float32)).ToList();
+            for (var start = 0L; start < rows; start += chunk)
+            {
+                var length = Math.Min(chunk, rows - start);
+                using var chunkScope = NewDisposeScope();
+                using var grad = enable_grad();
+                var rowsIn = detached.narrow(0, start, length).detach().requires_grad_(hidden.requires_grad);   // a leaf per chunk
+                var loss = LanguageModelLoss.CrossEntropy(model.Head(rowsIn, weight), flatTargets.narrow(0, start, length), nn.Reduction.Sum);
+                IList<Tensor> inputs = hidden.requires_grad ? [rowsIn, .. parameters] : [.. parameters];
+                var chunkGrads = autograd.grad([loss / divisor], inputs, allow_unused: true);
+                var offset = 0;
+                if (hidden.requires_grad) hiddenGrads.Add(chunkScope.MoveToOuter(chunkGrads[offset++].to_type(ScalarType.Float32)));
+                for (var i = 0; i < parameters.Count; i++, offset++)
+                {
+                    if (chunkGrads[offset] is { IsInvalid: false } g) grads[i].PlusInPlace(g);
+                }
+
+                total.PlusInPlace(loss.detach());
             }
 
-            using var grad = enable_grad();
-            var rowsIn = detached.narrow(0, start, length).detach().requires_grad_(hidden.requires_grad);   // a leaf per chunk
-            var loss = LanguageModelLoss.CrossEntropy(model.Head(rowsIn, weight), rowTargets, nn.Reduction.Sum);
-            IList<Tensor> inputs = hidden.requires_grad ? [rowsIn, .. parameters] : [.. parameters];
-            var grads = autograd.grad([loss / divisor], inputs, retain_graph: shared, allow_unused: true);
-            var offset = 0;
-            if (hidden.requires_grad) hiddenGrads.Add(chunkScope.MoveToOuter(grads[offset++].to_type(ScalarType.Float32)));
-            for (var i = 0; i < parameters.Count; i++, offset++)
-            {
-                if (grads[offset] is { IsInvalid: false } g) parameterGrads[i].PlusInPlace(g);
-            }
-
-            total.PlusInPlace(loss.detach());
+            parameterGrads.AddRange(parameters.Zip(grads));
         }
 
         var result = total / divisor;
@@ -88,11 +104,54 @@ public static class ChunkedCrossEntropy
             // the loss's value and the loss's gradient.
             var surrogate = zeros([], ScalarType.Float32, flat.device);
             if (hidden.requires_grad) surrogate = surrogate.Plus((flat.to_type(ScalarType.Float32) * cat(hiddenGrads, 0)).sum());
-            for (var i = 0; i < parameters.Count; i++) surrogate = surrogate.Plus((parameters[i].to_type(ScalarType.Float32) * parameterGrads[i]).sum());
+            foreach (var (of, grad) in parameterGrads) surrogate = surrogate.Plus((of.to_type(ScalarType.Float32) * grad).sum());
             result = result.Plus(surrogate - surrogate.detach());
         }
 
         return scope.MoveToOuter(result);
+    }
+
+    // The loss of every chunk and its gradients, without autograd: logits go into one float32 buffer that every
+    // chunk reuses, become exp(logit − max) in place (one exponential per logit, where log_softmax's forward and
+    // backward take one each), then the loss's gradient with respect to them, (softmax − one-hot) × 1/divisor on
+    // counted rows and 0 on ignored ones, also in place; the gradients of the hidden states and of the head's
+    // matrix are that times the matrix and its transpose times the hidden states, in the model's dtype as
+    // autograd multiplies them. Adds the loss summed over counted rows to total, each chunk's hidden-state
+    // gradient to hiddenGrads (when given), and returns the matrix's gradient (float32) when it trains, else null.
+    private static Tensor? Fused(Tensor flat, Tensor targets, Tensor weight, Tensor divisor, long chunk, Tensor total, List<Tensor>? hiddenGrads)
+    {
+        using var noGrad = no_grad();
+        var rows = flat.shape[0];
+        var dtype = weight.dtype;
+        var counted = targets.ne(Scalars.Of(LanguageModelLoss.IgnoreIndex));                     // (N)
+        var scales = (counted.to_type(ScalarType.Float32) / divisor).unsqueeze(1);               // (N, 1)
+        var classes = targets.masked_fill(counted.logical_not(), Scalars.Of(0L)).unsqueeze(1);   // (N, 1): any class for ignored rows
+        var mask = counted.to_type(ScalarType.Float32).unsqueeze(1);
+        var buffer = empty([Math.Min(chunk, rows), weight.shape[0]], ScalarType.Float32, flat.device);
+        var transposed = weight.t();
+        var weightGrad = weight.requires_grad ? zeros(weight.shape, ScalarType.Float32, flat.device) : null;
+        for (var start = 0L; start < rows; start += chunk)
+        {
+            var length = Math.Min(chunk, rows - start);
+            using var chunkScope = NewDisposeScope();
+            var x = flat.narrow(0, start, length);                                               // (n, C)
+            var logits = buffer.narrow(0, 0, length);                                            // (n, vocab)
+            if (dtype == ScalarType.Float32) logits.addmm_(x, transposed, beta: 0, alpha: 1);
+            else logits.copy_(nn.functional.linear(x, weight));                                  // multiplied in the model's dtype
+            var target = classes.narrow(0, start, length);
+            var picked = logits.gather(1, target);                                               // (n, 1), before the buffer changes
+            var max = logits.amax([1], keepdim: true);
+            var sums = logits.sub_(max).exp_().sum([1], keepdim: true);                          // Σ exp(logit − max)
+            var logSumExp = sums.log().PlusInPlace(max);
+            total.PlusInPlace(((logSumExp - picked) * mask.narrow(0, start, length)).sum());
+            var scale = scales.narrow(0, start, length);
+            logits.mul_(scale / sums).scatter_add_(1, target, scale.neg());                       // ∂loss/∂logits
+            var gradient = dtype == ScalarType.Float32 ? logits : logits.to_type(dtype);
+            if (hiddenGrads is not null) hiddenGrads.Add(chunkScope.MoveToOuter(gradient.mm(weight).to_type(ScalarType.Float32)));
+            weightGrad?.PlusInPlace(gradient.t().mm(x));
+        }
+
+        return weightGrad;
     }
 
     /// <summary>The chunked cross-entropy of <paramref name="model"/> on token ids <paramref name="inputs"/> (B, T).</summary>

@@ -28,7 +28,9 @@ public sealed class ValidationLossAgreementTests
 
         var difference = Math.Abs(result.Metrics["adapter_1.validation.loss"] - trained.Metrics["best_val_loss"]);
         TestContext.Out.WriteLine($"{method}: evaluate {result.Metrics["adapter_1.validation.loss"]:F6}, train val_loss {trained.Metrics["best_val_loss"]:F6}, |Δ| = {difference:G3}");
-        Assert.That(difference, Is.LessThan(1e-4));
+        // QLoRA computes in bfloat16, whose rounding depends on the batches' shapes, which differ between the two
+        // paths: 2.4e-5 and 3.0e-4 for two adapters trained here. The wrong (full-precision) base differs by ~6e-2.
+        Assert.That(difference, Is.LessThan(method == TrainMethod.Qlora ? 1e-3 : 1e-4));
         if (method == TrainMethod.Lora) Assert.That(result.Metrics["validation.loss"], Is.EqualTo(trained.Metrics["base_val_loss"]).Within(1e-4));
         var report = File.ReadAllText(Path.Combine(context.Outputs["report"], "report.md"));
         Assert.That(report, Does.Contain(method == TrainMethod.Qlora ? "on the NF4 base as trained (NF4, block 64, double quantisation, compute bfloat16)" : "on the full-precision base"));
