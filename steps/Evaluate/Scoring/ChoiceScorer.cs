@@ -64,15 +64,6 @@ internal static class ChoiceScorer
     }
 
     // For each continuation, the ids of context + continuation and how many of them are the continuation's.
-    private static IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)> Requests(ModelUnderTest model, string context, IReadOnlyList<string> continuations)
-    {
-        // lm-evaluation-harness moves trailing spaces of the context onto the continuation.
-        var trimmed = context.TrimEnd(' ');
-        var contextIds = model.Tokenizer.Encode(trimmed, addBos: true);
-        return [.. continuations.Select(c =>
-        {
-            var wholeIds = model.Tokenizer.Encode(trimmed + context[trimmed.Length..] + c, addBos: true);
-            return ((IReadOnlyList<int>)wholeIds, Math.Max(1, wholeIds.Count - contextIds.Count));
-        })];
-    }
+    private static IReadOnlyList<(IReadOnlyList<int> Ids, int Scored)> Requests(ModelUnderTest model, string context, IReadOnlyList<string> continuations) =>
+        [.. ContinuationIds.Encode(model.Tokenizer, context, continuations).Select(c => (c.Ids, c.Scored))];
 }

@@ -20,8 +20,9 @@ internal static class PreferenceScorer
             ct.ThrowIfCancellationRequested();
             var item = items[i];
             var context = PromptTemplate.Fill(task.PromptTemplate, item.Prompt);
-            var chosen = Request(model, context, task.TargetDelimiter + item.Choices![0]);
-            var rejected = Request(model, context, task.TargetDelimiter + item.Choices[1]);
+            var answers = ContinuationIds.Encode(model.Tokenizer, context, [task.TargetDelimiter + item.Choices![0], task.TargetDelimiter + item.Choices[1]]);
+            var chosen = Fitted(model, answers[0]);
+            var rejected = Fitted(model, answers[1]);
             if (chosen is null || rejected is null) continue;                   // the prompt alone fills the context
             if (chosen.Value.Ids.SequenceEqual(rejected.Value.Ids)) continue;   // the answers differ only past the context
             pairs.Add((item, context, i));
@@ -59,15 +60,11 @@ internal static class PreferenceScorer
 
     // An answer longer than the context is scored on its first tokens, as training truncates it; null when the
     // prompt leaves no room for any answer token.
-    private static (IReadOnlyList<int> Ids, int Scored)? Request(ModelUnderTest model, string context, string continuation)
+    private static (IReadOnlyList<int> Ids, int Scored)? Fitted(ModelUnderTest model, ContinuationIds answer)
     {
-        var trimmed = context.TrimEnd(' ');                                    // as multiple choice: trailing spaces go to the answer
-        continuation = context[trimmed.Length..] + continuation;
-        var contextIds = model.Tokenizer.Encode(trimmed, addBos: true);
-        var wholeIds = model.Tokenizer.Encode(trimmed + continuation, addBos: true);
-        var fits = Math.Min(wholeIds.Count, model.Model.Config.MaxPositionEmbeddings + 1);
-        if (wholeIds.Count > fits && contextIds.Count >= fits) return null;
-        wholeIds = [.. wholeIds.Take(fits)];
-        return (wholeIds, Math.Max(1, wholeIds.Count - contextIds.Count));
+        var fits = Math.Min(answer.Ids.Count, model.Model.Config.MaxPositionEmbeddings + 1);
+        if (answer.Ids.Count > fits && answer.ContextTokens >= fits) return null;
+        var kept = answer with { Ids = [.. answer.Ids.Take(fits)] };
+        return (kept.Ids, kept.Scored);
     }
 }
