@@ -130,13 +130,14 @@ public sealed class FullFineTuneTests
         Assert.That(result.Metrics["final_train_loss"], Is.LessThan(context.MetricHistory.First(m => m.Key == "loss").Value));
     }
 
-    [Test]
-    public async Task RunAsync_FullChatmlWithAddedTokens_WritesAModelFolderWhoseChatEndsAtItsEndOfTurn()
+    [TestCase(TrainDtype.Float32)]
+    [TestCase(TrainDtype.Bfloat16)]
+    public async Task RunAsync_FullChatmlWithAddedTokens_WritesAModelFolderWhoseChatEndsAtItsEndOfTurn(TrainDtype dtype)
     {
         using var context = new TestStepContext();
         var options = await TrainTestData.OptionsAsync(context) with
         {
-            Method = TrainMethod.Full, Optimizer = new OptimizerOptions { Lr = 0.003 }, Template = PromptTemplate.Chatml,
+            Method = TrainMethod.Full, Dtype = dtype, Optimizer = new OptimizerOptions { Lr = 0.003 }, Template = PromptTemplate.Chatml,
             AddSpecialTokens = [TrainOptions.AutoTokens], MaxSteps = 40, CheckpointEvery = 100,
         };
         var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);

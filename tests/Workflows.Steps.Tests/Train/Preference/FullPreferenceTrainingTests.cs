@@ -26,11 +26,12 @@ public sealed class FullPreferenceTrainingTests
             Preference = new PreferenceOptions { Beta = 0.5, PrecomputeRefLogProbs = precompute },
         };
 
-    [Test]
-    public async Task RunAsync_FullDpo_StartsWhereThePolicyIsTheReferenceAndLearnsThePreferenceInAModelFolder()
+    [TestCase(TrainDtype.Float32)]
+    [TestCase(TrainDtype.Bfloat16)]                         // the policy and its frozen copy both bfloat16
+    public async Task RunAsync_FullDpo_StartsWhereThePolicyIsTheReferenceAndLearnsThePreferenceInAModelFolder(TrainDtype dtype)
     {
         using var context = new TestStepContext();
-        var result = await new TrainStep().RunAsync(await FullAsync(context, TrainObjective.Dpo, Pairs(8)), context, CancellationToken.None);
+        var result = await new TrainStep().RunAsync(await FullAsync(context, TrainObjective.Dpo, Pairs(8)) with { Dtype = dtype }, context, CancellationToken.None);
 
         Assert.That(result.Error, Is.Null);
         Assert.That(context.Outputs.Keys, Is.EquivalentTo(new[] { "model" }));
