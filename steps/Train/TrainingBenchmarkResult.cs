@@ -19,6 +19,9 @@ public sealed record TrainingBenchmarkResult(string Method, string Dtype, int Th
     /// <summary>CPU seconds the process used over the timed steps (all threads).</summary>
     public double CpuSeconds { get; init; }
 
+    /// <summary>Milliseconds per timed step in each part of it, for the chunked language-model loss; null for the others.</summary>
+    public TrainingStepPhases? Phases { get; init; }
+
     /// <summary>Tokens of the timed steps.</summary>
     public long TokensTimed { get; init; }
 

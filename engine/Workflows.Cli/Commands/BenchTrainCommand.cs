@@ -62,6 +62,7 @@ internal static class BenchTrainCommand
             }
 
             WriteThreadScaling(rows);
+            WritePhases(rows);
             return Task.FromResult(0);
         });
         return command;
@@ -81,6 +82,33 @@ internal static class BenchTrainCommand
         if (lines.Count == 0) return;
         Console.Out.WriteLine();
         foreach (var line in lines) Console.Out.WriteLine(line);
+    }
+
+    // Where a step's time goes, per configuration that took the chunked language-model loss; and for one thread and
+    // more, each part's own speed-up, so the part that scales worst is named in the same run.
+    private static void WritePhases(IReadOnlyList<TrainingBenchmarkResult> rows)
+    {
+        var timed = rows.Where(r => r.Phases is not null).ToList();
+        if (timed.Count == 0) return;
+        var names = timed[0].Phases!.Named.Select(p => p.Name).ToList();
+        Console.Out.WriteLine();
+        Console.Out.WriteLine("where a step's time goes (milliseconds per step, mean of the timed steps):");
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"| method | dtype | threads | checkpointing | {string.Join(" | ", names)} |");
+        Console.Out.WriteLine($"|---|---|---:|---|{string.Concat(names.Select(_ => "---:|"))}");
+        foreach (var row in timed)
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {row.Method} | {row.Dtype} | {row.Threads} | {(row.Checkpointing ? "yes" : "no")} | {string.Join(" | ", row.Phases!.Named.Select(p => p.Milliseconds.ToString("F1", CultureInfo.InvariantCulture)))} |"));
+        }
+
+        foreach (var many in timed.Where(r => r.Threads > 1))
+        {
+            var one = timed.FirstOrDefault(o => o.Threads == 1 && o.Method == many.Method && o.Dtype == many.Dtype && o.Checkpointing == many.Checkpointing && o.Heap == many.Heap);
+            if (one is null) continue;
+            var speedUps = one.Phases!.Named.Zip(many.Phases!.Named, (a, b) => string.Create(CultureInfo.InvariantCulture, $"{a.Name} {a.Milliseconds / b.Milliseconds:F2}x"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{many.Method} {many.Dtype} at {many.Threads} threads against 1, by part: {string.Join(", ", speedUps)}"));
+        }
     }
 
     private static TrainingBenchmarkResult? RunChild(string configuration, int batch, int sequence, int steps)
