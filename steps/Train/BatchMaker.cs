@@ -27,4 +27,27 @@ public static class BatchMaker
 
         return (tensor(inputs, [batch.Count, length], device: device), tensor(targets, [batch.Count, length], device: device), trained);
     }
+
+    /// <summary>For <see cref="Make"/>'s inputs (B, T), the number of the document each token belongs to (int64), when the
+    /// examples are packed documents that attend only to themselves; null otherwise. Padding gets a number of its own.</summary>
+    public static Tensor? Documents(IReadOnlyList<TokenisedExample> batch, Device device)
+    {
+        if (batch.All(e => e.DocumentStarts is null)) return null;
+        var length = batch.Max(e => e.Ids.Length) - 1;
+        var documents = new long[batch.Count * length];
+        for (var b = 0; b < batch.Count; b++)
+        {
+            var starts = batch[b].DocumentStarts ?? [0];
+            var document = -1L;
+            for (var t = 0; t < length; t++)
+            {
+                var real = t < batch[b].Ids.Length - 1;
+                if (!real) document = starts.Length;                                          // padding: after every document
+                else if (document + 1 < starts.Length && starts[document + 1] == t) document++;
+                documents[(b * length) + t] = document;
+            }
+        }
+
+        return tensor(documents, [batch.Count, length], device: device);
+    }
 }

@@ -67,10 +67,15 @@ public sealed record TrainOptions : IValidatableOptions
     /// <summary>Also train on prompt tokens. Default false: the loss covers completions only.</summary>
     public bool TrainOnInputs { get; init; }
 
-    /// <summary>Concatenate examples into full <see cref="MaxSeqLen"/> sequences (fewer padded tokens;
-    /// examples in one sequence can attend to earlier ones). Examples longer than a sequence continue in the
-    /// next one instead of being truncated, so continued pre-training on <c>text</c> rows trains every token. Default false.</summary>
+    /// <summary>Concatenate examples into full <see cref="MaxSeqLen"/> sequences (fewer padded tokens; what each example
+    /// attends to: <see cref="PackingAttention"/>). Examples longer than a sequence continue in the next one instead of
+    /// being truncated (as a document of its own there), so continued pre-training on <c>text</c> rows trains every token. Default false.</summary>
     public bool Packing { get; init; }
+
+    /// <summary>With <see cref="Packing"/>: <c>documents</c> (default) keeps each example to itself, attending only to its own
+    /// earlier tokens with positions restarting at its start, as if it were alone; <c>sequence</c> lets it attend to the
+    /// examples packed before it in the sequence.</summary>
+    public PackingAttention PackingAttention { get; init; } = PackingAttention.Documents;
 
     /// <summary>Most tokens per sequence; also capped by the model's context. Default 512; range 8 to 131,072.</summary>
     [Range(8, 131072)]

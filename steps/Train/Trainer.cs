@@ -93,7 +93,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         {
             using var scope = NewDisposeScope();
             var (inputs, targets, tokens) = BatchMaker.Make(batch, model.Device);
-            total += ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum).item<float>();
+            total += ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum, documents: BatchMaker.Documents(batch, model.Device)).item<float>();
             count += tokens;
         }
 
@@ -130,7 +130,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         {
             using var scope = NewDisposeScope();
             var (inputs, targets, _) = BatchMaker.Make(batch, model.Device);
-            var micro = ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum, sumDivisor: Math.Max(tokens, 1));
+            var micro = ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum, sumDivisor: Math.Max(tokens, 1), BatchMaker.Documents(batch, model.Device));
             micro.backward();
             loss += micro.item<float>();
         }

@@ -50,19 +50,31 @@ public sealed record TrainingData(IReadOnlyList<TokenisedExample> Examples, int 
             examples.Add(example);
         }
 
-        return (new TrainingData(options.Packing ? Pack(examples, maxLength) : examples, unusable, truncated), null);
+        return (new TrainingData(options.Packing ? Pack(examples, maxLength, options.PackingAttention == PackingAttention.Documents) : examples, unusable, truncated), null);
     }
 
-    // Concatenates examples (each starts with BOS) and cuts the stream into full sequences.
-    private static List<TokenisedExample> Pack(List<TokenisedExample> examples, int maxLength)
+    // Concatenates examples (each starts with BOS) and cuts the stream into full sequences; with separate documents,
+    // records where each example begins in its sequence (the part of one cut at a sequence's start begins at 0).
+    private static List<TokenisedExample> Pack(List<TokenisedExample> examples, int maxLength, bool separateDocuments)
     {
         var ids = examples.SelectMany(e => e.Ids).ToArray();
         var labels = examples.SelectMany(e => e.Labels).ToArray();
+        var beginnings = new List<int>(examples.Count);                                     // in the stream
+        var offset = 0;
+        foreach (var example in examples)
+        {
+            beginnings.Add(offset);
+            offset += example.Ids.Length;
+        }
+
         var packed = new List<TokenisedExample>();
         for (var start = 0; start < ids.Length; start += maxLength)
         {
             var length = Math.Min(maxLength, ids.Length - start);
-            var chunk = new TokenisedExample(ids[start..(start + length)], labels[start..(start + length)]);
+            var chunk = new TokenisedExample(ids[start..(start + length)], labels[start..(start + length)])
+            {
+                DocumentStarts = separateDocuments ? [0, .. beginnings.Where(b => b > start && b < start + length).Select(b => b - start)] : null,
+            };
             if (length > 1 && chunk.TrainedTokens > 0) packed.Add(chunk);
         }
 

@@ -154,7 +154,8 @@ public static class ChunkedCrossEntropy
         return weightGrad;
     }
 
-    /// <summary>The chunked cross-entropy of <paramref name="model"/> on token ids <paramref name="inputs"/> (B, T).</summary>
-    public static Tensor ForInputs(LlamaForCausalLM model, Tensor inputs, Tensor targets, nn.Reduction reduction = nn.Reduction.Mean, double sumDivisor = 1) =>
-        Of(model, model.model.forward(inputs, null), targets, reduction, sumDivisor);
+    /// <summary>The chunked cross-entropy of <paramref name="model"/> on token ids <paramref name="inputs"/> (B, T); with
+    /// <paramref name="documents"/>, of the documents packed into each row, each computed alone (see <see cref="LlamaModel.forward"/>).</summary>
+    public static Tensor ForInputs(LlamaForCausalLM model, Tensor inputs, Tensor targets, nn.Reduction reduction = nn.Reduction.Mean, double sumDivisor = 1, Tensor? documents = null) =>
+        Of(model, model.model.forward(inputs, null, documents), targets, reduction, sumDivisor);
 }

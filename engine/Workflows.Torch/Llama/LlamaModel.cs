@@ -62,10 +62,30 @@ public sealed class LlamaRotaryEmbedding
             : _inverseFrequency).to(device);                                                      // (hs/2)
         var positions = Scalars.Range(start, start + length, device, ScalarType.Int64);                 // (T)
         if (padding is not null) positions = (positions.unsqueeze(0) - tensor(padding, device: device).unsqueeze(1)).clamp_min(Scalars.Of(0L));   // (B, T)
+        var (cos, sin) = Angles(positions, inverseFrequency, dtype);
+        return (scope.MoveToOuter(cos), scope.MoveToOuter(sin));
+    }
+
+    /// <summary>cos and sin, each (B, 1, T, hs), for tokens at <paramref name="positions"/> (B, T): any position per
+    /// token, e.g. restarting at 0 with each document packed into a row.</summary>
+    public (Tensor Cos, Tensor Sin) ForPositions(Tensor positions, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var end = positions.max().item<long>() + 1;
+        var inverseFrequency = (end > _config.MaxPositionEmbeddings && _config.Rope is { RopeType: "dynamic" }
+            ? RopeFrequencies.Compute(_config, end)
+            : _inverseFrequency).to(positions.device);                                            // (hs/2)
+        var (cos, sin) = Angles(positions, inverseFrequency, dtype);
+        return (scope.MoveToOuter(cos), scope.MoveToOuter(sin));
+    }
+
+    // (T, hs) for positions (T); (B, 1, T, hs) for positions (B, T).
+    private static (Tensor Cos, Tensor Sin) Angles(Tensor positions, Tensor inverseFrequency, ScalarType dtype)
+    {
         var angles = positions.to_type(ScalarType.Float32).unsqueeze(-1) * inverseFrequency;      // (…, T, hs/2)
         var both = cat([angles, angles], -1);                                                     // (…, T, hs)
-        if (padding is not null) both = both.unsqueeze(1);                                        // (B, 1, T, hs)
-        return (scope.MoveToOuter(both.cos().to_type(dtype)), scope.MoveToOuter(both.sin().to_type(dtype)));
+        if (positions.dim() == 2) both = both.unsqueeze(1);                                       // (B, 1, T, hs)
+        return (both.cos().to_type(dtype), both.sin().to_type(dtype));
     }
 
     /// <summary>Applies the rotation to q or k of shape (B, heads, T, hs).</summary>
@@ -115,7 +135,9 @@ public sealed class LlamaAttention : nn.Module
         RegisterComponents();
     }
 
-    public Tensor forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layer)
+    /// <summary>Attention over <paramref name="x"/> (B, T, C). <paramref name="mask"/> (B, 1, T, T), true where a token may
+    /// attend, replaces the causal mask (packed documents); only without a cache.</summary>
+    public Tensor forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layer, Tensor? mask = null)
     {
         var (batch, length) = (x.shape[0], x.shape[1]);
         var q = q_proj.forward(x).view(batch, length, _heads, _headDim);                           // (B, T, nh, hs)
@@ -153,7 +175,11 @@ public sealed class LlamaAttention : nn.Module
 
         var total = start + length;
         Tensor y;
-        if (rowByRow)
+        if (mask is not null)
+        {
+            y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);               // each packed document alone
+        }
+        else if (rowByRow)
         {
             y = DecodeAttention.Compute(q, cache!, layer, total, _window);                          // prompt or new tokens, alone or batched
         }
@@ -179,9 +205,9 @@ public sealed class LlamaAttention : nn.Module
             // Token at position p may see keys p-w+1 .. p (w = window, unbounded without one).
             var keys = Scalars.Range(0, total, x.device).unsqueeze(0);                              // (1, S)
             var queries = Scalars.Range(start, total, x.device).unsqueeze(1);                    // (T, 1)
-            var mask = keys <= queries;
-            if (_window is int window) mask = mask & (keys > queries - Scalars.Of((long)window));
-            y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
+            var visible = keys <= queries;
+            if (_window is int window) visible = visible & (keys > queries - Scalars.Of((long)window));
+            y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: visible);
         }
 
         y = y.transpose(1, 2).contiguous().view(batch, length, _heads * _headDim);                 // (B, T, nh*hs)
@@ -227,9 +253,9 @@ public sealed class LlamaDecoderLayer : nn.Module
         RegisterComponents();
     }
 
-    public Tensor forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layer)
+    public Tensor forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layer, Tensor? mask = null)
     {
-        var h = x.Plus(self_attn.forward(input_layernorm.forward(x), cos, sin, cache, layer));
+        var h = x.Plus(self_attn.forward(input_layernorm.forward(x), cos, sin, cache, layer, mask));
         return h.Plus(mlp.forward(post_attention_layernorm.forward(h)));
     }
 }
@@ -243,10 +269,12 @@ public sealed class LlamaModel : nn.Module
     public ModuleList<LlamaDecoderLayer> layers;
     public LlamaRmsNorm norm;
     private readonly LlamaRotaryEmbedding _rotary;
+    private readonly int? _window;
 
     public LlamaModel(LlamaConfig config)
         : base(nameof(LlamaModel))
     {
+        _window = config.AttentionWindow;
         embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
         norm = new LlamaRmsNorm(config.HiddenSize, config.RmsNormEps);
@@ -258,24 +286,58 @@ public sealed class LlamaModel : nn.Module
     /// <see cref="LayerCheckpoint"/>); only while a graph is recorded and without a cache. Default false.</summary>
     public bool GradientCheckpointing { get; set; }
 
-    /// <summary>Hidden states (B, T, C) for token ids (B, T); appends to <paramref name="cache"/> when given.</summary>
-    public Tensor forward(Tensor inputIds, KvCache? cache)
+    /// <summary>Hidden states (B, T, C) for token ids (B, T); appends to <paramref name="cache"/> when given.
+    /// <paramref name="documents"/> (B, T), int64, numbers the documents packed into each row (non-decreasing along
+    /// it): each token then attends only to the earlier tokens of its own document, and its position restarts at 0
+    /// with the document, so every document is computed as it would be alone. Not with a cache.</summary>
+    public Tensor forward(Tensor inputIds, KvCache? cache, Tensor? documents = null)
     {
+        if (documents is not null && cache is not null) throw new ArgumentException("packed documents are computed without a cache", nameof(documents));
         var x = embed_tokens_rows is null
             ? embed_tokens.forward(inputIds)                                                      // (B, T, C)
             : embed_tokens_rows.Lookup(embed_tokens.weight!, inputIds).reshape(inputIds.shape[0], inputIds.shape[1], -1);
-        var (cos, sin) = _rotary.For(cache?.Length ?? 0, inputIds.shape[1], cache?.LeftPadding, x.device, x.dtype);   // (T, hs), or (B, 1, T, hs) per padded row
+        using var layout = documents is null ? null : DocumentLayout(documents);
+        var (cos, sin) = layout is { } packed ? _rotary.ForPositions(packed.Positions, x.dtype)  // (B, 1, T, hs)
+            : _rotary.For(cache?.Length ?? 0, inputIds.shape[1], cache?.LeftPadding, x.device, x.dtype);   // (T, hs), or (B, 1, T, hs) per padded row
+        var mask = layout?.Mask;
         var checkpoint = GradientCheckpointing && cache is null && is_grad_enabled();
         for (var i = 0; i < layers.Count; i++)
         {
             // A scope per layer frees the intermediates autograd does not keep (it holds its own
             // references) when the layer ends, instead of when the caller's scope does.
             using var scope = NewDisposeScope();
-            x = scope.MoveToOuter(checkpoint ? LayerCheckpoint.Apply(layers[i], i, x, cos, sin) : layers[i].forward(x, cos, sin, cache, i));
+            x = scope.MoveToOuter(checkpoint ? LayerCheckpoint.Apply(layers[i], i, x, cos, sin, mask) : layers[i].forward(x, cos, sin, cache, i, mask));
         }
 
         cache?.Advance(inputIds.shape[1]);
         return norm.forward(x);
+    }
+
+    // Each token's position within its document, and which keys it may attend to: its document's, up to itself
+    // (and within the sliding window, where the model has one).
+    private PackedLayout DocumentLayout(Tensor documents)
+    {
+        using var scope = NewDisposeScope();
+        var length = documents.shape[1];
+        var columns = Scalars.Range(0, length, documents.device).unsqueeze(0);                  // (1, T)
+        var starts = ones([documents.shape[0], 1], ScalarType.Bool, documents.device);
+        if (length > 1) starts = cat([starts, documents.narrow(1, 1, length - 1).ne(documents.narrow(1, 0, length - 1))], 1);   // (B, T): a document begins
+        var firsts = where(starts, columns, zeros_like(columns)).cummax(1).values;              // (B, T): column of the document's first token
+        var positions = columns - firsts;
+        var keys = columns.unsqueeze(1);                                                         // (1, 1, T)
+        var queries = columns.unsqueeze(2);                                                      // (1, T, 1)
+        var allowed = documents.unsqueeze(2).eq(documents.unsqueeze(1)) & (keys <= queries);    // (B, T, T)
+        if (_window is int window) allowed = allowed & (keys > queries - Scalars.Of((long)window));
+        return new PackedLayout(scope.MoveToOuter(positions), scope.MoveToOuter(allowed.unsqueeze(1)));
+    }
+
+    private sealed record PackedLayout(Tensor Positions, Tensor Mask) : IDisposable
+    {
+        public void Dispose()
+        {
+            Positions.Dispose();
+            Mask.Dispose();
+        }
     }
 }
 
