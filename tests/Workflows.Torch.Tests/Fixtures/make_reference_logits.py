@@ -4,7 +4,9 @@
 Implements the Hugging Face Llama forward pass (RMSNorm, rotate_half RoPE, grouped-query
 attention, SwiGLU, tied head) directly from model.safetensors and config.json, reading the
 safetensors header with json + struct so no extra package is needed. Writes
-reference_logits.json: the token ids and the logits at a few positions over the full vocabulary.
+reference_logits.json: the token ids and the logits at a few positions over the full vocabulary;
+and reference_packed_logits.json: two documents packed into one row, each attending only to itself
+with positions restarting at its start (transformers' position_ids and a block-diagonal causal mask).
 
 Run from the repository root with Debian's torch (apt-get install python3-torch):
     /usr/bin/python3 tests/Workflows.Torch.Tests/Fixtures/make_reference_logits.py
@@ -20,11 +22,17 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 MODEL = os.path.join(ROOT, "..", "shared", "models", "stories260K")
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference_logits.json")
+PACKED_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference_packed_logits.json")
 
 # BOS + "Once upon a time, there was a little girl named Lily." in the model's SentencePiece
 # vocabulary (the C# test encodes the same text and checks it gets these ids).
 TOKENS = [1, 403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426]
 POSITIONS = [0, 1, 7, 15]
+
+# "Once upon a time," and BOS + " there was a little girl named Lily." packed into one row of 17 tokens.
+PACKED_TOKENS = TOKENS[:6] + [1] + TOKENS[6:]
+PACKED_DOCUMENTS = [0] * 6 + [1] * 11
+PACKED_POSITIONS = [0, 5, 6, 7, 16]
 
 
 def load_safetensors(path):
@@ -53,16 +61,23 @@ def rotate_half(x):
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
-def forward(w, cfg, ids):
+def forward(w, cfg, ids, documents=None):
     dim, heads = cfg["hidden_size"], cfg["num_attention_heads"]
     kv_heads, eps = cfg["num_key_value_heads"], cfg["rms_norm_eps"]
     hs = dim // heads
     t = len(ids)
     inv_freq = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, hs, 2, dtype=torch.int64).float() / hs))
-    angles = torch.outer(torch.arange(t, dtype=torch.float32), inv_freq)
+    positions = torch.arange(t, dtype=torch.float32)
+    mask = torch.full((t, t), float("-inf")).triu(1)
+    if documents is not None:
+        # position_ids restart at each document; a token sees only its own document's earlier tokens.
+        doc = torch.tensor(documents)
+        first = {d: documents.index(d) for d in set(documents)}
+        positions = torch.tensor([i - first[d] for i, d in enumerate(documents)], dtype=torch.float32)
+        mask = mask.masked_fill(doc.unsqueeze(0) != doc.unsqueeze(1), float("-inf"))
+    angles = torch.outer(positions, inv_freq)
     emb = torch.cat((angles, angles), dim=-1)
     cos, sin = emb.cos(), emb.sin()
-    mask = torch.full((t, t), float("-inf")).triu(1)
 
     x = w["model.embed_tokens.weight"][torch.tensor(ids)]                      # (T, C)
     for i in range(cfg["num_hidden_layers"]):
@@ -103,6 +118,20 @@ def main():
     with open(OUT, "w") as f:
         json.dump(fixture, f)
     print(f"wrote {OUT}: {len(POSITIONS)} positions x {logits.shape[1]} logits")
+
+    with torch.no_grad():
+        packed = forward(weights, cfg, PACKED_TOKENS, PACKED_DOCUMENTS)
+    fixture = {
+        "model": "stories260K/model.safetensors",
+        "torch": torch.__version__,
+        "tokens": PACKED_TOKENS,
+        "documents": PACKED_DOCUMENTS,
+        "positions": PACKED_POSITIONS,
+        "logits": [[round(float(v), 6) for v in packed[p]] for p in PACKED_POSITIONS],
+    }
+    with open(PACKED_OUT, "w") as f:
+        json.dump(fixture, f)
+    print(f"wrote {PACKED_OUT}: {len(PACKED_POSITIONS)} positions x {packed.shape[1]} logits")
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NUnit.Framework;
 using Workflows.Torch.Llama;
 using Workflows.Torch.Tests.Evaluation;
@@ -42,6 +43,25 @@ public class PackedDocumentsTests
                 start += length;
             }
         }
+    }
+
+    // The counterpart: a plain-PyTorch Llama forward given transformers' restarting position_ids and a block-diagonal
+    // causal mask (Fixtures/make_reference_logits.py), on stories260K's real weights.
+    [Test]
+    public void Forward_Stories260KPackedRow_MatchesPyTorchReferenceWithin1e4()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(SharedAssets.Fixture("reference_packed_logits.json")));
+        var root = document.RootElement;
+        long[] Longs(string name) => [.. root.GetProperty(name).EnumerateArray().Select(t => t.GetInt64())];
+        var (tokens, documents, positions) = (Longs("tokens"), Longs("documents"), Longs("positions"));
+        var reference = root.GetProperty("logits").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
+
+        using var model = LlamaLoader.Load(SharedAssets.Stories260K);
+        using var noGrad = no_grad();
+        using var logits = model.Head(model.model.forward(tensor(tokens, [1, tokens.Length]), null, tensor(documents, [1, documents.Length])));
+        var maxDifference = positions.Select((p, i) => logits[0, p].data<float>().ToArray().Zip(reference[i], (a, b) => Math.Abs(a - b)).Max()).Max();
+        TestContext.Out.WriteLine($"packed: max |logit - reference| = {maxDifference:E2}");
+        Assert.That(maxDifference, Is.LessThan(1e-4));
     }
 
     [Test]
