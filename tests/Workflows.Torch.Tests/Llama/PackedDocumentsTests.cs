@@ -65,6 +65,26 @@ public class PackedDocumentsTests
     }
 
     [Test]
+    public void Backward_PackedDocumentsWithCheckpointing_GivesTheGradientsOfThePlainLayers()
+    {
+        var config = GradientCase.Tiny(tied: true);
+        var (ids, documents) = Packed(config.VocabSize);
+        List<Tensor> Gradients(bool checkpointing)
+        {
+            var model = LlamaLoader.CreateRandom(config, seed: 5);
+            model.model.GradientCheckpointing = checkpointing;
+            foreach (var p in model.parameters()) p.requires_grad = true;
+            model.model.forward(ids, null, documents).pow(Scalars.Of(2L)).sum().backward();   // the mask is saved for the recomputation
+            return [.. model.parameters().Select(p => p.grad!.clone())];
+        }
+
+        var plain = Gradients(false);
+        var recomputed = Gradients(true);
+        for (var i = 0; i < plain.Count; i++)
+            Assert.That((recomputed[i] - plain[i]).abs().max().item<float>(), Is.LessThanOrEqualTo(1e-5f * Math.Max(1, plain[i].abs().max().item<float>())), $"parameter {i}");
+    }
+
+    [Test]
     public void Forward_PackedWithoutDocuments_LetsLaterDocumentsSeeEarlierOnes()
     {
         using var model = LlamaLoader.CreateRandom(GradientCase.Tiny(tied: true), seed: 5);
