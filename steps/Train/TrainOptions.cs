@@ -147,6 +147,13 @@ public sealed record TrainOptions : IValidatableOptions
     /// forward pass of compute. The gradients are the same. Default false.</summary>
     public bool GradientCheckpointing { get; init; }
 
+    /// <summary>NEFTune (Jain et al., 2023; TRL's and Axolotl's <c>neftune_noise_alpha</c>): while training, add uniform noise
+    /// in ±alpha/√(T·C) to the token embeddings of each batch (T its padded length, C the hidden size). Validation and
+    /// every later step see the embeddings unchanged. Default none; 5 is the paper's usual value. The noise is drawn from
+    /// the step's seeded generator, so runs stay reproducible.</summary>
+    [Range(0.0, 1000.0)]
+    public double? NeftuneNoiseAlpha { get; init; }
+
     public IEnumerable<OptionError> Validate()
     {
         if (Template == PromptTemplate.Custom && string.IsNullOrWhiteSpace(CustomTemplate))
@@ -155,6 +162,8 @@ public sealed record TrainOptions : IValidatableOptions
             yield return new OptionError("custom_template", "custom_template is only used with template: custom");
         if (EarlyStopping is not null && Validation is null)
             yield return new OptionError("early_stopping", "early_stopping needs a validation dataset", "set validation: or remove early_stopping");
+        if (Objective != TrainObjective.Sft && NeftuneNoiseAlpha is > 0)
+            yield return new OptionError("neftune_noise_alpha", $"NEFTune applies to supervised fine-tuning; objective {Objective.ToString().ToLowerInvariant()} compares answers whose log-probabilities it would blur", "remove neftune_noise_alpha: or use objective: sft");
         if (Objective != TrainObjective.Sft && Packing)
             yield return new OptionError("packing", $"objective {Objective.ToString().ToLowerInvariant()} scores whole answers and cannot pack examples", "remove packing: or use objective: sft");
         foreach (var error in FullFineTune.Validate(this)) yield return error;

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace Workflows.Steps.Train;
 
 /// <summary>
-/// How a training run computes, for the run's duration: libtorch's thread count (<c>threads</c>) and
-/// per-layer gradient checkpointing (<c>gradient_checkpointing</c>). Disposing restores the thread
+/// How a training run computes, for the run's duration: libtorch's thread count (<c>threads</c>),
+/// per-layer gradient checkpointing (<c>gradient_checkpointing</c>) and NEFTune's embedding noise (<c>neftune_noise_alpha</c>). Disposing restores the thread
 /// count the process had, so later steps on the shared device engine see its pinned default.
 /// </summary>
 /// <remarks>libtorch keeps the thread count per calling thread once that thread has run an operation:
@@ -21,6 +21,7 @@ public sealed class TrainingCompute : IDisposable
         _threadsBefore = get_num_threads();
         set_num_threads(options.Threads);
         model.model.GradientCheckpointing = options.GradientCheckpointing;
+        model.model.EmbeddingNoiseAlpha = options.NeftuneNoiseAlpha ?? 0;
     }
 
     /// <summary>Applies <paramref name="options"/>' threads and checkpointing to this thread and <paramref name="model"/>.</summary>
@@ -29,6 +30,7 @@ public sealed class TrainingCompute : IDisposable
     public void Dispose()
     {
         _model.model.GradientCheckpointing = false;
+        _model.model.EmbeddingNoiseAlpha = 0;
         set_num_threads(_threadsBefore);
     }
 }

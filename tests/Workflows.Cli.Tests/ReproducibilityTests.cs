@@ -25,7 +25,7 @@ public sealed class ReproducibilityTests
           split: { uses: split, with: { dataset: "${{ steps.augment.outputs.dataset }}", method: grouped, ratios: { train: 0.85, validation: 0.15, test: 0 }, seed: 7 } }
         {{{Train("lora")}}}
         {{{Train("qlora")}}}
-        {{{Train("dora")}}}
+        {{{Train("dora", "neftune_noise_alpha: 5")}}}
           evaluate:
             uses: evaluate
             with:
@@ -37,9 +37,9 @@ public sealed class ReproducibilityTests
           package: { uses: package, with: { model: "${{ steps.merge.outputs.model }}", reports: ["${{ steps.evaluate.outputs.report }}", "${{ steps.guard.outputs.report }}"], title: repro } }
         """;
 
-    // Dropout on, validation every 2 steps (the best adapter is kept), shuffled batches: every
-    // source of randomness in training is exercised in 4 quick steps.
-    private static string Train(string method) => $$$"""
+    // Dropout on, validation every 2 steps (the best adapter is kept), shuffled batches, and NEFTune's embedding
+    // noise on DoRA: every source of randomness in training is exercised in 4 quick steps.
+    private static string Train(string method, string extra = "") => $$$"""
           {{{method}}}:
             uses: train
             with:
@@ -54,6 +54,7 @@ public sealed class ReproducibilityTests
               max_steps: 4
               eval_every: 2
               seed: 3
+              {{{extra}}}
         """;
 
     [OneTimeSetUp]

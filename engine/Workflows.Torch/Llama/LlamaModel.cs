@@ -286,6 +286,10 @@ public sealed class LlamaModel : nn.Module
     /// <see cref="LayerCheckpoint"/>); only while a graph is recorded and without a cache. Default false.</summary>
     public bool GradientCheckpointing { get; set; }
 
+    /// <summary>NEFTune's alpha: while training (training mode, recording a graph), uniform noise in ±alpha/√(T·C) is added to
+    /// the token embeddings (T the rows' padded length, C the hidden size), drawn from libtorch's generator. 0: none (default).</summary>
+    public double EmbeddingNoiseAlpha { get; set; }
+
     /// <summary>Hidden states (B, T, C) for token ids (B, T); appends to <paramref name="cache"/> when given.
     /// <paramref name="documents"/> (B, T), int64, numbers the documents packed into each row (non-decreasing along
     /// it): each token then attends only to the earlier tokens of its own document, and its position restarts at 0
@@ -296,6 +300,13 @@ public sealed class LlamaModel : nn.Module
         var x = embed_tokens_rows is null
             ? embed_tokens.forward(inputIds)                                                      // (B, T, C)
             : embed_tokens_rows.Lookup(embed_tokens.weight!, inputIds).reshape(inputIds.shape[0], inputIds.shape[1], -1);
+        if (EmbeddingNoiseAlpha > 0 && training && is_grad_enabled())
+        {
+            var magnitude = EmbeddingNoiseAlpha / Math.Sqrt((double)x.shape[1] * x.shape[2]);
+            using var noise = empty_like(x).uniform_(-magnitude, magnitude);
+            x = x.Plus(noise);
+        }
+
         using var layout = documents is null ? null : DocumentLayout(documents);
         var (cos, sin) = layout is { } packed ? _rotary.ForPositions(packed.Positions, x.dtype)  // (B, 1, T, hs)
             : _rotary.For(cache?.Length ?? 0, inputIds.shape[1], cache?.LeftPadding, x.device, x.dtype);   // (T, hs), or (B, 1, T, hs) per padded row
