@@ -13,7 +13,7 @@ namespace Workflows.Steps.Train;
 
 /// <summary>Fine-tunes a LoRA, QLoRA or DoRA adapter on a base model and writes it in PEFT layout, or (<c>method: full</c>)
 /// the model's own weights, written as a model folder.</summary>
-[Step("train", Version = 8, UsesDevice = true, Description = "LoRA/QLoRA/DoRA or full fine-tuning (SFT, continued pre-training, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
+[Step("train", Version = 9, UsesDevice = true, Description = "LoRA/QLoRA/DoRA or full fine-tuning (SFT, continued pre-training, DPO, ORPO, SimPO, KTO) with templates, completion-only loss, validation, early stopping and resumable checkpoints")]
 [StepOutput("adapter", ArtifactKind.Adapter, Optional = true, Description = "PEFT adapter folder (adapter_config.json, adapter_model.safetensors) and training_summary.json (and the tokenizer when add_special_tokens added tokens); adapter methods")]
 [StepOutput("model", ArtifactKind.Model, Optional = true, Description = "method: full: the trained model as a Hugging Face folder (config, weights, tokenizer) and training_summary.json")]
 public sealed class TrainStep : IStep<TrainOptions>

@@ -12,8 +12,8 @@ namespace Workflows.Torch.Evaluation;
 /// computed right after its loss, while only that chunk's logits are alive; the returned loss carries
 /// them into the rest of the graph, so <c>backward()</c> on it (or on any multiple of it) trains the
 /// model exactly as the unchunked <see cref="LanguageModelLoss.CrossEntropy"/> of its logits does, up
-/// to float rounding (sums split across chunks). When the head is one matrix (tied or not, with added
-/// tokens' rows or not) those gradients are computed directly, in one logits buffer, rather than by
+/// to float rounding (sums split across chunks). When the head is one matrix that does not train (adapter
+/// methods) the hidden states' gradients are computed directly, in one logits buffer, rather than by
 /// autograd: fewer passes over the logits, one exponential per logit, no allocation per chunk.
 /// </summary>
 public static class ChunkedCrossEntropy
@@ -66,14 +66,15 @@ public static class ChunkedCrossEntropy
                 total.PlusInPlace(LanguageModelLoss.CrossEntropy(model.Head(detached.narrow(0, start, length), weight), flatTargets.narrow(0, start, length), nn.Reduction.Sum));
             }
         }
-        else if (weight is not null)
+        else if (weight is { requires_grad: false })
         {
-            var weightGrad = Fused(detached, flatTargets, weight, divisor, chunk, total, hidden.requires_grad ? hiddenGrads : null);
-            if (weightGrad is not null) parameterGrads.Add((weight, weightGrad));
+            Fused(detached, flatTargets, weight, divisor, chunk, total, hiddenGrads);
         }
         else
         {
-            // A head that is not one matrix (an adapter on lm_head): autograd, chunk by chunk.
+            // A head that trains (in full, or added tokens' rows), or is not one matrix (an adapter on lm_head):
+            // autograd, chunk by chunk. Measured against computing the head's own gradient directly, this is as
+            // fast in float32 and faster in bfloat16 (BENCHMARKS.md).
             var grads = parameters.Select(p => zeros_like(p, dtype: ScalarType.Float32)).ToList();
             for (var start = 0L; start < rows; start += chunk)
             {
@@ -83,7 +84,8 @@ public static class ChunkedCrossEntropy
                 var rowsIn = detached.narrow(0, start, length).detach().requires_grad_(hidden.requires_grad);   // a leaf per chunk
                 var loss = LanguageModelLoss.CrossEntropy(model.Head(rowsIn, weight), flatTargets.narrow(0, start, length), nn.Reduction.Sum);
                 IList<Tensor> inputs = hidden.requires_grad ? [rowsIn, .. parameters] : [.. parameters];
-                var chunkGrads = autograd.grad([loss / divisor], inputs, allow_unused: true);
+                // With added tokens' rows the matrix is a graph node every chunk goes back through: keep it for the next.
+                var chunkGrads = autograd.grad([loss / divisor], inputs, retain_graph: weight is { is_leaf: false }, allow_unused: true);
                 var offset = 0;
                 if (hidden.requires_grad) hiddenGrads.Add(chunkScope.MoveToOuter(chunkGrads[offset++].to_type(ScalarType.Float32)));
                 for (var i = 0; i < parameters.Count; i++, offset++)
@@ -111,14 +113,13 @@ public static class ChunkedCrossEntropy
         return scope.MoveToOuter(result);
     }
 
-    // The loss of every chunk and its gradients, without autograd: logits go into one float32 buffer that every
-    // chunk reuses, become exp(logit − max) in place (one exponential per logit, where log_softmax's forward and
-    // backward take one each), then the loss's gradient with respect to them, (softmax − one-hot) × 1/divisor on
-    // counted rows and 0 on ignored ones, also in place; the gradients of the hidden states and of the head's
-    // matrix are that times the matrix and its transpose times the hidden states, in the model's dtype as
-    // autograd multiplies them. Adds the loss summed over counted rows to total, each chunk's hidden-state
-    // gradient to hiddenGrads (when given), and returns the matrix's gradient (float32) when it trains, else null.
-    private static Tensor? Fused(Tensor flat, Tensor targets, Tensor weight, Tensor divisor, long chunk, Tensor total, List<Tensor>? hiddenGrads)
+    // The loss of every chunk and its hidden states' gradients, without autograd, for a head that does not train:
+    // logits go into one float32 buffer that every chunk reuses, become exp(logit − max) in place (one exponential
+    // per logit, where log_softmax's forward and backward take one each), then the loss's gradient with respect to
+    // them, (softmax − one-hot) × 1/divisor on counted rows and 0 on ignored ones, also in place; the hidden states'
+    // gradient is that times the head's matrix, in the model's dtype as autograd multiplies it. Adds the loss summed
+    // over counted rows to total and each chunk's hidden-state gradient (float32) to hiddenGrads.
+    private static void Fused(Tensor flat, Tensor targets, Tensor weight, Tensor divisor, long chunk, Tensor total, List<Tensor> hiddenGrads)
     {
         using var noGrad = no_grad();
         var rows = flat.shape[0];
@@ -129,7 +130,6 @@ public static class ChunkedCrossEntropy
         var mask = counted.to_type(ScalarType.Float32).unsqueeze(1);
         var buffer = empty([Math.Min(chunk, rows), weight.shape[0]], ScalarType.Float32, flat.device);
         var transposed = weight.t();
-        var weightGrad = weight.requires_grad ? zeros(weight.shape, ScalarType.Float32, flat.device) : null;
         for (var start = 0L; start < rows; start += chunk)
         {
             var length = Math.Min(chunk, rows - start);
@@ -147,11 +147,8 @@ public static class ChunkedCrossEntropy
             var scale = scales.narrow(0, start, length);
             logits.mul_(scale / sums).scatter_add_(1, target, scale.neg());                       // ∂loss/∂logits
             var gradient = dtype == ScalarType.Float32 ? logits : logits.to_type(dtype);
-            if (hiddenGrads is not null) hiddenGrads.Add(chunkScope.MoveToOuter(gradient.mm(weight).to_type(ScalarType.Float32)));
-            weightGrad?.PlusInPlace(gradient.t().mm(x));
+            hiddenGrads.Add(chunkScope.MoveToOuter(gradient.mm(weight).to_type(ScalarType.Float32)));
         }
-
-        return weightGrad;
     }
 
     /// <summary>The chunked cross-entropy of <paramref name="model"/> on token ids <paramref name="inputs"/> (B, T); with
