@@ -45,8 +45,8 @@ public static class ChunkedCrossEntropy
         var chunk = rowsPerChunk > 0 ? rowsPerChunk : Math.Max(1, ChunkLogits / model.Config.VocabSize);
         var parameters = model.TrainableHeadParameters();
         var withGrad = is_grad_enabled() && (hidden.requires_grad || parameters.Count > 0);
-        // Built once for every chunk; with added tokens' rows it is a graph node, and its gradient goes back
-        // through it once, after the last chunk.
+        // Built once for every chunk; with added tokens' rows it is a graph node the chunks share, so each
+        // chunk's backward through it keeps it for the next.
         var weight = model.HeadWeight();                                                         // (vocab, C), or null: lm_head's forward
         var detached = flat.detach();
         using var sumScalar = sumDivisor.ToScalar();                                             // per call: not held for the process
@@ -55,7 +55,7 @@ public static class ChunkedCrossEntropy
             : full([], sumScalar, ScalarType.Float32, flat.device);
         var total = zeros([], ScalarType.Float32, flat.device);
         var hiddenGrads = new List<Tensor>();                                                    // (rows, C) per chunk, float32
-        var parameterGrads = new List<(Tensor Of, Tensor Grad)>();                               // what the surrogate multiplies
+        List<Tensor> parameterGrads = withGrad ? [.. parameters.Select(p => zeros_like(p, dtype: ScalarType.Float32))] : [];
         if (!withGrad)
         {
             using var noGrad = no_grad();
@@ -75,7 +75,6 @@ public static class ChunkedCrossEntropy
             // A head that trains (in full, or added tokens' rows), or is not one matrix (an adapter on lm_head):
             // autograd, chunk by chunk. Measured against computing the head's own gradient directly, this is as
             // fast in float32 and faster in bfloat16 (BENCHMARKS.md).
-            var grads = parameters.Select(p => zeros_like(p, dtype: ScalarType.Float32)).ToList();
             for (var start = 0L; start < rows; start += chunk)
             {
                 var length = Math.Min(chunk, rows - start);
@@ -84,19 +83,16 @@ public static class ChunkedCrossEntropy
                 var rowsIn = detached.narrow(0, start, length).detach().requires_grad_(hidden.requires_grad);   // a leaf per chunk
                 var loss = LanguageModelLoss.CrossEntropy(model.Head(rowsIn, weight), flatTargets.narrow(0, start, length), nn.Reduction.Sum);
                 IList<Tensor> inputs = hidden.requires_grad ? [rowsIn, .. parameters] : [.. parameters];
-                // With added tokens' rows the matrix is a graph node every chunk goes back through: keep it for the next.
                 var chunkGrads = autograd.grad([loss / divisor], inputs, retain_graph: weight is { is_leaf: false }, allow_unused: true);
                 var offset = 0;
                 if (hidden.requires_grad) hiddenGrads.Add(chunkScope.MoveToOuter(chunkGrads[offset++].to_type(ScalarType.Float32)));
                 for (var i = 0; i < parameters.Count; i++, offset++)
                 {
-                    if (chunkGrads[offset] is { IsInvalid: false } g) grads[i].PlusInPlace(g);
+                    if (chunkGrads[offset] is { IsInvalid: false } g) parameterGrads[i].PlusInPlace(g);
                 }
 
                 total.PlusInPlace(loss.detach());
             }
-
-            parameterGrads.AddRange(parameters.Zip(grads));
         }
 
         var result = total / divisor;
@@ -106,7 +102,7 @@ public static class ChunkedCrossEntropy
             // the loss's value and the loss's gradient.
             var surrogate = zeros([], ScalarType.Float32, flat.device);
             if (hidden.requires_grad) surrogate = surrogate.Plus((flat.to_type(ScalarType.Float32) * cat(hiddenGrads, 0)).sum());
-            foreach (var (of, grad) in parameterGrads) surrogate = surrogate.Plus((of.to_type(ScalarType.Float32) * grad).sum());
+            for (var i = 0; i < parameters.Count; i++) surrogate = surrogate.Plus((parameters[i].to_type(ScalarType.Float32) * parameterGrads[i]).sum());
             result = result.Plus(surrogate - surrogate.detach());
         }
 
