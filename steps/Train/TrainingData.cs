@@ -68,12 +68,19 @@ public sealed record TrainingData(IReadOnlyList<TokenisedExample> Examples, int 
         }
 
         var packed = new List<TokenisedExample>();
+        var next = 0;                                                                       // first beginning not yet placed
         for (var start = 0; start < ids.Length; start += maxLength)
         {
             var length = Math.Min(maxLength, ids.Length - start);
+            var starts = new List<int> { 0 };
+            for (; next < beginnings.Count && beginnings[next] < start + length; next++)
+            {
+                if (beginnings[next] > start) starts.Add(beginnings[next] - start);
+            }
+
             var chunk = new TokenisedExample(ids[start..(start + length)], labels[start..(start + length)])
             {
-                DocumentStarts = separateDocuments ? [0, .. beginnings.Where(b => b > start && b < start + length).Select(b => b - start)] : null,
+                DocumentStarts = separateDocuments ? [.. starts] : null,
             };
             if (length > 1 && chunk.TrainedTokens > 0) packed.Add(chunk);
         }
