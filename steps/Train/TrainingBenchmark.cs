@@ -76,28 +76,26 @@ public static class TrainingBenchmark
             }
 
             using var scope = NewDisposeScope();
-            if (method != PreferenceBenchmark.Method && headLoss == "chunked")
+            // The chunked loss is also timed part by part (on the CPU every operation has finished when it returns).
+            var phase = Stopwatch.StartNew();
+            double? layersForward = null;
+            Tensor loss;
+            if (method == PreferenceBenchmark.Method) loss = PreferenceBenchmark.Loss(model, ids);
+            else if (headLoss == "full") loss = LanguageModelLoss.CrossEntropy(model.forward(inputs), targets);
+            else
             {
-                // Timed part by part (on the CPU every operation has finished when it returns).
-                var phase = Stopwatch.StartNew();
                 var hidden = model.model.forward(inputs, null);
-                var layersForward = phase.Elapsed.TotalMilliseconds;
-                var chunked = ChunkedCrossEntropy.Of(model, hidden, targets);
-                var head = phase.Elapsed.TotalMilliseconds;
-                chunked.backward();
-                var backward = phase.Elapsed.TotalMilliseconds;
-                optimizer.Step(1e-4);
-                optimizer.ZeroGrad();
-                if (step > 0) phases.Add(new TrainingStepPhases(layersForward, head - layersForward, backward - head, phase.Elapsed.TotalMilliseconds - backward));
-                continue;
+                layersForward = phase.Elapsed.TotalMilliseconds;
+                loss = ChunkedCrossEntropy.Of(model, hidden, targets);
             }
 
-            var loss = method == PreferenceBenchmark.Method
-                ? PreferenceBenchmark.Loss(model, ids)
-                : LanguageModelLoss.CrossEntropy(model.forward(inputs), targets);
+            var forward = phase.Elapsed.TotalMilliseconds;
             loss.backward();
+            var backward = phase.Elapsed.TotalMilliseconds;
             optimizer.Step(1e-4);
             optimizer.ZeroGrad();
+            if (step > 0 && layersForward is { } layers)
+                phases.Add(new TrainingStepPhases(layers, forward - layers, backward - forward, phase.Elapsed.TotalMilliseconds - backward));
         }
 
         clock.Stop();
