@@ -108,30 +108,20 @@ def main():
     weights = load_safetensors(os.path.join(MODEL, "model.safetensors"))
     with torch.no_grad():
         logits = forward(weights, cfg, TOKENS)
-    fixture = {
-        "model": "stories260K/model.safetensors",
-        "torch": torch.__version__,
-        "tokens": TOKENS,
-        "positions": POSITIONS,
-        "logits": [[round(float(v), 6) for v in logits[p]] for p in POSITIONS],
-    }
-    with open(OUT, "w") as f:
-        json.dump(fixture, f)
-    print(f"wrote {OUT}: {len(POSITIONS)} positions x {logits.shape[1]} logits")
-
-    with torch.no_grad():
         packed = forward(weights, cfg, PACKED_TOKENS, PACKED_DOCUMENTS)
-    fixture = {
-        "model": "stories260K/model.safetensors",
-        "torch": torch.__version__,
-        "tokens": PACKED_TOKENS,
-        "documents": PACKED_DOCUMENTS,
-        "positions": PACKED_POSITIONS,
-        "logits": [[round(float(v), 6) for v in packed[p]] for p in PACKED_POSITIONS],
-    }
-    with open(PACKED_OUT, "w") as f:
+    write(OUT, TOKENS, None, POSITIONS, logits)
+    write(PACKED_OUT, PACKED_TOKENS, PACKED_DOCUMENTS, PACKED_POSITIONS, packed)
+
+
+def write(path, tokens, documents, positions, logits):
+    fixture = {"model": "stories260K/model.safetensors", "torch": torch.__version__, "tokens": tokens}
+    if documents is not None:
+        fixture["documents"] = documents
+    fixture["positions"] = positions
+    fixture["logits"] = [[round(float(v), 6) for v in logits[p]] for p in positions]
+    with open(path, "w") as f:
         json.dump(fixture, f)
-    print(f"wrote {PACKED_OUT}: {len(PACKED_POSITIONS)} positions x {packed.shape[1]} logits")
+    print(f"wrote {path}: {len(positions)} positions x {logits.shape[1]} logits")
 
 
 if __name__ == "__main__":
