@@ -4,6 +4,7 @@ using Workflows.Engine.Steps;
 using Workflows.Steps.Datasets;
 using Workflows.Torch;
 using Workflows.Torch.Adapters;
+using Workflows.Torch.Engine;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
 using Workflows.Steps.Train.Preference;
@@ -48,7 +49,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
             var step = state.Step;
             var clock = Stopwatch.StartNew();
             var lr = LearningRate.At(step, TotalSteps, options.WarmupSteps, options.Scheduler, options.Optimizer.Lr);
-            var (loss, tokens, inputTokens) = Accumulate(step);
+            var (loss, tokens, inputTokens) = Accumulate(step, cancellationToken);
             if (!double.IsFinite(loss))
             {
                 var kept = checkpointed is { } at ? $"the checkpoint at step {at} is kept in the step's state folder" : "no checkpoint had been written yet";
@@ -82,21 +83,26 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         return (state, null);
     }
 
-    /// <summary>Mean loss per target token of <paramref name="data"/> under the current adapter.</summary>
+    /// <summary>Mean loss per target token of <paramref name="data"/> under the current adapter. Batches are shared among
+    /// the step's workers; each is computed alone and the sums are added in batch order, so the value does not depend
+    /// on how many workers there are.</summary>
     public double Loss(TrainingData data)
     {
         model.eval();
-        using var noGrad = no_grad();
-        double total = 0;
-        long count = 0;
-        foreach (var batch in data.Examples.Chunk(options.BatchSize))
+        var batches = data.Examples.Chunk(options.BatchSize).ToList();
+        var sums = new double[batches.Count];
+        var counts = new long[batches.Count];
+        WorkerThreads.Run(batches.Count, model.Device.type == DeviceType.CPU ? options.Workers : 1, options.Threads, b =>
         {
+            using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var (inputs, targets, tokens) = BatchMaker.Make(batch, model.Device);
-            total += ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum, documents: BatchMaker.Documents(batch, model.Device)).item<float>();
-            count += tokens;
-        }
-
+            var (inputs, targets, tokens) = BatchMaker.Make(batches[b], model.Device);
+            sums[b] = ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum, documents: BatchMaker.Documents(batches[b], model.Device)).item<float>();
+            counts[b] = tokens;
+        }, CancellationToken.None);
+        double total = 0;
+        foreach (var sum in sums) total += sum;
+        var count = counts.Sum();
         return count == 0 ? double.NaN : total / count;
     }
 
@@ -108,9 +114,9 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         return new TrainingState { BaseValLoss = baseLoss, LastValLoss = baseLoss, BestValLoss = baseLoss, BestScore = baseScore, ValLosses = [[0, baseLoss]] };
     }
 
-    // Forward and backward over the step's micro-batches; the loss is normalised by the step's
-    // target tokens, so accumulating k micro-batches equals one batch k times larger.
-    private (double Loss, long Tokens, long InputTokens) Accumulate(int step)
+    // Forward and backward over the step's micro-batches, each in `workers` shards; the loss is normalised by the
+    // step's target tokens, so accumulating k micro-batches equals one batch k times larger.
+    private (double Loss, long Tokens, long InputTokens) Accumulate(int step, CancellationToken cancellationToken)
     {
         model.train();
         torch.manual_seed((options.Seed * 1_000_003L) + step);             // dropout masks depend on the step only
@@ -126,13 +132,18 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         var tokens = batches.Sum(b => (long)b.Sum(e => e.TrainedTokens - (e.Labels[0] >= 0 ? 1 : 0)));
         var inputTokens = batches.Sum(b => (long)b.Sum(e => e.Ids.Length - 1));
         double loss = 0;
-        foreach (var batch in batches)
+        var trainable = _parameters.Select(p => p.Parameter).ToList();
+        for (var micro = 0; micro < batches.Count; micro++)
         {
-            using var scope = NewDisposeScope();
-            var (inputs, targets, _) = BatchMaker.Make(batch, model.Device);
-            var micro = ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum, sumDivisor: Math.Max(tokens, 1), BatchMaker.Documents(batch, model.Device));
-            micro.backward();
-            loss += micro.item<float>();
+            var (batch, index) = (batches[micro], micro);
+            var shards = DataParallel.Shards(batch.Length, options.Workers);
+            var losses = DataParallel.Backward(trainable, shards.Count, options.Workers, options.Threads, shard =>
+            {
+                var rows = batch.AsSpan(shards[shard].Start, shards[shard].Count).ToArray();
+                var (inputs, targets, _) = BatchMaker.Make(rows, model.Device);
+                return ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum, sumDivisor: Math.Max(tokens, 1), BatchMaker.Documents(rows, model.Device));
+            }, shard => StableRandom.Hash(options.Seed, "shard", step, index, shard), model.Device, cancellationToken);
+            loss += losses.Sum();
         }
 
         return (loss, tokens, inputTokens);

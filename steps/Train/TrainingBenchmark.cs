@@ -30,9 +30,14 @@ public static class TrainingBenchmark
     /// what training uses) or <c>full</c> (the whole batch's logits at once, as before).</summary>
     public static IReadOnlyList<string> HeadLosses { get; } = ["chunked", "full"];
 
+    /// <summary>Measures one configuration. With <paramref name="workers"/> above 1 each step's batch is split into that many
+    /// shards trained side by side (<see cref="DataParallel"/>, train's <c>workers</c>), each worker at <paramref name="threads"/>
+    /// libtorch threads, and the ceiling is the sum of what the workers multiply at once, each its shard's rows.</summary>
     public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps,
-        string headLoss = "chunked", bool checkpointing = false, string heap = "compact")
+        string headLoss = "chunked", bool checkpointing = false, string heap = "compact", int workers = 1)
     {
+        if (workers > 1 && (method == PreferenceBenchmark.Method || headLoss != "chunked"))
+            throw new ArgumentException("data-parallel workers split the chunked cross-entropy's batches; DPO and the whole-batch head loss run on one worker", nameof(workers));
         set_num_threads(threads);
         if (heap == "release") CpuHeap.ReturnLargeBlocks();                          // training runs under CompactHeap instead
         var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -80,6 +85,20 @@ public static class TrainingBenchmark
             var phase = Stopwatch.StartNew();
             double? layersForward = null;
             Tensor loss;
+            if (workers > 1)
+            {
+                var shards = DataParallel.Shards(batch, workers);
+                DataParallel.Backward(parameters.Select(p => p.Item2).ToList(), shards.Count, workers, threads, s =>
+                {
+                    var (start, count) = shards[s];
+                    var hidden = model.model.forward(inputs.narrow(0, start, count), null);
+                    return ChunkedCrossEntropy.Of(model, hidden, targets.narrow(0, start, count), nn.Reduction.Sum, sumDivisor: (double)batch * sequence);
+                }, s => (ulong)((step * 64) + s), model.Device, CancellationToken.None);
+                optimizer.Step(1e-4);
+                optimizer.ZeroGrad();
+                continue;
+            }
+
             if (method == PreferenceBenchmark.Method) loss = PreferenceBenchmark.Loss(model, ids);
             else if (headLoss == "full") loss = LanguageModelLoss.CrossEntropy(model.forward(inputs), targets);
             else
@@ -104,12 +123,15 @@ public static class TrainingBenchmark
         var peak = process.PeakWorkingSet64; // before the ceiling's matmuls allocate their own tensors
         // The ceiling is measured in this process, with its threads, right after the training steps, so
         // both see the same machine load.
-        var ceiling = TrainingFlops.MatmulGflopsPerSecond(config, batch * sequence, scalar);
+        var shardRows = DataParallel.Shards(batch, workers);
+        var ceilings = new double[shardRows.Count];
+        WorkerThreads.Run(shardRows.Count, workers, threads, w => ceilings[w] = TrainingFlops.MatmulGflopsPerSecond(config, shardRows[w].Count * sequence, scalar), CancellationToken.None);
+        var ceiling = ceilings.Sum();
         return new TrainingBenchmarkResult(method, dtype, threads, parameters.Sum(p => p.Item2.numel()),
             (double)batch * sequence * steps / clock.Elapsed.TotalSeconds, peak, bits,
             (method == PreferenceBenchmark.Method ? PreferenceBenchmark.FlopsPerToken(config, sequence) : TrainingFlops.PerToken(config, sequence, fullFineTune: method == "full")) / 1e6, ceiling)
         {
-            HeadLoss = headLoss, Checkpointing = checkpointing, Heap = heap == "release" ? heap : CompactHeap.IsActive ? "compact" : "glibc", CpuSeconds = cpu.TotalSeconds,
+            Workers = workers, HeadLoss = headLoss, Checkpointing = checkpointing, Heap = heap == "release" ? heap : CompactHeap.IsActive ? "compact" : "glibc", CpuSeconds = cpu.TotalSeconds,
             TokensTimed = (long)batch * sequence * steps, Phases = phases.Count > 0 ? TrainingStepPhases.Mean(phases) : null,
         };
     }

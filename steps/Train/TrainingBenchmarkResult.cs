@@ -7,6 +7,9 @@ namespace Workflows.Steps.Train;
 public sealed record TrainingBenchmarkResult(string Method, string Dtype, int Threads, long TrainableParameters, double TokensPerSecond, long PeakWorkingSetBytes, double? BaseBitsPerParameter,
     double MflopsPerToken, double MatmulGflopsPerSecond)
 {
+    /// <summary>Data-parallel workers, each at <see cref="Threads"/> libtorch threads (see <see cref="DataParallel"/>).</summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>How the loss was taken: <c>chunked</c> or <c>full</c> (see <see cref="TrainingBenchmark.HeadLosses"/>).</summary>
     public string HeadLoss { get; init; } = "chunked";
 

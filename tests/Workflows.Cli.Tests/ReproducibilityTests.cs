@@ -2,7 +2,7 @@ namespace Workflows.Cli.Tests;
 
 /// <summary>
 /// Same fingerprint, same bytes, in any process: one short workflow (ingest → augment → split →
-/// LoRA, QLoRA and DoRA training with dropout → evaluate, guard, merge, package) runs in two fresh projects, each in
+/// LoRA, QLoRA and DoRA training with dropout, and LoRA on two data-parallel workers → evaluate, guard, merge, package) runs in two fresh projects, each in
 /// a `wf` process of its own (with different OMP_NUM_THREADS), and every output must match
 /// byte for byte. Then `--force lora` in a third process must reproduce the adapter and leave what
 /// depends on it cached.
@@ -26,6 +26,7 @@ public sealed class ReproducibilityTests
         {{{Train("lora")}}}
         {{{Train("qlora")}}}
         {{{Train("dora", "neftune_noise_alpha: 5")}}}
+        {{{Train("lora", "workers: 2", "lora_workers")}}}
           evaluate:
             uses: evaluate
             with:
@@ -37,10 +38,11 @@ public sealed class ReproducibilityTests
           package: { uses: package, with: { model: "${{ steps.merge.outputs.model }}", reports: ["${{ steps.evaluate.outputs.report }}", "${{ steps.guard.outputs.report }}"], title: repro } }
         """;
 
-    // Dropout on, validation every 2 steps (the best adapter is kept), shuffled batches, and NEFTune's embedding
-    // noise on DoRA: every source of randomness in training is exercised in 4 quick steps.
-    private static string Train(string method, string extra = "") => $$$"""
-          {{{method}}}:
+    // Dropout on, validation every 2 steps (the best adapter is kept), shuffled batches, NEFTune's embedding noise on
+    // DoRA, and data-parallel shards drawing their own dropout masks on two threads: every source of randomness in
+    // training is exercised in 4 quick steps.
+    private static string Train(string method, string extra = "", string? name = null) => $$$"""
+          {{{name ?? method}}}:
             uses: train
             with:
               model: "${{ params.model }}"
@@ -88,6 +90,7 @@ public sealed class ReproducibilityTests
     [TestCase("lora")]
     [TestCase("qlora")]
     [TestCase("dora")]
+    [TestCase("lora_workers")]
     public void Run_TwoProcesses_AdapterFilesByteIdentical(string step) =>
         AssertSameFiles(step, "adapter", "adapter_model.safetensors", "adapter_config.json", "training_summary.json");
 

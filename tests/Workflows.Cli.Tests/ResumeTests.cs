@@ -10,6 +10,9 @@ public sealed class ResumeTests
 
     private const string Lora = "lora: { rank: 4, alpha: 8, dropout: 0.1, target_modules: [q_proj, v_proj] }";
 
+    // Data-parallel shards whose dropout masks come from generators seeded by the step, not from the process's one.
+    private const string LoraOnTwoWorkers = Lora + "\n      workers: 2";
+
     // bfloat16 weights whose float32 master copies live only in the checkpoint's optimizer state.
     private const string FullBfloat16 = "method: full\n      dtype: bfloat16\n      optimizer: { lr: 0.003 }";
 
@@ -35,6 +38,7 @@ public sealed class ResumeTests
         """.Replace("<<method>>", method, StringComparison.Ordinal);
 
     [TestCase(Lora, "adapter", "adapter_model.safetensors", "adapter_config.json")]
+    [TestCase(LoraOnTwoWorkers, "adapter", "adapter_model.safetensors", "adapter_config.json")]
     [TestCase(FullBfloat16, "model", "model.safetensors", "config.json")]
     public void Resume_AfterSigkillPastACheckpoint_WritesTheUninterruptedOutputBitForBit(string method, string output, string weights, string config)
     {

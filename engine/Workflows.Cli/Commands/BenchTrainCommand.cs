@@ -17,16 +17,17 @@ internal static class BenchTrainCommand
         var methods = new Option<string[]>("--methods") { Description = "Methods to measure (default full lora qlora dora dpo)", DefaultValueFactory = _ => [.. TrainingBenchmark.Methods], AllowMultipleArgumentsPerToken = true };
         var dtypes = new Option<string[]>("--dtypes") { Description = "Dtypes to measure (default float32 bfloat16)", DefaultValueFactory = _ => ["float32", "bfloat16"], AllowMultipleArgumentsPerToken = true };
         var threads = new Option<int[]>("--threads") { Description = "Torch thread counts (default 1 2)", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+        var workers = new Option<int[]>("--workers") { Description = "Data-parallel workers, each at --threads libtorch threads and its own shard of the batch (train's workers:) (default 1)", DefaultValueFactory = _ => [1], AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "Sequences per step (default 8)", DefaultValueFactory = _ => 8 };
         var sequence = new Option<int>("--sequence") { Description = "Tokens per sequence (default 256)", DefaultValueFactory = _ => 256 };
         var steps = new Option<int>("--steps") { Description = "Timed optimizer steps after one warm-up step (default 2)", DefaultValueFactory = _ => 2 };
         var headLosses = new Option<string[]>("--head-loss") { Description = "Loss over the head: chunked (what training uses), full (whole-batch logits) (default chunked)", DefaultValueFactory = _ => ["chunked"], AllowMultipleArgumentsPerToken = true };
         var checkpointing = new Option<bool[]>("--checkpointing") { Description = "Gradient checkpointing per decoder layer: false, true or both (default false)", DefaultValueFactory = _ => [false], AllowMultipleArgumentsPerToken = true };
         var heaps = new Option<string[]>("--heap") { Description = "C heap: compact (glibc tunables that keep freed blocks reusable, as training), glibc (its defaults) or release (blocks of 1 MiB or more returned when freed: resident memory follows live tensors, more CPU time) (default compact)", DefaultValueFactory = _ => ["compact"], AllowMultipleArgumentsPerToken = true };
-        var single = new Option<string?>("--case") { Description = "Run one method:dtype:threads in this process and print it as JSON", Hidden = true };
+        var single = new Option<string?>("--case") { Description = "Run one method:dtype:threads:head:checkpointing:heap[:workers] in this process and print it as JSON", Hidden = true };
         var command = new Command("train", "Measure training tokens/s and peak memory: full fine-tune vs LoRA vs QLoRA vs DoRA vs DPO (LoRA) on a stories15M-shaped Llama")
         {
-            methods, dtypes, threads, batch, sequence, steps, headLosses, checkpointing, heaps, single,
+            methods, dtypes, threads, workers, batch, sequence, steps, headLosses, checkpointing, heaps, single,
         };
         command.SetAction((ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -35,30 +36,31 @@ internal static class BenchTrainCommand
             {
                 var parts = one.Split(':');
                 Console.Out.WriteLine(JsonSerializer.Serialize(TrainingBenchmark.Run(parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), b, s, n,
-                    parts[3], bool.Parse(parts[4]), parts[5])));
+                    parts[3], bool.Parse(parts[4]), parts[5], parts.Length > 6 ? int.Parse(parts[6], CultureInfo.InvariantCulture) : 1)));
                 return Task.FromResult(0);
             }
 
             var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
             Console.Out.WriteLine($"machine: {Environment.ProcessorCount} cores, 1-minute load average before the run {load}; batch {b} × {s} tokens, {n} timed steps");
             Console.Out.WriteLine(TrainingFlops.Formula);
-            Console.Out.WriteLine("matmul ceiling = the model's projection shapes (rows = batch × sequence) multiplied in the same process, dtype and threads, FLOP-weighted; MFU = tokens/s × FLOPs/token ÷ ceiling");
+            Console.Out.WriteLine("matmul ceiling = the model's projection shapes (rows = batch × sequence) multiplied in the same process, dtype and threads, FLOP-weighted (with workers: each worker its shard's rows, all at once, summed); MFU = tokens/s × FLOPs/token ÷ ceiling");
             Console.Out.WriteLine();
-            Console.Out.WriteLine("| method | dtype | threads | head loss | checkpointing | heap | trainable parameters | tokens/s | tokens/CPU-s | peak working set (MiB) | NF4 base bits/parameter | MFLOP/token | achieved GFLOP/s | matmul ceiling GFLOP/s | MFU |");
-            Console.Out.WriteLine("|---|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.Out.WriteLine("| method | dtype | threads | workers | head loss | checkpointing | heap | trainable parameters | tokens/s | tokens/CPU-s | peak working set (MiB) | NF4 base bits/parameter | MFLOP/token | achieved GFLOP/s | matmul ceiling GFLOP/s | MFU |");
+            Console.Out.WriteLine("|---|---|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             var rows = new List<TrainingBenchmarkResult>();
             foreach (var dtype in result.GetValue(dtypes)!)
             foreach (var count in result.GetValue(threads)!)
+            foreach (var parallel in result.GetValue(workers)!)
             foreach (var method in result.GetValue(methods)!)
             foreach (var head in result.GetValue(headLosses)!)
             foreach (var recompute in result.GetValue(checkpointing)!)
             foreach (var heap in result.GetValue(heaps)!)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var row = RunChild($"{method}:{dtype}:{count}:{head}:{recompute}:{heap}", b, s, n);
+                var row = RunChild($"{method}:{dtype}:{count}:{head}:{recompute}:{heap}:{parallel}", b, s, n);
                 if (row is not null) rows.Add(row);
-                Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | {head} | {recompute} | {heap} | failed | | | | | | | | |" : string.Create(CultureInfo.InvariantCulture,
-                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.HeadLoss} | {(row.Checkpointing ? "yes" : "no")} | {row.Heap} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.TokensPerCpuSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
+                Console.Out.WriteLine(row is null ? $"| {method} | {dtype} | {count} | {parallel} | {head} | {recompute} | {heap} | failed | | | | | | | | |" : string.Create(CultureInfo.InvariantCulture,
+                    $"| {row.Method} | {row.Dtype} | {row.Threads} | {row.Workers} | {row.HeadLoss} | {(row.Checkpointing ? "yes" : "no")} | {row.Heap} | {row.TrainableParameters:N0} | {row.TokensPerSecond:F0} | {row.TokensPerCpuSecond:F0} | {row.PeakWorkingSetBytes / 1048576.0:F0} | {(row.BaseBitsPerParameter is { } bits ? bits.ToString("F3", CultureInfo.InvariantCulture) : "")} | {row.MflopsPerToken:F1} | {row.AchievedGflopsPerSecond:F1} | {row.MatmulGflopsPerSecond:F1} | {row.Mfu:P1} |"));
             }
 
             WriteThreadScaling(rows);
@@ -68,16 +70,17 @@ internal static class BenchTrainCommand
         return command;
     }
 
-    // For each configuration run at one thread and at more: how much faster the training went, and how much the
-    // matmul ceiling itself scaled in the same processes (what the machine gave the model's multiplies at that count).
+    // For each configuration run on one thread and on more (libtorch threads, data-parallel workers, or both): how much
+    // faster the training went, and how much the matmul ceiling itself scaled in the same processes (what the machine
+    // gave the model's multiplies on that many threads).
     private static void WriteThreadScaling(IReadOnlyList<TrainingBenchmarkResult> rows)
     {
-        var lines = rows.Where(r => r.Threads > 1)
-            .Select(r => (Many: r, One: rows.FirstOrDefault(o => o.Threads == 1 && o.Method == r.Method && o.Dtype == r.Dtype && o.HeadLoss == r.HeadLoss
+        var lines = rows.Where(r => r.Threads * r.Workers > 1)
+            .Select(r => (Many: r, One: rows.FirstOrDefault(o => o.Threads == 1 && o.Workers == 1 && o.Method == r.Method && o.Dtype == r.Dtype && o.HeadLoss == r.HeadLoss
                 && o.Checkpointing == r.Checkpointing && o.Heap == r.Heap)))
             .Where(p => p.One is not null)
             .Select(p => string.Create(CultureInfo.InvariantCulture,
-                $"{p.Many.Method} {p.Many.Dtype} at {p.Many.Threads} threads against 1: tokens/s {p.Many.TokensPerSecond / p.One!.TokensPerSecond:F2}x, matmul ceiling {p.Many.MatmulGflopsPerSecond / p.One.MatmulGflopsPerSecond:F2}x (target for 2 threads: tokens/s >= 1.8x)"))
+                $"{p.Many.Method} {p.Many.Dtype} at {(p.Many.Workers > 1 ? $"{p.Many.Workers} workers × {p.Many.Threads} thread(s)" : $"{p.Many.Threads} threads")} against 1: tokens/s {p.Many.TokensPerSecond / p.One!.TokensPerSecond:F2}x, matmul ceiling {p.Many.MatmulGflopsPerSecond / p.One.MatmulGflopsPerSecond:F2}x (target for 2 threads: tokens/s >= 1.8x)"))
             .ToList();
         if (lines.Count == 0) return;
         Console.Out.WriteLine();
@@ -120,7 +123,7 @@ internal static class BenchTrainCommand
         if (!string.Equals(Path.GetFullPath(entry), host, StringComparison.Ordinal) && entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(entry);
         foreach (var argument in new[] { "bench", "train", "--case", configuration, "--batch", $"{batch}", "--sequence", $"{sequence}", "--steps", $"{steps}" }) start.ArgumentList.Add(argument);
         // The heap is chosen when the child starts: glibc reads its tunables only then.
-        if (configuration.EndsWith(":compact", StringComparison.Ordinal))
+        if (configuration.Split(':')[5] == "compact")
         {
             start.Environment.Remove(CompactHeap.OptOutVariable);
             if (!CompactHeap.IsActive) start.Environment["GLIBC_TUNABLES"] = CompactHeap.TunablesWith(Environment.GetEnvironmentVariable("GLIBC_TUNABLES"));

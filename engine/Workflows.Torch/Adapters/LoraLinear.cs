@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Workflows.Torch.Engine;
 using static TorchSharp.torch;
 
 namespace Workflows.Torch.Adapters;
@@ -23,7 +24,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     /// <summary>Dtype of A, B and the magnitude vector.</summary>
     public const ScalarType AdapterDtype = ScalarType.Float32;
 
-    private readonly Dropout? _dropout;
+    private readonly double _dropout;                                                     // probability; 0: none
     private Tensor? _mergedNorm;
 
     /// <summary>Wraps <paramref name="baseLayer"/>: A Kaiming-uniform (a = √5, as PEFT), B zeros, so the
@@ -38,7 +39,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         Scaling = config.Scaling;
         lora_A = nn.Linear(inFeatures, config.Rank, hasBias: false, device: device, dtype: AdapterDtype);
         lora_B = nn.Linear(config.Rank, outFeatures, hasBias: false, device: device, dtype: AdapterDtype);
-        _dropout = config.Dropout > 0 ? nn.Dropout(config.Dropout) : null;                 // as PEFT: no dropout module at p = 0
+        _dropout = config.Dropout;
         using (no_grad())
         {
             nn.init.kaiming_uniform_(lora_A.weight!, a: Math.Sqrt(5));
@@ -111,7 +112,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         var result = base_layer.forward(x);                                                               // (…, out), the base's dtype
         if (Merged || Disabled) return scope.MoveToOuter(result);
         var input = x.to_type(AdapterDtype);
-        var dropped = _dropout is not null && training ? _dropout.forward(input) : input;                 // (…, in)
+        // nn.Dropout's arithmetic, from the generator of the thread's data-parallel shard when it has one.
+        var dropped = _dropout > 0 && training ? TrainingRandomness.Dropout(input, _dropout) : input;                 // (…, in)
         var lora = lora_B.forward(lora_A.forward(dropped)) * Scalars.Of(Scaling);                                     // (…, out), float32
         if (!IsDora) return scope.MoveToOuter(result.Plus(lora.to_type(result.dtype)));
         // PEFT's DoRA: the base term is recomputed on the dropped input, so with dropout the

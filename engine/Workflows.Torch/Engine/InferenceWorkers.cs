@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,55 +50,10 @@ public static class InferenceWorkers
     /// With more than one worker every thread, the caller's too, runs libtorch at <see cref="DeviceEngine.IntraOpThreads"/>
     /// thread(s) (the caller's count is restored after), so no item depends on which thread took it.
     /// </summary>
-    public static void Run(int count, int workers, Action<int> work, CancellationToken cancellationToken)
-    {
-        if (workers <= 1 || count <= 1)
+    public static void Run(int count, int workers, Action<int> work, CancellationToken cancellationToken) =>
+        WorkerThreads.Run(count, workers, DeviceEngine.IntraOpThreads, item =>
         {
-            // One worker: the calling thread as it is (its libtorch thread count included, e.g. a benchmark's --threads).
             using var noGrad = no_grad();
-            for (var item = 0; item < count; item++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                work(item);
-            }
-
-            return;
-        }
-
-        var next = -1;
-        ExceptionDispatchInfo? failure = null;
-        void Work()
-        {
-            // A new thread starts with libtorch's default thread count, not the pinned one; every item gets the pinned one.
-            torch.set_num_threads(DeviceEngine.IntraOpThreads);
-            using var noGrad = no_grad();
-            try
-            {
-                for (var item = Interlocked.Increment(ref next); item < count && Volatile.Read(ref failure) is null; item = Interlocked.Increment(ref next))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    work(item);
-                }
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
-            }
-        }
-
-        var helpers = Enumerable.Range(0, Math.Min(Math.Min(workers, count), 256) - 1).Select(_ => new Thread(Work) { IsBackground = true }).ToList();
-        var callersThreads = torch.get_num_threads();                                          // e.g. a training step's threads: option
-        try
-        {
-            foreach (var thread in helpers) thread.Start();
-            Work();
-            foreach (var thread in helpers) thread.Join();
-        }
-        finally
-        {
-            torch.set_num_threads(callersThreads);
-        }
-
-        failure?.Throw();
-    }
+            work(item);
+        }, cancellationToken);
 }

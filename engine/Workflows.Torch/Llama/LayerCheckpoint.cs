@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workflows.Torch.Engine;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -9,7 +10,7 @@ namespace Workflows.Torch.Llama;
 /// pass runs without recording a graph and keeps only the layer's input; backward runs the layer again
 /// with a graph and takes its gradients from there. Activation memory of the stack drops from every
 /// layer's intermediates to one hidden state per layer, for one more forward pass of the layers.
-/// The random state (dropout masks) is restored for the second pass, so it computes the same values
+/// The random state (dropout masks, from the thread's <see cref="TrainingRandomness"/>) is restored for the second pass, so it computes the same values
 /// and the gradients equal those of the plain layer.
 /// </summary>
 public sealed class LayerCheckpoint : SingleTensorFunction<LayerCheckpoint>
@@ -29,7 +30,7 @@ public sealed class LayerCheckpoint : SingleTensorFunction<LayerCheckpoint>
     {
         var (layer, index, x, cos, sin) = ((LlamaDecoderLayer)vars[0], (int)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var mask = (Tensor)vars[5];                                                              // empty: none
-        using var state = get_rng_state();
+        using var state = TrainingRandomness.GetState();
         ctx.save_data("layer", layer);
         ctx.save_data("index", index);
         ctx.save_data("x_requires_grad", x.requires_grad);
@@ -48,8 +49,8 @@ public sealed class LayerCheckpoint : SingleTensorFunction<LayerCheckpoint>
         var saved = ctx.get_saved_variables();
         var parameters = layer.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
         using var scope = NewDisposeScope();
-        var after = get_rng_state();
-        using (var forwardState = tensor((byte[])ctx.get_data("rng"))) set_rng_state(forwardState);
+        var after = TrainingRandomness.GetState();
+        using (var forwardState = tensor((byte[])ctx.get_data("rng"))) TrainingRandomness.SetState(forwardState);
         IList<Tensor> grads;
         Tensor input;
         try
@@ -61,7 +62,7 @@ public sealed class LayerCheckpoint : SingleTensorFunction<LayerCheckpoint>
         }
         finally
         {
-            set_rng_state(after);                                                                  // the rest of backward sees the state it had
+            TrainingRandomness.SetState(after);                                                            // the rest of backward sees the state it had
         }
 
         // One gradient per forward argument: none for the layer, its index, cos, sin and the mask.

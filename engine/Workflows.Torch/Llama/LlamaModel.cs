@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Workflows.Torch.Engine;
 using static TorchSharp.torch;
 
 namespace Workflows.Torch.Llama;
@@ -287,7 +288,7 @@ public sealed class LlamaModel : nn.Module
     public bool GradientCheckpointing { get; set; }
 
     /// <summary>NEFTune's alpha: while training (training mode, recording a graph), uniform noise in ±alpha/√(T·C) is added to
-    /// the token embeddings (T the rows' padded length, C the hidden size), drawn from libtorch's generator. 0: none (default).</summary>
+    /// the token embeddings (T the rows' padded length, C the hidden size), drawn from the thread's training generator (<see cref="TrainingRandomness"/>). 0: none (default).</summary>
     public double EmbeddingNoiseAlpha { get; set; }
 
     /// <summary>Hidden states (B, T, C) for token ids (B, T); appends to <paramref name="cache"/> when given.
@@ -303,7 +304,7 @@ public sealed class LlamaModel : nn.Module
         if (EmbeddingNoiseAlpha > 0 && training && is_grad_enabled())
         {
             var magnitude = EmbeddingNoiseAlpha / Math.Sqrt((double)x.shape[1] * x.shape[2]);
-            using var noise = empty_like(x).uniform_(-magnitude, magnitude);
+            using var noise = TrainingRandomness.Uniform(x, -magnitude, magnitude);
             x = x.Plus(noise);
         }
 
