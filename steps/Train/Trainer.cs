@@ -123,7 +123,8 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         var indices = Enumerable.Range(step * options.GradAccumulation, options.GradAccumulation).Select(MicroBatch).ToList();
         if (preference is not null)
         {
-            var (preferenceLoss, trained, input, metrics) = preference.Accumulate(indices);
+            var (preferenceLoss, trained, input, metrics) = preference.Accumulate(indices, [.. _parameters.Select(p => p.Parameter)],
+                (micro, shard) => StableRandom.Hash(options.Seed, "shard", step, micro, shard), cancellationToken);
             foreach (var (name, value) in metrics) context.LogMetric(name, value, step + 1);
             return (preferenceLoss, trained, input);
         }

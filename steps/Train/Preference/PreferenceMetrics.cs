@@ -47,6 +47,24 @@ public sealed class PreferenceMetrics
         _nlls++;
     }
 
+    /// <summary>Adds the sums and counts of <paramref name="other"/> (a data-parallel shard's pairs).</summary>
+    public void Add(PreferenceMetrics other)
+    {
+        _chosenRewards += other._chosenRewards;
+        _rejectedRewards += other._rejectedRewards;
+        _correct += other._correct;
+        _margins += other._margins;
+        _chosenLogps += other._chosenLogps;
+        _rejectedLogps += other._rejectedLogps;
+        _kl += other._kl;
+        _nll += other._nll;
+        _chosen += other._chosen;
+        _rejected += other._rejected;
+        _pairs += other._pairs;
+        _kls += other._kls;
+        _nlls += other._nlls;
+    }
+
     /// <summary>The means, each name prefixed by <paramref name="prefix"/> (TRL: <c>eval_</c> for validation).</summary>
     public Dictionary<string, double> ToDictionary(string prefix = "")
     {

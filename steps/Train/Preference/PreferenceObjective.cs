@@ -24,20 +24,46 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
     public int TrainCount => train.Items.Count;
 
     /// <summary>Forward and backward over the step's micro-batches (indices into the training items); the
-    /// loss is the mean over micro-batches, as TRL divides by the accumulation steps.</summary>
-    public (double Loss, long Tokens, long InputTokens, Dictionary<string, double> Metrics) Accumulate(IReadOnlyList<int[]> microBatches)
+    /// loss is the mean over micro-batches, as TRL divides by the accumulation steps. With <c>workers</c> above 1 each
+    /// micro-batch's pairs are split into shards trained side by side (<see cref="DataParallel"/>); DPO's reference
+    /// log-probabilities are computed for the whole micro-batch first, on this thread, because switching the adapters
+    /// off changes the model every shard computes with.</summary>
+    public (double Loss, long Tokens, long InputTokens, Dictionary<string, double> Metrics) Accumulate(IReadOnlyList<int[]> microBatches,
+        IReadOnlyList<Tensor> parameters, Func<int, int, ulong> shardSeed, CancellationToken cancellationToken)
     {
         model.train();
         var metrics = new PreferenceMetrics();
         double loss = 0;
         long tokens = 0, inputTokens = 0;
-        foreach (var indices in microBatches)
+        for (var m = 0; m < microBatches.Count; m++)
         {
-            using var scope = NewDisposeScope();
-            var items = indices.Select(i => train.Items[i]).ToList();
-            var micro = Loss(items, metrics) / Scalars.Of((long)microBatches.Count);
-            micro.backward();
-            loss += micro.item<float>();
+            var items = microBatches[m].Select(i => train.Items[i]).ToList();
+            var shards = DataParallel.Shards(items.Count, options.Workers);
+            if (shards.Count == 1)
+            {
+                using var scope = NewDisposeScope();
+                var micro = Loss(items, metrics) / Scalars.Of((long)microBatches.Count);
+                micro.backward();
+                loss += micro.item<float>();
+            }
+            else
+            {
+                using var scope = NewDisposeScope();
+                var reference = options.Objective == TrainObjective.Dpo ? Reference([.. items.Select(i => i.Chosen), .. items.Select(i => i.Rejected!)], Averaged) : null;
+                var parts = new PreferenceMetrics[shards.Count];
+                var index = m;
+                var losses = DataParallel.Backward(parameters, shards.Count, options.Workers, options.Threads, s =>
+                {
+                    var (start, count) = shards[s];
+                    parts[s] = new PreferenceMetrics();
+                    var shardReference = reference is null ? null : cat([reference.narrow(0, start, count), reference.narrow(0, items.Count + start, count)]);
+                    // The shard's mean weighted by its share of the pairs: the shards add up to the micro-batch's mean.
+                    return Loss(items.GetRange(start, count), parts[s], shardReference) * Scalars.Of((double)count / items.Count / microBatches.Count);
+                }, s => shardSeed(index, s), model.Device, cancellationToken);
+                foreach (var part in parts) metrics.Add(part);
+                loss += losses.Sum();
+            }
+
             tokens += items.Sum(i => (long)i.Chosen.TrainedTokens + (i.Rejected?.TrainedTokens ?? 0));
             inputTokens += items.Sum(i => (long)i.Chosen.Ids.Length - 1 + (i.Rejected is null ? 0 : i.Rejected.Ids.Length - 1));
         }
@@ -61,18 +87,22 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         return (total / validation.Items.Count, metrics.ToDictionary("eval_"));
     }
 
-    private Tensor Loss(IReadOnlyList<PreferenceItem> items, PreferenceMetrics metrics)
+    // Pairs are scored by their per-token mean log-probability (SimPO, ORPO, IPO) rather than the sum.
+    private bool Averaged => options.Objective is TrainObjective.Simpo or TrainObjective.Orpo || _settings.Loss == DpoLossType.Ipo;
+
+    // The mean loss of the pairs; DPO takes the reference's log-probabilities (chosen, then rejected) when given.
+    private Tensor Loss(IReadOnlyList<PreferenceItem> items, PreferenceMetrics metrics, Tensor? reference = null)
     {
         if (options.Objective == TrainObjective.Kto) return KtoLoss(items, metrics);
         var n = items.Count;
         List<TokenisedExample> examples = [.. items.Select(i => i.Chosen), .. items.Select(i => i.Rejected!)];
-        var averaged = options.Objective is TrainObjective.Simpo or TrainObjective.Orpo || _settings.Loss == DpoLossType.Ipo;
+        var averaged = Averaged;
         var (sums, counts) = SequenceLogps.Of(model, examples);
         var policy = averaged ? sums / counts : sums;
         var (chosen, rejected) = (policy.narrow(0, 0, n), policy.narrow(0, n, n));
         var (losses, chosenRewards, rejectedRewards) = options.Objective switch
         {
-            TrainObjective.Dpo => Dpo(examples, averaged, chosen, rejected, n),
+            TrainObjective.Dpo => Dpo(reference ?? Reference(examples, averaged), chosen, rejected, n),
             TrainObjective.Simpo => PreferenceLoss.Simpo(chosen, rejected, _settings),
             TrainObjective.Orpo => PreferenceLoss.Orpo(chosen, rejected, _settings),
             _ => throw new InvalidOperationException($"objective {options.Objective} is not a preference objective"),
@@ -84,11 +114,8 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         return nll.Plus(losses.mean());
     }
 
-    private (Tensor, Tensor, Tensor) Dpo(List<TokenisedExample> examples, bool averaged, Tensor chosen, Tensor rejected, int n)
-    {
-        var reference = Reference(examples, averaged);
-        return PreferenceLoss.Dpo(chosen, rejected, reference.narrow(0, 0, n), reference.narrow(0, n, n), _settings);
-    }
+    private (Tensor, Tensor, Tensor) Dpo(Tensor reference, Tensor chosen, Tensor rejected, int n) =>
+        PreferenceLoss.Dpo(chosen, rejected, reference.narrow(0, 0, n), reference.narrow(0, n, n), _settings);
 
     // KTO's KL estimate pairs each prompt with the next row's answer in the batch (TRL's shifted completions);
     // the policy's log-probabilities of those pairs carry no gradient, as in TRL.

@@ -42,6 +42,39 @@ public sealed class PreferenceTrainingTests
         Assert.That(result.Metrics["best_val_loss"], Is.LessThan(result.Metrics["base_val_loss"]));
     }
 
+    [TestCase(TrainObjective.Dpo)]
+    [TestCase(TrainObjective.Simpo)]
+    public async Task RunAsync_PairObjectiveOnTwoWorkers_TrainsAsOneWorkerDoesAndRepeats(TrainObjective objective)
+    {
+        async Task<(TestStepContext Context, byte[] Adapter)> Train(int workers, double dropout)
+        {
+            var context = new TestStepContext();
+            var options = await OptionsAsync(context, objective, Pairs(8)) with { Workers = workers, MaxSteps = 3 };
+            options = options with { Lora = options.Lora with { Dropout = dropout } };
+            var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+            Assert.That(result.Error, Is.Null);
+            var adapter = await File.ReadAllBytesAsync(Path.Combine(context.Outputs["adapter"], Workflows.Torch.Adapters.PeftAdapterFiles.WeightsFile));
+            return (context, adapter);
+        }
+
+        var (one, _) = await Train(1, 0);
+        var (two, _) = await Train(2, 0);
+        foreach (var name in new[] { "loss", "rewards/margins", "logps/chosen", "grad_norm" })
+        {
+            var expected = one.MetricHistory.Where(m => m.Key == name).Select(m => m.Value).ToList();
+            var actual = two.MetricHistory.Where(m => m.Key == name).Select(m => m.Value).ToList();
+            Assert.That(actual, Has.Count.EqualTo(3), name);
+            for (var step = 0; step < 3; step++)
+                Assert.That(actual[step], Is.EqualTo(expected[step]).Within(1e-4 * Math.Max(1, Math.Abs(expected[step]))), $"{name} at step {step + 1}: the shards add up to the batch");
+        }
+
+        var (_, dropped) = await Train(2, 0.1);
+        var (_, again) = await Train(2, 0.1);
+        Assert.That(again, Is.EqualTo(dropped), "each shard's dropout comes from its own seeded generator");
+        one.Dispose();
+        two.Dispose();
+    }
+
     [Test]
     public async Task RunAsync_DpoAtStepZero_RewardsAreZeroBecauseTheReferenceIsTheBase()
     {
