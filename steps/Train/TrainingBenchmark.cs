@@ -84,9 +84,10 @@ public static class TrainingBenchmark
             // The chunked loss is also timed part by part (on the CPU every operation has finished when it returns).
             var phase = Stopwatch.StartNew();
             double? layersForward = null;
-            Tensor loss;
+            Tensor? loss = null;
             if (workers > 1)
             {
+                // Forward and backward of every shard, the gradients summed (DataParallel): nothing left for backward().
                 var shards = DataParallel.Shards(batch, workers);
                 DataParallel.Backward(parameters.Select(p => p.Item2).ToList(), shards.Count, workers, threads, s =>
                 {
@@ -94,12 +95,8 @@ public static class TrainingBenchmark
                     var hidden = model.model.forward(inputs.narrow(0, start, count), null);
                     return ChunkedCrossEntropy.Of(model, hidden, targets.narrow(0, start, count), nn.Reduction.Sum, sumDivisor: (double)batch * sequence);
                 }, s => (ulong)((step * 64) + s), model.Device, CancellationToken.None);
-                optimizer.Step(1e-4);
-                optimizer.ZeroGrad();
-                continue;
             }
-
-            if (method == PreferenceBenchmark.Method) loss = PreferenceBenchmark.Loss(model, ids);
+            else if (method == PreferenceBenchmark.Method) loss = PreferenceBenchmark.Loss(model, ids);
             else if (headLoss == "full") loss = LanguageModelLoss.CrossEntropy(model.forward(inputs), targets);
             else
             {
@@ -109,7 +106,7 @@ public static class TrainingBenchmark
             }
 
             var forward = phase.Elapsed.TotalMilliseconds;
-            loss.backward();
+            loss?.backward();
             var backward = phase.Elapsed.TotalMilliseconds;
             optimizer.Step(1e-4);
             optimizer.ZeroGrad();
