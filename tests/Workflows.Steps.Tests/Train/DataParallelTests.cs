@@ -1,8 +1,6 @@
 using TorchSharp;
-using Workflows.Steps.Tests.TestSupport;
 using Workflows.Steps.Train;
 using Workflows.Torch.Adapters;
-using Workflows.Torch.Checkpoints;
 using Workflows.Torch.Evaluation;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
@@ -88,15 +86,8 @@ public sealed class DataParallelTests
         Assert.That((options with { Workers = 8 }).Validate().Single().Message, Does.Contain("more than batch_size 4"));
     }
 
-    private static async Task<(IReadOnlyDictionary<string, double> Metrics, byte[] Adapter)> TrainAsync(int workers)
-    {
-        using var context = new TestStepContext();
-        var options = await TrainTestData.OptionsAsync(context, validation: true) with { Workers = workers };
-        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
-        Assert.That(result.Error, Is.Null);
-        using var file = SafetensorsFile.Open(Path.Combine(context.Outputs["adapter"], PeftAdapterFiles.WeightsFile));
-        return (result.Metrics, [.. file.Names.OrderBy(n => n, StringComparer.Ordinal).SelectMany(file.ReadBytes)]);
-    }
+    private static Task<(IReadOnlyDictionary<string, double> Metrics, byte[] Adapter)> TrainAsync(int workers) =>
+        TrainTestData.TrainAsync(o => o with { Workers = workers });
 
     private static LlamaForCausalLM Model(bool lora, double dropout, bool checkpointing = false, double noise = 0)
     {

@@ -1,7 +1,4 @@
-using Workflows.Steps.Tests.TestSupport;
 using Workflows.Steps.Train;
-using Workflows.Torch.Adapters;
-using Workflows.Torch.Checkpoints;
 
 namespace Workflows.Steps.Tests.Train;
 
@@ -9,15 +6,8 @@ namespace Workflows.Steps.Tests.Train;
 [TestFixture]
 public sealed class NeftuneTests
 {
-    private static async Task<(IReadOnlyDictionary<string, double> Metrics, byte[] Adapter)> TrainAsync(double? alpha)
-    {
-        using var context = new TestStepContext();
-        var options = await TrainTestData.OptionsAsync(context, validation: true) with { NeftuneNoiseAlpha = alpha };
-        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
-        Assert.That(result.Error, Is.Null);
-        using var file = SafetensorsFile.Open(Path.Combine(context.Outputs["adapter"], PeftAdapterFiles.WeightsFile));
-        return (result.Metrics, [.. file.Names.OrderBy(n => n, StringComparer.Ordinal).SelectMany(file.ReadBytes)]);
-    }
+    private static Task<(IReadOnlyDictionary<string, double> Metrics, byte[] Adapter)> TrainAsync(double? alpha) =>
+        TrainTestData.TrainAsync(o => o with { NeftuneNoiseAlpha = alpha });
 
     [Test]
     public async Task RunAsync_WithNoiseAlpha_TrainsOtherwiseValidatesCleanAndRepeats()

@@ -1,6 +1,8 @@
 using Workflows.Steps.Datasets;
 using Workflows.Steps.Tests.TestSupport;
 using Workflows.Steps.Train;
+using Workflows.Torch.Adapters;
+using Workflows.Torch.Checkpoints;
 
 namespace Workflows.Steps.Tests.Train;
 
@@ -26,4 +28,16 @@ internal static class TrainTestData
         CheckpointEvery = 3,
         Seed = 5,
     };
+
+    /// <summary>Trains with validation on <see cref="OptionsAsync"/>'s data and options as <paramref name="change"/> alters
+    /// them; returns the step's metrics and the adapter's tensor bytes in name order.</summary>
+    public static async Task<(IReadOnlyDictionary<string, double> Metrics, byte[] Adapter)> TrainAsync(Func<TrainOptions, TrainOptions> change)
+    {
+        using var context = new TestStepContext();
+        var options = change(await OptionsAsync(context, validation: true));
+        var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
+        Assert.That(result.Error, Is.Null);
+        using var file = SafetensorsFile.Open(Path.Combine(context.Outputs["adapter"], PeftAdapterFiles.WeightsFile));
+        return (result.Metrics, [.. file.Names.OrderBy(n => n, StringComparer.Ordinal).SelectMany(file.ReadBytes)]);
+    }
 }
