@@ -1,3 +1,4 @@
+using Workflows.Torch.Engine;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
 
@@ -13,13 +14,12 @@ namespace Workflows.Steps.Train;
 public sealed class TrainingCompute : IDisposable
 {
     private readonly LlamaForCausalLM _model;
-    private readonly int _threadsBefore;
+    private readonly IDisposable _threads;
 
     private TrainingCompute(LlamaForCausalLM model, TrainOptions options)
     {
         _model = model;
-        _threadsBefore = get_num_threads();
-        set_num_threads(options.Threads);
+        _threads = TorchThreads.Use(options.Threads);
         model.model.GradientCheckpointing = options.GradientCheckpointing;
         model.model.EmbeddingNoiseAlpha = options.NeftuneNoiseAlpha ?? 0;
     }
@@ -31,6 +31,6 @@ public sealed class TrainingCompute : IDisposable
     {
         _model.model.GradientCheckpointing = false;
         _model.model.EmbeddingNoiseAlpha = 0;
-        set_num_threads(_threadsBefore);
+        _threads.Dispose();
     }
 }

@@ -52,16 +52,11 @@ public static class WorkerThreads
         }
 
         var helpers = Enumerable.Range(0, Math.Min(Math.Min(workers, count), 256) - 1).Select(_ => new Thread(Work) { IsBackground = true }).ToList();
-        var callersThreads = get_num_threads();
-        try
+        using (TorchThreads.Use(get_num_threads()))                                            // Work() changes the caller's count
         {
             foreach (var thread in helpers) thread.Start();
             Work();
             foreach (var thread in helpers) thread.Join();
-        }
-        finally
-        {
-            set_num_threads(callersThreads);
         }
 
         failure?.Throw();
