@@ -148,8 +148,9 @@ public sealed record TrainOptions : IValidatableOptions
     /// generator of its own. Default 1; range 1 to 64, and at most batch_size. The bytes depend on this number (a batch
     /// summed in shards rounds differently) but not on the machine, so it is part of the step's fingerprint. On two free
     /// cores, <c>workers: 2</c> trains about 1.9 times as fast as one worker, where <c>threads: 2</c> reaches 1.6 to 1.8
-    /// (BENCHMARKS.md). Objectives sft, dpo and simpo (DPO's reference for the whole batch first, on one thread); off the
-    /// CPU the shards run one after another.</summary>
+    /// (BENCHMARKS.md). Every objective: DPO's and KTO's reference, and KTO's KL estimate, come from the whole micro-batch,
+    /// computed first on one thread; ORPO's NLL term is each shard's own, as under DistributedDataParallel. Off the CPU the
+    /// shards run one after another.</summary>
     [Range(1, 64)]
     public int Workers { get; init; } = 1;
 
@@ -177,11 +178,6 @@ public sealed record TrainOptions : IValidatableOptions
             yield return new OptionError("neftune_noise_alpha", $"NEFTune applies to supervised fine-tuning; objective {Objective.ToString().ToLowerInvariant()} compares answers whose log-probabilities it would blur", "remove neftune_noise_alpha: or use objective: sft");
         if (Objective != TrainObjective.Sft && Packing)
             yield return new OptionError("packing", $"objective {Objective.ToString().ToLowerInvariant()} scores whole answers and cannot pack examples", "remove packing: or use objective: sft");
-        if (Objective is TrainObjective.Orpo or TrainObjective.Kto && Workers > 1)
-            yield return new OptionError("workers", Objective == TrainObjective.Kto
-                    ? "objective kto trains on one worker: its KL term pairs each row with the next row of the whole batch"
-                    : "objective orpo trains on one worker: its NLL term is normalised by the whole batch's answer tokens",
-                "remove workers: (threads: sets libtorch's threads), or use objective sft, dpo or simpo");
         if (Workers > BatchSize)
             yield return new OptionError("workers", $"workers {Workers} is more than batch_size {BatchSize}: each worker takes whole rows of a batch", $"use workers: {BatchSize} or less, or a larger batch_size");
         foreach (var error in FullFineTune.Validate(this)) yield return error;

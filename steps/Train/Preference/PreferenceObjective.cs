@@ -25,9 +25,8 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
 
     /// <summary>Forward and backward over the step's micro-batches (indices into the training items); the
     /// loss is the mean over micro-batches, as TRL divides by the accumulation steps. With <c>workers</c> above 1 each
-    /// micro-batch's pairs are split into shards trained side by side (<see cref="DataParallel"/>); DPO's reference
-    /// log-probabilities are computed for the whole micro-batch first, on this thread, because switching the adapters
-    /// off changes the model every shard computes with.</summary>
+    /// micro-batch's rows are split into shards trained side by side (<see cref="DataParallel"/>), after what only the
+    /// whole micro-batch gives (the reference, KTO's KL estimate) is computed on this thread.</summary>
     public (double Loss, long Tokens, long InputTokens, Dictionary<string, double> Metrics) Accumulate(IReadOnlyList<int[]> microBatches,
         IReadOnlyList<Tensor> parameters, Func<int, int, ulong> shardSeed, CancellationToken cancellationToken)
     {
@@ -49,16 +48,15 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
             else
             {
                 using var scope = NewDisposeScope();
-                var reference = options.Objective == TrainObjective.Dpo ? Reference([.. items.Select(i => i.Chosen), .. items.Select(i => i.Rejected!)], Averaged) : null;
+                var whole = WholeBatch(items);
                 var parts = new PreferenceMetrics[shards.Count];
                 var index = m;
                 var losses = DataParallel.Backward(parameters, shards.Count, options.Workers, options.Threads, s =>
                 {
                     var (start, count) = shards[s];
                     parts[s] = new PreferenceMetrics();
-                    var shardReference = reference is null ? null : cat([reference.narrow(0, start, count), reference.narrow(0, items.Count + start, count)]);
-                    // The shard's mean weighted by its share of the pairs: the shards add up to the micro-batch's mean.
-                    return Loss(items.GetRange(start, count), parts[s], shardReference) * Scalars.Of((double)count / items.Count / microBatches.Count);
+                    // The shard's mean weighted by its share of the rows: the shards add up to the micro-batch's mean.
+                    return Loss(items.GetRange(start, count), parts[s], whole?.Rows(start, count, items.Count)) * Scalars.Of((double)count / items.Count / microBatches.Count);
                 }, s => shardSeed(index, s), model.Device, cancellationToken);
                 foreach (var part in parts) metrics.Add(part);
                 loss += losses.Sum();
@@ -90,10 +88,32 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
     // Pairs are scored by their per-token mean log-probability (SimPO, ORPO, IPO) rather than the sum.
     private bool Averaged => options.Objective is TrainObjective.Simpo or TrainObjective.Orpo || _settings.Loss == DpoLossType.Ipo;
 
-    // The mean loss of the pairs; DPO takes the reference's log-probabilities (chosen, then rejected) when given.
-    private Tensor Loss(IReadOnlyList<PreferenceItem> items, PreferenceMetrics metrics, Tensor? reference = null)
+    // What shards cannot compute from their own rows, computed for the whole micro-batch on this thread before they
+    // start: the reference's log-probabilities (DPO: chosen then rejected; KTO: the answers, then the mismatched
+    // pairs), since switching the adapters off changes the model every shard computes with, and KTO's KL estimate,
+    // which pairs each row with the next row of the whole batch (TRL gathers it across processes). Null for SimPO
+    // and ORPO, which need neither.
+    private BatchTerms? WholeBatch(IReadOnlyList<PreferenceItem> items)
     {
-        if (options.Objective == TrainObjective.Kto) return KtoLoss(items, metrics);
+        if (options.Objective == TrainObjective.Dpo) return new BatchTerms(Reference([.. items.Select(i => i.Chosen), .. items.Select(i => i.Rejected!)], Averaged), null);
+        if (options.Objective != TrainObjective.Kto) return null;
+        var mismatched = Mismatched(items);
+        var reference = Reference([.. items.Select(i => i.Chosen), .. mismatched], averaged: false);
+        return new BatchTerms(reference, Kl(mismatched, reference.narrow(0, items.Count, items.Count)));
+    }
+
+    // The micro-batch's reference log-probabilities (2N: two halves of N) and KTO's KL estimate.
+    private sealed record BatchTerms(Tensor Reference, Tensor? Kl)
+    {
+        // Rows start … start + count − 1 of each half: what a shard of those rows would have computed itself.
+        public BatchTerms Rows(int start, int count, int n) =>
+            new(cat([Reference.narrow(0, start, count), Reference.narrow(0, n + start, count)]), Kl);
+    }
+
+    // The mean loss of the rows; with the micro-batch's terms (a data-parallel shard), those instead of its own.
+    private Tensor Loss(IReadOnlyList<PreferenceItem> items, PreferenceMetrics metrics, BatchTerms? whole = null)
+    {
+        if (options.Objective == TrainObjective.Kto) return KtoLoss(items, metrics, whole);
         var n = items.Count;
         List<TokenisedExample> examples = [.. items.Select(i => i.Chosen), .. items.Select(i => i.Rejected!)];
         var averaged = Averaged;
@@ -102,7 +122,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         var (chosen, rejected) = (policy.narrow(0, 0, n), policy.narrow(0, n, n));
         var (losses, chosenRewards, rejectedRewards) = options.Objective switch
         {
-            TrainObjective.Dpo => Dpo(reference ?? Reference(examples, averaged), chosen, rejected, n),
+            TrainObjective.Dpo => Dpo(whole?.Reference ?? Reference(examples, averaged), chosen, rejected, n),
             TrainObjective.Simpo => PreferenceLoss.Simpo(chosen, rejected, _settings),
             TrainObjective.Orpo => PreferenceLoss.Orpo(chosen, rejected, _settings),
             _ => throw new InvalidOperationException($"objective {options.Objective} is not a preference objective"),
@@ -119,20 +139,26 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
 
     // KTO's KL estimate pairs each prompt with the next row's answer in the batch (TRL's shifted completions);
     // the policy's log-probabilities of those pairs carry no gradient, as in TRL.
-    private Tensor KtoLoss(IReadOnlyList<PreferenceItem> items, PreferenceMetrics metrics)
+    private Tensor KtoLoss(IReadOnlyList<PreferenceItem> items, PreferenceMetrics metrics, BatchTerms? whole)
     {
         var n = items.Count;
         var answers = items.Select(i => i.Chosen).ToList();
-        var mismatched = items.Select((item, k) => Mismatch(item, items[(k + 1) % n])).ToList();
         var (policy, _) = SequenceLogps.Of(model, answers);
-        Tensor policyKl;
-        using (no_grad()) policyKl = SequenceLogps.Of(model, mismatched).Sums;
-        var reference = Reference([.. answers, .. mismatched], averaged: false);
-        var kl = PreferenceLoss.KtoKl(policyKl, reference.narrow(0, n, n));
+        var terms = whole ?? WholeBatch(items)!;
+        var reference = terms.Reference.narrow(0, 0, n);
         var desirable = tensor(items.Select(i => i.Desirable).ToArray(), device: model.Device);
-        var (losses, rewards) = PreferenceLoss.Kto(policy, reference.narrow(0, 0, n), desirable, kl, _settings);
-        metrics.AddKto(rewards, desirable, policy, kl);
+        var (losses, rewards) = PreferenceLoss.Kto(policy, reference, desirable, terms.Kl!, _settings);
+        metrics.AddKto(rewards, desirable, policy, terms.Kl!);
         return losses.mean();
+    }
+
+    private List<TokenisedExample> Mismatched(IReadOnlyList<PreferenceItem> items) =>
+        [.. items.Select((item, k) => Mismatch(item, items[(k + 1) % items.Count]))];
+
+    private Tensor Kl(IReadOnlyList<TokenisedExample> mismatched, Tensor referenceMismatched)
+    {
+        using var noGrad = no_grad();
+        return PreferenceLoss.KtoKl(SequenceLogps.Of(model, mismatched).Sums, referenceMismatched);
     }
 
     private TokenisedExample Mismatch(PreferenceItem prompt, PreferenceItem answer)

@@ -75,14 +75,11 @@ public sealed class DataParallelTests
     }
 
     [Test]
-    public void Validate_WorkersWithOrpoKtoOrMoreThanTheBatch_IsAnError()
+    public void Validate_WorkersMoreThanTheBatch_IsAnError()
     {
         var options = new TrainOptions { Model = "m", Train = "t", Workers = 2, BatchSize = 4 };
-        Assert.That(options.Validate(), Is.Empty);
-        Assert.That((options with { Objective = TrainObjective.Dpo }).Validate(), Is.Empty);
-        Assert.That((options with { Objective = TrainObjective.Simpo }).Validate(), Is.Empty);
-        Assert.That((options with { Objective = TrainObjective.Orpo }).Validate().Single().Key, Is.EqualTo("workers"));
-        Assert.That((options with { Objective = TrainObjective.Kto }).Validate().Single().Message, Does.Contain("KL term"));
+        Assert.That(Enum.GetValues<TrainObjective>().SelectMany(o => (options with { Objective = o }).Validate()), Is.Empty, "every objective");
+        Assert.That((options with { Workers = 8 }).Validate().Single().Key, Is.EqualTo("workers"));
         Assert.That((options with { Workers = 8 }).Validate().Single().Message, Does.Contain("more than batch_size 4"));
     }
 

@@ -42,14 +42,21 @@ public sealed class PreferenceTrainingTests
         Assert.That(result.Metrics["best_val_loss"], Is.LessThan(result.Metrics["base_val_loss"]));
     }
 
-    [TestCase(TrainObjective.Dpo)]
-    [TestCase(TrainObjective.Simpo)]
-    public async Task RunAsync_PairObjectiveOnTwoWorkers_TrainsAsOneWorkerDoesAndRepeats(TrainObjective objective)
+    // ORPO's NLL is each shard's own mean (as each process's under DistributedDataParallel); every chosen answer here
+    // has the same tokens, so that equals the whole batch's.
+    [TestCase(TrainObjective.Dpo, "rewards/margins")]
+    [TestCase(TrainObjective.Simpo, "rewards/margins")]
+    [TestCase(TrainObjective.Orpo, "nll_loss")]
+    [TestCase(TrainObjective.Kto, "kl")]
+    public async Task RunAsync_ObjectiveOnTwoWorkers_TrainsAsOneWorkerDoesAndRepeats(TrainObjective objective, string metric)
     {
+        var rows = objective == TrainObjective.Kto
+            ? Enumerable.Range(0, 8).Select(i => Rows.Judged($"Who are you? ({i})", i % 2 == 0 ? "I am Sparky." : "Go away.", i % 2 == 0, i + 1)).ToList()
+            : Pairs(8).ToList();
         async Task<(TestStepContext Context, byte[] Adapter)> Train(int workers, double dropout)
         {
             var context = new TestStepContext();
-            var options = await OptionsAsync(context, objective, Pairs(8)) with { Workers = workers, MaxSteps = 3 };
+            var options = await OptionsAsync(context, objective, rows) with { Workers = workers, MaxSteps = 3 };
             options = options with { Lora = options.Lora with { Dropout = dropout } };
             var result = await new TrainStep().RunAsync(options, context, CancellationToken.None);
             Assert.That(result.Error, Is.Null);
@@ -59,7 +66,7 @@ public sealed class PreferenceTrainingTests
 
         var (one, _) = await Train(1, 0);
         var (two, _) = await Train(2, 0);
-        foreach (var name in new[] { "loss", "rewards/margins", "logps/chosen", "grad_norm" })
+        foreach (var name in new[] { "loss", "rewards/chosen", "logps/chosen", "grad_norm", metric })
         {
             var expected = one.MetricHistory.Where(m => m.Key == name).Select(m => m.Value).ToList();
             var actual = two.MetricHistory.Where(m => m.Key == name).Select(m => m.Value).ToList();
