@@ -124,7 +124,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         if (preference is not null)
         {
             var (preferenceLoss, trained, input, metrics) = preference.Accumulate(indices, [.. _parameters.Select(p => p.Parameter)],
-                (micro, shard) => StableRandom.Hash(options.Seed, "shard", step, micro, shard), cancellationToken);
+                (micro, shard) => ShardSeed(step, micro, shard), cancellationToken);
             foreach (var (name, value) in metrics) context.LogMetric(name, value, step + 1);
             return (preferenceLoss, trained, input);
         }
@@ -143,12 +143,15 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
                 var rows = batch.AsSpan(shards[shard].Start, shards[shard].Count).ToArray();
                 var (inputs, targets, _) = BatchMaker.Make(rows, model.Device);
                 return ChunkedCrossEntropy.ForInputs(model, inputs, targets, nn.Reduction.Sum, sumDivisor: Math.Max(tokens, 1), BatchMaker.Documents(rows, model.Device));
-            }, shard => StableRandom.Hash(options.Seed, "shard", step, index, shard), model.Device, cancellationToken);
+            }, shard => ShardSeed(step, index, shard), model.Device, cancellationToken);
             loss += losses.Sum();
         }
 
         return (loss, tokens, inputTokens);
     }
+
+    // The generator seed of a data-parallel shard: where it is in the run, so a resumed run draws the same numbers.
+    private ulong ShardSeed(int step, int micro, int shard) => StableRandom.Hash(options.Seed, "shard", step, micro, shard);
 
     // The k-th micro-batch: epoch k / batchesPerEpoch, in that epoch's seeded shuffle.
     private int[] MicroBatch(int k)
