@@ -30,14 +30,14 @@ public static class TrainingBenchmark
     /// what training uses) or <c>full</c> (the whole batch's logits at once, as before).</summary>
     public static IReadOnlyList<string> HeadLosses { get; } = ["chunked", "full"];
 
-    /// <summary>Measures one configuration. With <paramref name="workers"/> above 1 each step's batch is split into that many
-    /// shards trained side by side (<see cref="DataParallel"/>, train's <c>workers</c>), each worker at <paramref name="threads"/>
+    /// <summary>Measures one configuration. With <paramref name="workers"/> above 1 each step's batch (DPO: its pairs) is split
+    /// into that many shards trained side by side (<see cref="DataParallel"/>, train's <c>workers</c>), each worker at <paramref name="threads"/>
     /// libtorch threads, and the ceiling is the sum of what the workers multiply at once, each its shard's rows.</summary>
     public static TrainingBenchmarkResult Run(string method, string dtype, int threads, int batch, int sequence, int steps,
         string headLoss = "chunked", bool checkpointing = false, string heap = "compact", int workers = 1)
     {
-        if (workers > 1 && (method == PreferenceBenchmark.Method || headLoss != "chunked"))
-            throw new ArgumentException("data-parallel workers split the chunked cross-entropy's batches; DPO and the whole-batch head loss run on one worker", nameof(workers));
+        if (workers > 1 && headLoss != "chunked")
+            throw new ArgumentException("data-parallel workers split the chunked cross-entropy's batches; the whole-batch head loss runs on one worker", nameof(workers));
         set_num_threads(threads);
         if (heap == "release") CpuHeap.ReturnLargeBlocks();                          // training runs under CompactHeap instead
         var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -85,7 +85,15 @@ public static class TrainingBenchmark
             var phase = Stopwatch.StartNew();
             double? layersForward = null;
             Tensor? loss = null;
-            if (workers > 1)
+            if (workers > 1 && method == PreferenceBenchmark.Method)
+            {
+                // As preference training: the reference of the whole batch first, then the pairs in shards.
+                var shards = DataParallel.Shards(batch / 2, workers);
+                var (examples, references) = PreferenceBenchmark.Reference(model, ids, shards, workers, threads);
+                DataParallel.Backward(parameters.Select(p => p.Item2).ToList(), shards.Count, workers, threads,
+                    s => PreferenceBenchmark.PairsLoss(model, examples, references[s], shards[s].Start, shards[s].Count), s => (ulong)((step * 64) + s), model.Device, CancellationToken.None);
+            }
+            else if (workers > 1)
             {
                 // Forward and backward of every shard, the gradients summed (DataParallel): nothing left for backward().
                 var shards = DataParallel.Shards(batch, workers);

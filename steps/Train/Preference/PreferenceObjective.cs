@@ -48,7 +48,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
             else
             {
                 using var scope = NewDisposeScope();
-                var whole = WholeBatch(items);
+                var whole = WholeBatch(items, shards);
                 var parts = new PreferenceMetrics[shards.Count];
                 var index = m;
                 var losses = DataParallel.Backward(parameters, shards.Count, options.Workers, options.Threads, s =>
@@ -56,7 +56,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
                     var (start, count) = shards[s];
                     parts[s] = new PreferenceMetrics();
                     // The shard's mean weighted by its share of the rows: the shards add up to the micro-batch's mean.
-                    return Loss(items.GetRange(start, count), parts[s], whole?.Rows(start, count, items.Count)) * Scalars.Of((double)count / items.Count / microBatches.Count);
+                    return Loss(items.GetRange(start, count), parts[s], whole?.Shard(s)) * Scalars.Of((double)count / items.Count / microBatches.Count);
                 }, s => shardSeed(index, s), model.Device, cancellationToken);
                 foreach (var part in parts) metrics.Add(part);
                 loss += losses.Sum();
@@ -88,26 +88,27 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
     // Pairs are scored by their per-token mean log-probability (SimPO, ORPO, IPO) rather than the sum.
     private bool Averaged => options.Objective is TrainObjective.Simpo or TrainObjective.Orpo || _settings.Loss == DpoLossType.Ipo;
 
-    // What shards cannot compute from their own rows, computed for the whole micro-batch on this thread before they
-    // start: the reference's log-probabilities (DPO: chosen then rejected; KTO: the answers, then the mismatched
-    // pairs), since switching the adapters off changes the model every shard computes with, and KTO's KL estimate,
-    // which pairs each row with the next row of the whole batch (TRL gathers it across processes). Null for SimPO
-    // and ORPO, which need neither.
-    private BatchTerms? WholeBatch(IReadOnlyList<PreferenceItem> items)
+    // What shards cannot compute alone, computed before they start: the reference's log-probabilities of each shard's
+    // rows (DPO: chosen then rejected; KTO: the answers, then the mismatched pairs), side by side but all with the
+    // adapters switched off, which every shard would otherwise see mid-way; and KTO's KL estimate, which pairs each
+    // row with the next row of the whole batch (TRL gathers it across processes), on this thread. Null for SimPO and
+    // ORPO, which need neither.
+    private BatchTerms? WholeBatch(IReadOnlyList<PreferenceItem> items, IReadOnlyList<(int Start, int Count)> shards)
     {
-        if (options.Objective == TrainObjective.Dpo) return new BatchTerms(Reference([.. items.Select(i => i.Chosen), .. items.Select(i => i.Rejected!)], Averaged), null);
+        List<PreferenceItem> Rows((int Start, int Count) shard) => [.. items.Skip(shard.Start).Take(shard.Count)];
+        if (options.Objective == TrainObjective.Dpo)
+            return new BatchTerms(References([.. shards.Select(Rows).Select(r => (IReadOnlyList<TokenisedExample>)[.. r.Select(i => i.Chosen), .. r.Select(i => i.Rejected!)])], Averaged), null);
         if (options.Objective != TrainObjective.Kto) return null;
         var mismatched = Mismatched(items);
-        var reference = Reference([.. items.Select(i => i.Chosen), .. mismatched], averaged: false);
-        return new BatchTerms(reference, Kl(mismatched, reference.narrow(0, items.Count, items.Count)));
+        var references = References([.. shards.Select(s => (IReadOnlyList<TokenisedExample>)[.. Rows(s).Select(i => i.Chosen), .. mismatched.Skip(s.Start).Take(s.Count)])], averaged: false);
+        var referenceMismatched = cat([.. shards.Select((s, k) => references[k].narrow(0, s.Count, s.Count))]);
+        return new BatchTerms(references, Kl(mismatched, referenceMismatched));
     }
 
-    // The micro-batch's reference log-probabilities (2N: two halves of N) and KTO's KL estimate.
-    private sealed record BatchTerms(Tensor Reference, Tensor? Kl)
+    // Per shard, the reference's log-probabilities of its rows (two halves of its row count), and KTO's KL estimate.
+    private sealed record BatchTerms(IReadOnlyList<Tensor> References, Tensor? Kl)
     {
-        // Rows start … start + count − 1 of each half: what a shard of those rows would have computed itself.
-        public BatchTerms Rows(int start, int count, int n) =>
-            new(cat([Reference.narrow(0, start, count), Reference.narrow(0, n + start, count)]), Kl);
+        public BatchTerms Shard(int shard) => new([References[shard]], Kl);
     }
 
     // The mean loss of the rows; with the micro-batch's terms (a data-parallel shard), those instead of its own.
@@ -122,7 +123,7 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         var (chosen, rejected) = (policy.narrow(0, 0, n), policy.narrow(0, n, n));
         var (losses, chosenRewards, rejectedRewards) = options.Objective switch
         {
-            TrainObjective.Dpo => Dpo(whole?.Reference ?? Reference(examples, averaged), chosen, rejected, n),
+            TrainObjective.Dpo => Dpo(whole?.References[0] ?? Reference(examples, averaged), chosen, rejected, n),
             TrainObjective.Simpo => PreferenceLoss.Simpo(chosen, rejected, _settings),
             TrainObjective.Orpo => PreferenceLoss.Orpo(chosen, rejected, _settings),
             _ => throw new InvalidOperationException($"objective {options.Objective} is not a preference objective"),
@@ -144,8 +145,8 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         var n = items.Count;
         var answers = items.Select(i => i.Chosen).ToList();
         var (policy, _) = SequenceLogps.Of(model, answers);
-        var terms = whole ?? WholeBatch(items)!;
-        var reference = terms.Reference.narrow(0, 0, n);
+        var terms = whole ?? WholeBatch(items, [(0, n)])!;
+        var reference = terms.References[0].narrow(0, 0, n);
         var desirable = tensor(items.Select(i => i.Desirable).ToArray(), device: model.Device);
         var (losses, rewards) = PreferenceLoss.Kto(policy, reference, desirable, terms.Kl!, _settings);
         metrics.AddKto(rewards, desirable, policy, terms.Kl!);
@@ -167,8 +168,11 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
         return example.Ids.Length <= maxLength ? example : new TokenisedExample(example.Ids[..maxLength], example.Labels[..maxLength]);
     }
 
-    private Tensor Reference(IReadOnlyList<TokenisedExample> examples, bool averaged) =>
-        !_onlyPrecomputed || _reference.Holds(examples) ? _reference.Of(examples, averaged)
+    private Tensor Reference(IReadOnlyList<TokenisedExample> examples, bool averaged) => References([examples], averaged)[0];
+
+    // The reference of each group of answers (a shard's), computed side by side on the step's workers.
+    private IReadOnlyList<Tensor> References(IReadOnlyList<IReadOnlyList<TokenisedExample>> groups, bool averaged) =>
+        !_onlyPrecomputed || groups.All(_reference.Holds) ? _reference.Of(groups, averaged, options.Workers, options.Threads)
             : throw new InvalidOperationException("the model trains in full and holds no frozen reference, and these answers' reference log-probabilities were not precomputed");
 
     /// <summary>Computes the reference log-probabilities of every training and validation pair now, so that

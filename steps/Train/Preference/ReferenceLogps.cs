@@ -1,4 +1,6 @@
+using TorchSharp;
 using Workflows.Torch.Adapters;
+using Workflows.Torch.Engine;
 using Workflows.Torch.Llama;
 using static TorchSharp.torch;
 
@@ -53,31 +55,57 @@ public sealed class ReferenceLogps(LlamaForCausalLM model, LlamaForCausalLM? fro
         return averaged ? sums / counts : sums;
     }
 
+    /// <summary><see cref="Of(IReadOnlyList{TokenisedExample}, bool)"/> of each group, the groups computed side by side by up to
+    /// <paramref name="workers"/> threads at <paramref name="threads"/> libtorch threads each (a data-parallel step's shards).
+    /// The adapters are switched off once around all of them: switched per group, one group's end would switch them back
+    /// on under another. The reference draws no random numbers (its adapters, and so their dropout, are off).</summary>
+    public IReadOnlyList<Tensor> Of(IReadOnlyList<IReadOnlyList<TokenisedExample>> groups, bool averaged, int workers, int threads)
+    {
+        var results = new Tensor[groups.Count];
+        if (groups.All(Holds))
+        {
+            for (var g = 0; g < groups.Count; g++) results[g] = Of(groups[g], averaged);
+            return results;
+        }
+
+        using var off = SwitchedOff();
+        WorkerThreads.Run(groups.Count, model.Device.type == DeviceType.CPU ? workers : 1, threads, g =>
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var (sums, counts) = SequenceLogps.Of(frozen ?? model, groups[g]);
+            results[g] = (averaged ? sums / counts : sums).DetachFromDisposeScope();
+        }, CancellationToken.None);
+        return results;
+    }
+
     // The reference's logits and log-softmax (batch × length × vocabulary) are freed here, before the policy's
     // forward pass allocates its own, rather than at the end of the micro-batch: only the sums leave.
     private (Tensor Sums, Tensor Counts) Compute(IReadOnlyList<TokenisedExample> examples)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        if (frozen is not null)
-        {
-            var (frozenSums, frozenCounts) = SequenceLogps.Of(frozen, examples);
-            return (frozenSums.MoveToOuterDisposeScope(), frozenCounts.MoveToOuterDisposeScope());
-        }
+        using var off = SwitchedOff();
+        var (sums, counts) = SequenceLogps.Of(frozen ?? model, examples);
+        return (sums.MoveToOuterDisposeScope(), counts.MoveToOuterDisposeScope());
+    }
 
-        var adapters = AdapterInjector.Adapters(model).Select(a => a.Layer).ToList();
-        var rows = TrainableTokenRows.All(model).ToList();                                   // added tokens' rows as initialised
+    // Every adapter and added tokens' trained rows switched off until disposed; nothing to switch with a frozen copy.
+    private Switch SwitchedOff()
+    {
+        var adapters = frozen is null ? AdapterInjector.Adapters(model).Select(a => a.Layer).ToList() : [];
+        var rows = frozen is null ? TrainableTokenRows.All(model).ToList() : [];                  // added tokens' rows as initialised
         foreach (var layer in adapters) layer.Disabled = true;
         foreach (var row in rows) row.Disabled = true;
-        try
-        {
-            var (sums, counts) = SequenceLogps.Of(model, examples);
-            return (sums.MoveToOuterDisposeScope(), counts.MoveToOuterDisposeScope());
-        }
-        finally
+        return new Switch(() =>
         {
             foreach (var layer in adapters) layer.Disabled = false;
             foreach (var row in rows) row.Disabled = false;
-        }
+        });
+    }
+
+    private sealed class Switch(Action back) : IDisposable
+    {
+        public void Dispose() => back();
     }
 }

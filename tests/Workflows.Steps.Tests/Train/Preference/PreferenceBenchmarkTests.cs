@@ -26,6 +26,25 @@ public sealed class PreferenceBenchmarkTests
     }
 
     [Test]
+    public void PairsLoss_ShardsOfThePairs_AddUpToTheBatchsLoss()
+    {
+        using var model = LlamaLoader.Load(TrainTestData.Model);
+        AdapterInjector.Apply(model, new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj"] }, null, seed: 1);
+        using (no_grad())
+        {
+            foreach (var (_, layer) in AdapterInjector.Adapters(model)) layer.lora_B.weight!.normal_(0, 0.5, new Generator(3));   // policy ≠ reference
+        }
+
+        using var ids = randint(3, 512, [6, 17], generator: new Generator(2));
+        var whole = PreferenceBenchmark.Loss(model, ids).item<float>();
+        var (examples, references) = PreferenceBenchmark.Reference(model, ids, [(0, 2), (2, 1)], workers: 2);
+        var shards = PreferenceBenchmark.PairsLoss(model, examples, references[0], 0, 2).item<float>() + PreferenceBenchmark.PairsLoss(model, examples, references[1], 2, 1).item<float>();
+
+        Assert.That(whole, Is.Not.EqualTo(Math.Log(2)).Within(1e-3), "the adapter moved the policy");
+        Assert.That(shards, Is.EqualTo(whole).Within(1e-5));
+    }
+
+    [Test]
     public void FlopsPerToken_AddsTheReferenceForwardToTheLoraStep()
     {
         var config = LlamaConfig.Load(Path.Combine(TrainTestData.Model, "config.json"));
