@@ -148,8 +148,9 @@ public sealed record TrainOptions : IValidatableOptions
     /// generator of its own. Default 1; range 1 to 64, and at most batch_size. The bytes depend on this number (a batch
     /// summed in shards rounds differently) but not on the machine, so it is part of the step's fingerprint. On two free
     /// cores, <c>workers: 2</c> trains about 1.9 times as fast as one worker, where <c>threads: 2</c> reaches 1.6 to 1.8
-    /// (BENCHMARKS.md). Every objective: DPO's and KTO's reference, and KTO's KL estimate, come from the whole micro-batch,
-    /// computed first on one thread; ORPO's NLL term is each shard's own, as under DistributedDataParallel. Off the CPU the
+    /// (BENCHMARKS.md). Every objective: DPO's and KTO's reference is computed for every shard before any trains (side by
+    /// side, the adapters switched off once around all), KTO's KL estimate from the whole micro-batch; ORPO's NLL term is
+    /// each shard's own, as under DistributedDataParallel. Off the CPU the
     /// shards run one after another.</summary>
     [Range(1, 64)]
     public int Workers { get; init; } = 1;
