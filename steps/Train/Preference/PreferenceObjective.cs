@@ -25,8 +25,8 @@ public sealed class PreferenceObjective(LlamaForCausalLM model, TrainOptions opt
 
     /// <summary>Forward and backward over the step's micro-batches (indices into the training items); the
     /// loss is the mean over micro-batches, as TRL divides by the accumulation steps. With <c>workers</c> above 1 each
-    /// micro-batch's rows are split into shards trained side by side (<see cref="DataParallel"/>), after what only the
-    /// whole micro-batch gives (the reference, KTO's KL estimate) is computed on this thread.</summary>
+    /// micro-batch's rows are split into shards trained side by side (<see cref="DataParallel"/>), once every shard's
+    /// reference and KTO's KL estimate are computed (<see cref="WholeBatch"/>).</summary>
     public (double Loss, long Tokens, long InputTokens, Dictionary<string, double> Metrics) Accumulate(IReadOnlyList<int[]> microBatches,
         IReadOnlyList<Tensor> parameters, Func<int, int, ulong> shardSeed, CancellationToken cancellationToken)
     {
