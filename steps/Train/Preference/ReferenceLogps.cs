@@ -76,7 +76,12 @@ public sealed class ReferenceLogps(LlamaForCausalLM model, LlamaForCausalLM? fro
             var (sums, counts) = SequenceLogps.Of(frozen ?? model, groups[g]);
             results[g] = (averaged ? sums / counts : sums).DetachFromDisposeScope();
         }, CancellationToken.None);
-        return results;
+        // Copies (2N values each) made here belong to the caller's dispose scope, as the one-list Of's results do;
+        // a worker thread's results belong to none.
+        return [.. results.Select(r =>
+        {
+            using (r) return r.clone();
+        })];
     }
 
     // The reference's logits and log-softmax (batch × length × vocabulary) are freed here, before the policy's
