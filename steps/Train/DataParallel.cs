@@ -1,4 +1,3 @@
-using TorchSharp;
 using Workflows.Torch;
 using Workflows.Torch.Engine;
 using static TorchSharp.torch;
@@ -53,7 +52,7 @@ public static class DataParallel
 
         var values = new double[shardCount];
         var gradients = new Tensor?[shardCount][];
-        WorkerThreads.Run(shardCount, device.type == DeviceType.CPU ? workers : 1, threadsPerWorker, shard =>
+        WorkerThreads.Run(shardCount, WorkerThreads.On(device, workers), threadsPerWorker, shard =>
         {
             using var generator = new Generator(seedOf(shard), device);
             using var random = TrainingRandomness.Use(generator);

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Workflows.Torch.Engine;
@@ -10,6 +11,10 @@ namespace Workflows.Torch.Engine;
 /// </summary>
 public static class WorkerThreads
 {
+    /// <summary>How many of <paramref name="workers"/> run side by side on <paramref name="device"/>: all of them on the CPU,
+    /// one elsewhere, where the accelerator does the work and the items go one after another.</summary>
+    public static int On(Device device, int workers) => device.type == DeviceType.CPU ? workers : 1;
+
     /// <summary>
     /// Calls <paramref name="work"/> once for each item 0 … <paramref name="count"/> − 1, taken in order by up to
     /// <paramref name="workers"/> threads. With one worker (or one item) every item runs on the calling thread as it is,
