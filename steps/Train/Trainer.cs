@@ -26,6 +26,8 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
     private readonly List<(string Name, Tensor Parameter)> _parameters =
         AdapterInjector.TrainableParameters(model).Select(p => (p.Name, (Tensor)p.Parameter)).ToList();
 
+    private IReadOnlyList<Tensor> Trainable => [.. _parameters.Select(p => p.Parameter)];
+
     /// <summary>Optimizer steps the run will take.</summary>
     public int TotalSteps => options.MaxSteps ?? (int)Math.Ceiling(options.Epochs * (double)BatchesPerEpoch / options.GradAccumulation);
 
@@ -92,7 +94,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         var batches = data.Examples.Chunk(options.BatchSize).ToList();
         var sums = new double[batches.Count];
         var counts = new long[batches.Count];
-        WorkerThreads.Run(batches.Count, model.Device.type == DeviceType.CPU ? options.Workers : 1, options.Threads, b =>
+        WorkerThreads.Run(batches.Count, WorkerThreads.On(model.Device, options.Workers), options.Threads, b =>
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
@@ -123,7 +125,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         var indices = Enumerable.Range(step * options.GradAccumulation, options.GradAccumulation).Select(MicroBatch).ToList();
         if (preference is not null)
         {
-            var (preferenceLoss, trained, input, metrics) = preference.Accumulate(indices, [.. _parameters.Select(p => p.Parameter)],
+            var (preferenceLoss, trained, input, metrics) = preference.Accumulate(indices, Trainable,
                 (micro, shard) => ShardSeed(step, micro, shard), cancellationToken);
             foreach (var (name, value) in metrics) context.LogMetric(name, value, step + 1);
             return (preferenceLoss, trained, input);
@@ -133,7 +135,7 @@ public sealed class Trainer(LlamaForCausalLM model, LoraConfig config, TrainOpti
         var tokens = batches.Sum(b => (long)b.Sum(e => e.TrainedTokens - (e.Labels[0] >= 0 ? 1 : 0)));
         var inputTokens = batches.Sum(b => (long)b.Sum(e => e.Ids.Length - 1));
         double loss = 0;
-        var trainable = _parameters.Select(p => p.Parameter).ToList();
+        var trainable = Trainable;
         for (var micro = 0; micro < batches.Count; micro++)
         {
             var (batch, index) = (batches[micro], micro);

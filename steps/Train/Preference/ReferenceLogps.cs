@@ -1,4 +1,3 @@
-using TorchSharp;
 using Workflows.Torch.Adapters;
 using Workflows.Torch.Engine;
 using Workflows.Torch.Llama;
@@ -69,11 +68,10 @@ public sealed class ReferenceLogps(LlamaForCausalLM model, LlamaForCausalLM? fro
         }
 
         using var off = SwitchedOff();
-        WorkerThreads.Run(groups.Count, model.Device.type == DeviceType.CPU ? workers : 1, threads, g =>
+        WorkerThreads.Run(groups.Count, WorkerThreads.On(model.Device, workers), threads, g =>
         {
-            using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var (sums, counts) = SequenceLogps.Of(frozen ?? model, groups[g]);
+            var (sums, counts) = Scored(groups[g]);
             results[g] = (averaged ? sums / counts : sums).DetachFromDisposeScope();
         }, CancellationToken.None);
         // Copies (2N values each) made here belong to the caller's dispose scope, as the one-list Of's results do;
@@ -84,13 +82,19 @@ public sealed class ReferenceLogps(LlamaForCausalLM model, LlamaForCausalLM? fro
         })];
     }
 
-    // The reference's logits and log-softmax (batch × length × vocabulary) are freed here, before the policy's
-    // forward pass allocates its own, rather than at the end of the micro-batch: only the sums leave.
     private (Tensor Sums, Tensor Counts) Compute(IReadOnlyList<TokenisedExample> examples)
+    {
+        using var off = SwitchedOff();
+        return Scored(examples);
+    }
+
+    // The reference's scores with whatever is switched off now. Its logits and log-softmax (batch × length × vocabulary)
+    // are freed here, before the policy's forward pass allocates its own, rather than at the end of the micro-batch:
+    // only the sums leave.
+    private (Tensor Sums, Tensor Counts) Scored(IReadOnlyList<TokenisedExample> examples)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var off = SwitchedOff();
         var (sums, counts) = SequenceLogps.Of(frozen ?? model, examples);
         return (sums.MoveToOuterDisposeScope(), counts.MoveToOuterDisposeScope());
     }
